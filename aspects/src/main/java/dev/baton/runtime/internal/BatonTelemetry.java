@@ -1,0 +1,70 @@
+package dev.baton.runtime.internal;
+
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
+
+/**
+ * Internal: not part of Baton's public API.
+ *
+ * <p>Where woven code gets its tracer. Resolved on each call from what is configured now, so a
+ * function may register its SDK after woven classes were loaded, and cached per {@link
+ * OpenTelemetry} instance so the steady state costs a few field reads. {@link
+ * GlobalOpenTelemetry#get()} is only called once something was registered: calling it earlier
+ * would lock in a no-op instance and make the function's own registration fail.
+ */
+public final class BatonTelemetry {
+
+  /** The instrumentation scope name of every span Baton creates. */
+  public static final String INSTRUMENTATION_SCOPE = "dev.baton";
+
+  private static volatile OpenTelemetry explicit;
+  private static volatile boolean globalRegistered;
+  private static volatile CachedTracer cached;
+
+  private BatonTelemetry() {}
+
+  /** Uses {@code openTelemetry} from now on instead of the global instance. */
+  public static void use(OpenTelemetry openTelemetry) {
+    explicit = openTelemetry;
+  }
+
+  /** The OpenTelemetry instance spans are created with now. */
+  public static OpenTelemetry openTelemetry() {
+    OpenTelemetry chosen = explicit;
+    if (chosen != null) {
+      return chosen;
+    }
+    if (globalRegistered || (globalRegistered = GlobalOpenTelemetry.isSet())) {
+      return GlobalOpenTelemetry.get();
+    }
+    return OpenTelemetry.noop();
+  }
+
+  /** The tracer for scope {@value #INSTRUMENTATION_SCOPE} of the instance in use now. */
+  public static Tracer tracer() {
+    OpenTelemetry source = openTelemetry();
+    CachedTracer current = cached;
+    if (current == null || current.source != source) {
+      current =
+          new CachedTracer(
+              source,
+              source
+                  .tracerBuilder(INSTRUMENTATION_SCOPE)
+                  .setInstrumentationVersion(BatonVersion.VERSION)
+                  .build());
+      cached = current;
+    }
+    return current.tracer;
+  }
+
+  private static final class CachedTracer {
+    final OpenTelemetry source;
+    final Tracer tracer;
+
+    CachedTracer(OpenTelemetry source, Tracer tracer) {
+      this.source = source;
+      this.tracer = tracer;
+    }
+  }
+}

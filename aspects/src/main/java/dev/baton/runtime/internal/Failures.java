@@ -1,0 +1,70 @@
+package dev.baton.runtime.internal;
+
+import java.lang.System.Logger.Level;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Internal: not part of Baton's public API.
+ *
+ * <p>Where tracing failures go. Tracing never changes what the user's code returns or throws: a
+ * failure in span creation, attribute extraction, context propagation or export is counted and
+ * logged once per kind (logger {@code dev.baton}, level WARNING), and the function goes on.
+ */
+public final class Failures {
+
+  private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
+  private static final AtomicLong COUNT = new AtomicLong();
+
+  private Failures() {}
+
+  /**
+   * Counts {@code failure} and logs it the first time a failure of this {@code kind} happens.
+   *
+   * @param kind what Baton was doing, in a few words ("starting a span")
+   */
+  public static void report(String kind, Throwable failure) {
+    COUNT.incrementAndGet();
+    try {
+      if (REPORTED.add(kind)) {
+        System.getLogger("dev.baton")
+            .log(
+                Level.WARNING,
+                "Baton: tracing failed while "
+                    + kind
+                    + "; the function goes on unchanged (reported once per kind)",
+                failure);
+      }
+    } catch (Throwable ignored) {
+      // Even logging may fail (a broken logging setup): tracing still must not.
+    }
+  }
+
+  /**
+   * Reports bad input that Baton tolerates (a malformed header, say) once per {@code kind}, with
+   * no stack trace.
+   */
+  public static void reportInput(String kind, String detail) {
+    COUNT.incrementAndGet();
+    try {
+      if (REPORTED.add(kind)) {
+        System.getLogger("dev.baton")
+            .log(
+                Level.WARNING,
+                "Baton: ignored "
+                    + kind
+                    + " ("
+                    + detail
+                    + "); tracing goes on without it (reported once per kind)");
+      }
+    } catch (Throwable ignored) {
+      // see report
+    }
+  }
+
+  /** How many tracing failures this JVM has seen. */
+  public static long count() {
+    return COUNT.get();
+  }
+}
