@@ -177,7 +177,7 @@ public final class AttributeValues {
     return result;
   }
 
-  public static List<Boolean> booleans(List<Boolean> values) {
+  public static List<Boolean> booleans(List<? extends Boolean> values) {
     if (values == null) {
       return null;
     }
@@ -190,7 +190,7 @@ public final class AttributeValues {
     return result;
   }
 
-  public static List<String> strings(List<String> values) {
+  public static List<String> strings(List<? extends String> values) {
     if (values == null) {
       return null;
     }
@@ -203,7 +203,7 @@ public final class AttributeValues {
     return result;
   }
 
-  public static List<String> characters(List<Character> values) {
+  public static List<String> characters(List<? extends Character> values) {
     if (values == null) {
       return null;
     }

@@ -1,0 +1,61 @@
+package dev.baton.processor;
+
+import com.google.auto.service.AutoService;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+
+/**
+ * Baton's annotation processor: validates {@code @Traced} and {@code @SpanAttribute}, and
+ * generates for each class with traced methods a readable aspect and its span code, which {@code
+ * baton:weave} weaves in after javac. It never claims the annotations, so other processors (Lombok,
+ * say) see them too.
+ */
+@AutoService(Processor.class)
+public final class BatonProcessor extends AbstractProcessor {
+
+  public static final String TRACED = "dev.baton.Traced";
+  public static final String SPAN_ATTRIBUTE = "dev.baton.SpanAttribute";
+  public static final String TRACED_HANDLER = "dev.baton.TracedHandler";
+
+  private TracingStep step;
+
+  @Override
+  public synchronized void init(ProcessingEnvironment processingEnv) {
+    super.init(processingEnv);
+    step = new TracingStep(processingEnv, BatonProcessor.class.getName());
+  }
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(TRACED, SPAN_ATTRIBUTE, TRACED_HANDLER);
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    try {
+      step.process(round);
+    } catch (RuntimeException | LinkageError e) {
+      StringWriter trace = new StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      processingEnv
+          .getMessager()
+          .printMessage(
+              Diagnostic.Kind.ERROR,
+              String.format(ErrorMessages.INTERNAL_ERROR, e, trace));
+    }
+    return false;
+  }
+}

@@ -1,0 +1,65 @@
+package dev.baton.processor;
+
+/**
+ * Every message the processor reports, as format strings for {@link String#format}. Each starts
+ * with an id in brackets, says what is wrong with which element, and how to fix it. Tests import
+ * these constants.
+ */
+public final class ErrorMessages {
+
+  /** Arguments: method signature. */
+  public static final String ABSTRACT_METHOD =
+      "[BatonAbstractMethod] @Traced cannot weave abstract method '%s': annotate the"
+          + " implementation instead.";
+
+  /** Arguments: method signature. */
+  public static final String NATIVE_METHOD =
+      "[BatonNativeMethod] @Traced cannot weave native method '%s': call it from a Java method"
+          + " and annotate that one.";
+
+  /** Arguments: method signature, enclosing type description. */
+  public static final String UNNAMED_CLASS =
+      "[BatonUnnamedClass] @Traced cannot weave '%s' because it is declared in %s, which a"
+          + " pointcut cannot name: move the method to a named class.";
+
+  /** Arguments: method signature, default span name. */
+  public static final String BLANK_SPAN_NAME =
+      "[BatonBlankSpanName] @Traced span name of '%s' is blank: give a name, or remove the value"
+          + " to use the default '%s'.";
+
+  /** Arguments: parameter name, method signature. */
+  public static final String SPAN_ATTRIBUTE_WITHOUT_TRACED =
+      "[BatonSpanAttributeWithoutTraced] @SpanAttribute on parameter '%s' of '%s' has no effect"
+          + " because the method is not @Traced: annotate the method with @Traced, or remove"
+          + " @SpanAttribute.";
+
+  /** Arguments: parameter name, constructor signature. */
+  public static final String SPAN_ATTRIBUTE_ON_CONSTRUCTOR =
+      "[BatonSpanAttributeOnConstructor] @SpanAttribute on parameter '%s' of constructor '%s' has"
+          + " no effect: constructors are not traced; move the work into a @Traced method.";
+
+  /** Arguments: type, parameter name, method signature. */
+  public static final String UNSUPPORTED_ATTRIBUTE_TYPE =
+      "[BatonUnsupportedAttributeType] @SpanAttribute cannot record type '%s' of parameter '%s'"
+          + " in '%s': supported are String, the primitives and their boxes, enums, and arrays"
+          + " or Lists of those. Baton never records toString() of other objects (it can leak data"
+          + " and costs time on every call): pass the value you want, such as an id, as its own"
+          + " @SpanAttribute parameter.";
+
+  /** Arguments: parameter name, method signature, default key. */
+  public static final String BLANK_ATTRIBUTE_KEY =
+      "[BatonBlankAttributeKey] @SpanAttribute key of parameter '%s' in '%s' is blank: give a key,"
+          + " or remove the value to use the parameter name '%s'.";
+
+  /** Arguments: key, method signature, first parameter, second parameter. */
+  public static final String DUPLICATE_ATTRIBUTE_KEY =
+      "[BatonDuplicateAttributeKey] @SpanAttribute key '%s' is used twice in '%s' (parameters '%s'"
+          + " and '%s'): give one of them another key.";
+
+  /** Arguments: exception class and message. */
+  public static final String INTERNAL_ERROR =
+      "[BatonInternal] Baton's annotation processor failed (%s); please report this with the"
+          + " stack trace:%n%s";
+
+  private ErrorMessages() {}
+}

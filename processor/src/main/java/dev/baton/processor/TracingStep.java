@@ -1,0 +1,167 @@
+package dev.baton.processor;
+
+import dev.baton.processor.model.AttributeTypes;
+import dev.baton.processor.model.Signatures;
+import dev.baton.processor.model.TracedType;
+import dev.baton.processor.model.TracedTypeFactory;
+import dev.baton.processor.model.TypeStrings;
+import dev.baton.processor.validation.TracedValidator;
+import dev.baton.processor.writing.AspectWriter;
+import dev.baton.processor.writing.MetadataWriter;
+import dev.baton.processor.writing.SpansWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.annotation.processing.Filer;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
+import javax.tools.FileObject;
+import javax.tools.StandardLocation;
+
+/**
+ * One round of processing: per annotated type, validate every traced method, build the model,
+ * write the span code, the aspect and the weave metadata. Types whose methods mention types not
+ * generated yet (by another processor) wait for a later round.
+ */
+final class TracingStep {
+
+  private final Elements elements;
+  private final Filer filer;
+  private final ErrorReporter reporter;
+  private final TracedValidator validator;
+  private final TracedTypeFactory factory;
+  private final SpansWriter spansWriter;
+  private final AspectWriter aspectWriter;
+  private final MetadataWriter metadataWriter;
+  /** Types deferred from an earlier round, by qualified name. */
+  private final Set<String> deferred = new LinkedHashSet<>();
+
+  TracingStep(ProcessingEnvironment env, String generator) {
+    this.elements = env.getElementUtils();
+    this.filer = env.getFiler();
+    this.reporter = new ErrorReporter(env.getMessager());
+    TypeStrings typeStrings = new TypeStrings(env.getTypeUtils(), elements);
+    Signatures signatures = new Signatures(typeStrings);
+    AttributeTypes attributeTypes = new AttributeTypes(env.getTypeUtils(), elements);
+    this.validator = new TracedValidator(reporter, attributeTypes, signatures);
+    this.factory =
+        new TracedTypeFactory(
+            elements, env.getTypeUtils(), typeStrings, signatures, attributeTypes);
+    this.spansWriter = new SpansWriter(generator);
+    this.aspectWriter = new AspectWriter(generator);
+    this.metadataWriter = new MetadataWriter(generator);
+  }
+
+  void process(RoundEnvironment round) {
+    Map<TypeElement, List<ExecutableElement>> byType = new LinkedHashMap<>();
+    for (String name : deferred) {
+      TypeElement type = elements.getTypeElement(name);
+      if (type != null) {
+        byType.put(type, tracedMethodsOf(type));
+      }
+    }
+    deferred.clear();
+    TypeElement traced = elements.getTypeElement(BatonProcessor.TRACED);
+    if (traced != null) {
+      for (Element element : round.getElementsAnnotatedWith(traced)) {
+        if (element.getKind() == ElementKind.METHOD) {
+          byType
+              .computeIfAbsent((TypeElement) element.getEnclosingElement(), t -> new ArrayList<>())
+              .add((ExecutableElement) element);
+        }
+      }
+    }
+    TypeElement spanAttribute = elements.getTypeElement(BatonProcessor.SPAN_ATTRIBUTE);
+    if (spanAttribute != null) {
+      for (Element element : round.getElementsAnnotatedWith(spanAttribute)) {
+        if (element instanceof VariableElement) {
+          validator.validateStraySpanAttribute((VariableElement) element);
+        }
+      }
+    }
+
+    for (Map.Entry<TypeElement, List<ExecutableElement>> entry : byType.entrySet()) {
+      TypeElement type = entry.getKey();
+      List<ExecutableElement> methods = dedupe(entry.getValue());
+      if (!round.processingOver() && mentionsMissingTypes(methods)) {
+        deferred.add(type.getQualifiedName().toString());
+        continue;
+      }
+      boolean valid = true;
+      for (ExecutableElement method : methods) {
+        valid &= validator.validateTraced(method);
+      }
+      if (valid) {
+        write(factory.create(type, methods));
+      }
+    }
+  }
+
+  private static List<ExecutableElement> tracedMethodsOf(TypeElement type) {
+    List<ExecutableElement> methods = new ArrayList<>();
+    for (Element member : type.getEnclosedElements()) {
+      if (member.getKind() == ElementKind.METHOD
+          && Annotations.find(member, BatonProcessor.TRACED).isPresent()) {
+        methods.add((ExecutableElement) member);
+      }
+    }
+    return methods;
+  }
+
+  private static List<ExecutableElement> dedupe(List<ExecutableElement> methods) {
+    return new ArrayList<>(new LinkedHashSet<>(methods));
+  }
+
+  private static boolean mentionsMissingTypes(List<ExecutableElement> methods) {
+    for (ExecutableElement method : methods) {
+      if (isMissing(method.getReturnType())) {
+        return true;
+      }
+      for (VariableElement parameter : method.getParameters()) {
+        if (isMissing(parameter.asType())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean isMissing(TypeMirror type) {
+    return type.getKind() == TypeKind.ERROR;
+  }
+
+  private void write(TracedType type) {
+    try {
+      spansWriter.write(type).writeTo(filer);
+      writeResource(type, type.aspectName() + ".aj", aspectWriter.write(type));
+      writeResource(type, type.aspectName() + ".properties", metadataWriter.write(type));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Could not write the generated files of " + type.qualifiedName(), e);
+    }
+  }
+
+  private void writeResource(TracedType type, String fileName, String content)
+      throws IOException {
+    FileObject file =
+        filer.createResource(
+            StandardLocation.SOURCE_OUTPUT, type.packageName(), fileName, type.element());
+    try (Writer writer = file.openWriter()) {
+      writer.write(content);
+    }
+  }
+}

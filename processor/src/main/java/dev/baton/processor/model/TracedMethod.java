@@ -1,0 +1,45 @@
+package dev.baton.processor.model;
+
+import java.util.List;
+import javax.lang.model.element.ExecutableElement;
+
+/**
+ * One {@code @Traced} method, with everything the writers need, decided at compile time.
+ *
+ * @param element the method (the originating element of what is generated for it)
+ * @param name the method's name
+ * @param signature the method as users read it, e.g. {@code price(int, String)}
+ * @param descriptor the JVM method descriptor, e.g. {@code (ILjava/lang/String;)I}
+ * @param declaration the declaration, for a comment above its advice
+ * @param spanName the span name
+ * @param spanKind the name of the OpenTelemetry {@code SpanKind} constant
+ * @param spanConstant the name of the span name constant
+ * @param factoryName the name of the span factory method
+ * @param result what the method returns
+ * @param adviceReturnType the advice's return type, in AspectJ source
+ * @param pointcutReturnType the erased return type, in AspectJ source
+ * @param pointcutParameterTypes the erased parameter types, in AspectJ source (a varargs
+ *     parameter ends in {@code ...})
+ * @param attributes the {@code @SpanAttribute} parameters, in parameter order
+ */
+public record TracedMethod(
+    ExecutableElement element,
+    String name,
+    String signature,
+    String descriptor,
+    String declaration,
+    String spanName,
+    String spanKind,
+    String spanConstant,
+    String factoryName,
+    ResultKind result,
+    String adviceReturnType,
+    String pointcutReturnType,
+    List<String> pointcutParameterTypes,
+    List<SpanAttributeModel> attributes) {
+
+  public TracedMethod {
+    pointcutParameterTypes = List.copyOf(pointcutParameterTypes);
+    attributes = List.copyOf(attributes);
+  }
+}

@@ -1,0 +1,246 @@
+package dev.baton.processor.model;
+
+import dev.baton.processor.Annotations;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/** Builds the immutable model of a type's validated {@code @Traced} methods. */
+public final class TracedTypeFactory {
+
+  /** Names the generated advice and span code use for themselves; parameters are renamed away. */
+  private static final Set<String> RESERVED =
+      Set.of(
+          "span",
+          "scope",
+          "result",
+          "failure",
+          "proceed",
+          "thisJoinPoint",
+          "thisJoinPointStaticPart",
+          "thisEnclosingJoinPointStaticPart",
+          "aspect",
+          "pointcut",
+          "privileged",
+          "before",
+          "after",
+          "around",
+          "returning",
+          "throwing");
+
+  private final Elements elements;
+  private final Types types;
+  private final TypeStrings typeStrings;
+  private final Signatures signatures;
+  private final AttributeTypes attributeTypes;
+  private final TypeMirror completionStage;
+
+  public TracedTypeFactory(
+      Elements elements,
+      Types types,
+      TypeStrings typeStrings,
+      Signatures signatures,
+      AttributeTypes attributeTypes) {
+    this.elements = elements;
+    this.types = types;
+    this.typeStrings = typeStrings;
+    this.signatures = signatures;
+    this.attributeTypes = attributeTypes;
+    this.completionStage =
+        types.erasure(elements.getTypeElement("java.util.concurrent.CompletionStage").asType());
+  }
+
+  /** The model of {@code type} with its (already validated) {@code methods}, in source order. */
+  public TracedType create(TypeElement type, List<ExecutableElement> methods) {
+    PackageElement pkg = elements.getPackageOf(type);
+    String packageName = pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString();
+    Names constants = new Names();
+    Names factories = new Names();
+    List<TracedMethod> traced = new ArrayList<>();
+    for (ExecutableElement method : methods) {
+      traced.add(method(method, constants, factories));
+    }
+    return new TracedType(
+        type,
+        packageName,
+        type.getQualifiedName().toString(),
+        elements.getBinaryName(type).toString(),
+        generatedPrefix(type, packageName),
+        traced);
+  }
+
+  private TracedMethod method(ExecutableElement method, Names constants, Names factories) {
+    AnnotationMirror traced = Annotations.find(method, "dev.baton.Traced").orElseThrow();
+    String explicitName = Annotations.explicitString(traced, "value");
+    String spanName =
+        explicitName.isEmpty() ? Signatures.defaultSpanName(method) : explicitName;
+    String kind =
+        Annotations.explicitValue(traced, "kind")
+            .map(AnnotationValue::getValue)
+            .map(value -> ((VariableElement) value).getSimpleName().toString())
+            .orElse("INTERNAL");
+    String methodName = method.getSimpleName().toString();
+    String spanConstant = constants.allocate(upperSnake(methodName));
+
+    Names formals = new Names(RESERVED);
+    List<SpanAttributeModel> attributes = new ArrayList<>();
+    List<? extends VariableElement> parameters = method.getParameters();
+    for (int i = 0; i < parameters.size(); i++) {
+      VariableElement parameter = parameters.get(i);
+      Optional<AnnotationMirror> attribute =
+          Annotations.find(parameter, "dev.baton.SpanAttribute");
+      if (attribute.isEmpty()) {
+        continue;
+      }
+      String parameterName = parameter.getSimpleName().toString();
+      String explicitKey = Annotations.explicitString(attribute.get(), "value");
+      String key = explicitKey.isEmpty() ? parameterName : explicitKey;
+      AttributeBinding binding = attributeTypes.bind(parameter.asType()).orElseThrow();
+      attributes.add(
+          new SpanAttributeModel(
+              i,
+              parameterName,
+              formals.allocate(parameterName),
+              key,
+              binding.type(),
+              binding.formalType(),
+              binding.conversion(),
+              constants.allocate(spanConstant + "_" + upperSnake(key))));
+    }
+
+    List<String> pointcutParameters = new ArrayList<>();
+    for (int i = 0; i < parameters.size(); i++) {
+      String erased = typeStrings.erased(parameters.get(i).asType());
+      boolean varargs = method.isVarArgs() && i == parameters.size() - 1;
+      pointcutParameters.add(
+          varargs ? erased.substring(0, erased.length() - 2) + "..." : erased);
+    }
+
+    TypeMirror returnType = method.getReturnType();
+    String adviceReturnType = typeStrings.declarable(returnType);
+    ResultKind result =
+        returnType.getKind() == TypeKind.VOID
+            ? ResultKind.VOID
+            : isCompletionStage(returnType) && !adviceReturnType.equals("java.lang.Object")
+                ? ResultKind.COMPLETION_STAGE
+                : ResultKind.VALUE;
+
+    return new TracedMethod(
+        method,
+        methodName,
+        signatures.of(method),
+        descriptor(method),
+        declaration(method),
+        spanName,
+        kind,
+        spanConstant,
+        factories.allocate(methodName),
+        result,
+        adviceReturnType,
+        typeStrings.erased(returnType),
+        pointcutParameters,
+        attributes);
+  }
+
+  private boolean isCompletionStage(TypeMirror type) {
+    return type.getKind() == TypeKind.DECLARED
+        && types.isAssignable(types.erasure(type), completionStage);
+  }
+
+  private String descriptor(ExecutableElement method) {
+    StringBuilder descriptor = new StringBuilder("(");
+    for (VariableElement parameter : method.getParameters()) {
+      descriptor.append(typeStrings.descriptor(parameter.asType()));
+    }
+    return descriptor.append(')').append(typeStrings.descriptor(method.getReturnType())).toString();
+  }
+
+  /** {@code @Traced public int price(int quantity, String sku)}, for a comment. */
+  private String declaration(ExecutableElement method) {
+    StringBuilder text = new StringBuilder("@Traced");
+    for (Modifier modifier : method.getModifiers()) {
+      text.append(' ').append(modifier);
+    }
+    text.append(' ').append(typeStrings.full(method.getReturnType()));
+    text.append(' ').append(method.getSimpleName()).append('(');
+    List<? extends VariableElement> parameters = method.getParameters();
+    for (int i = 0; i < parameters.size(); i++) {
+      if (i > 0) {
+        text.append(", ");
+      }
+      text.append(typeStrings.full(parameters.get(i).asType()))
+          .append(' ')
+          .append(parameters.get(i).getSimpleName());
+    }
+    return text.append(')').toString();
+  }
+
+  /** {@code Outer_Inner} for {@code com.acme.Outer.Inner}. */
+  private static String generatedPrefix(TypeElement type, String packageName) {
+    String qualified = type.getQualifiedName().toString();
+    String relative = packageName.isEmpty() ? qualified : qualified.substring(packageName.length() + 1);
+    return relative.replace('.', '_');
+  }
+
+  /** {@code orderQuantity} or {@code order.quantity} to {@code ORDER_QUANTITY}. */
+  static String upperSnake(String name) {
+    StringBuilder out = new StringBuilder();
+    char previous = '_';
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isUpperCase(c) && Character.isLowerCase(previous)) {
+        out.append('_');
+      }
+      char mapped = Character.isLetterOrDigit(c) ? c : '_';
+      if (mapped != '_' || (out.length() > 0 && out.charAt(out.length() - 1) != '_')) {
+        out.append(mapped);
+      }
+      previous = c;
+    }
+    String result = out.toString().toUpperCase(Locale.ROOT);
+    while (result.endsWith("_")) {
+      result = result.substring(0, result.length() - 1);
+    }
+    if (result.isEmpty() || !Character.isJavaIdentifierStart(result.charAt(0))) {
+      result = "_" + result;
+    }
+    return result;
+  }
+
+  /** Unique names in one scope: the first use of a name keeps it, later ones get 2, 3... */
+  private static final class Names {
+    private final Set<String> taken;
+
+    Names() {
+      this(Set.of());
+    }
+
+    Names(Set<String> reserved) {
+      this.taken = new HashSet<>(reserved);
+    }
+
+    String allocate(String wanted) {
+      String name = wanted;
+      String separator = Character.isUpperCase(wanted.charAt(wanted.length() - 1)) ? "_" : "";
+      for (int n = 2; !taken.add(name); n++) {
+        name = wanted + separator + n;
+      }
+      return name;
+    }
+  }
+}
