@@ -1,5 +1,8 @@
 package dev.baton.processor;
 
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.Trees;
 import javax.annotation.processing.Messager;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
@@ -38,6 +41,12 @@ public final class ErrorReporter {
     errors++;
     messager.printMessage(
         Diagnostic.Kind.ERROR, String.format(format, arguments), element, annotation, value);
+  }
+
+  /** An error anchored on a source tree, for code that has no element yet (anonymous classes). */
+  public void error(Trees trees, Tree tree, CompilationUnitTree unit, String message) {
+    errors++;
+    trees.printMessage(Diagnostic.Kind.ERROR, message, tree, unit);
   }
 
   /** How many errors were reported so far. */

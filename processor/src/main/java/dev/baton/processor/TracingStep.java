@@ -6,6 +6,7 @@ import dev.baton.processor.model.TracedType;
 import dev.baton.processor.model.TracedTypeFactory;
 import dev.baton.processor.model.TypeStrings;
 import dev.baton.processor.validation.TracedValidator;
+import dev.baton.processor.validation.UnnamedClassScanner;
 import dev.baton.processor.writing.AspectWriter;
 import dev.baton.processor.writing.MetadataWriter;
 import dev.baton.processor.writing.SpansWriter;
@@ -43,6 +44,7 @@ final class TracingStep {
   private final Filer filer;
   private final ErrorReporter reporter;
   private final TracedValidator validator;
+  private final UnnamedClassScanner unnamedClasses;
   private final TracedTypeFactory factory;
   private final SpansWriter spansWriter;
   private final AspectWriter aspectWriter;
@@ -58,6 +60,7 @@ final class TracingStep {
     Signatures signatures = new Signatures(typeStrings);
     AttributeTypes attributeTypes = new AttributeTypes(env.getTypeUtils(), elements);
     this.validator = new TracedValidator(reporter, attributeTypes, signatures);
+    this.unnamedClasses = new UnnamedClassScanner(env, reporter);
     this.factory =
         new TracedTypeFactory(
             elements, env.getTypeUtils(), typeStrings, signatures, attributeTypes);
@@ -84,6 +87,9 @@ final class TracingStep {
               .add((ExecutableElement) element);
         }
       }
+    }
+    for (Element root : round.getRootElements()) {
+      unnamedClasses.scan(root);
     }
     TypeElement spanAttribute = elements.getTypeElement(BatonProcessor.SPAN_ATTRIBUTE);
     if (spanAttribute != null) {

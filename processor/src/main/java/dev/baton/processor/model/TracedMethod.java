@@ -17,6 +17,8 @@ import javax.lang.model.element.ExecutableElement;
  * @param factoryName the name of the span factory method
  * @param result what the method returns
  * @param adviceReturnType the advice's return type, in AspectJ source
+ * @param rawReturnType whether the advice returns the raw erasure of a parameterized type, a
+ *     conversion ajc warns about unless told it is intended
  * @param pointcutReturnType the erased return type, in AspectJ source
  * @param pointcutParameterTypes the erased parameter types, in AspectJ source (a varargs
  *     parameter ends in {@code ...})
@@ -34,6 +36,7 @@ public record TracedMethod(
     String factoryName,
     ResultKind result,
     String adviceReturnType,
+    boolean rawReturnType,
     String pointcutReturnType,
     List<String> pointcutParameterTypes,
     List<SpanAttributeModel> attributes) {

@@ -15,6 +15,7 @@ import javax.lang.model.element.Modifier;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
@@ -133,6 +134,11 @@ public final class TracedTypeFactory {
 
     TypeMirror returnType = method.getReturnType();
     String adviceReturnType = typeStrings.declarable(returnType);
+    String erasedReturnType = typeStrings.erased(returnType);
+    boolean rawReturnType =
+        returnType.getKind() == TypeKind.DECLARED
+            && !((DeclaredType) returnType).getTypeArguments().isEmpty()
+            && adviceReturnType.equals(erasedReturnType);
     ResultKind result =
         returnType.getKind() == TypeKind.VOID
             ? ResultKind.VOID
@@ -152,7 +158,8 @@ public final class TracedTypeFactory {
         factories.allocate(methodName),
         result,
         adviceReturnType,
-        typeStrings.erased(returnType),
+        rawReturnType,
+        erasedReturnType,
         pointcutParameters,
         attributes);
   }

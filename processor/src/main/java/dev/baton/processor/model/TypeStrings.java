@@ -44,10 +44,15 @@ public final class TypeStrings {
   }
 
   /**
-   * {@code type} as an advice can declare it: in full with its type arguments when every part can
-   * be named from outside its class, else its erasure, else {@code java.lang.Object}.
+   * {@code type} as an around advice can declare its return type: in full with its type arguments
+   * when every part can be named from outside its class, else its erasure (ajc then warns of an
+   * unchecked conversion), else {@code java.lang.Object}. A type variable is always {@code
+   * java.lang.Object}: ajc rejects its erasure as an incompatible return type.
    */
   public String declarable(TypeMirror type) {
+    if (type.getKind() == TypeKind.TYPEVAR) {
+      return "java.lang.Object";
+    }
     if (isNameable(type, true)) {
       return full(type);
     }
@@ -114,6 +119,8 @@ public final class TypeStrings {
           return "? extends " + full(wildcard.getExtendsBound());
         }
         return wildcard.getSuperBound() != null ? "? super " + full(wildcard.getSuperBound()) : "?";
+      case TYPEVAR:
+        return type.toString();
       default:
         return erased(type);
     }

@@ -61,6 +61,11 @@ public final class AspectWriter {
     String target = type.qualifiedName();
 
     out.append("  // ").append(method.declaration()).append('\n');
+    if (method.rawReturnType()) {
+      // The return type mentions a type variable or a type private to its class: the advice
+      // declares its erasure, which is what the JVM sees anyway.
+      out.append("  @org.aspectj.lang.annotation.SuppressAjWarnings(\"uncheckedAdviceConversion\")\n");
+    }
     out.append("  ").append(method.adviceReturnType()).append(" around(")
         .append(String.join(", ", formals)).append("):\n");
     out.append("      execution(").append(method.pointcutReturnType()).append(' ')
