@@ -1,39 +1,45 @@
 package dev.baton.runtime;
 
-import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.BatonVersion;
+import dev.baton.runtime.internal.sdk.SdkSetup;
 import io.opentelemetry.api.GlobalOpenTelemetry;
-import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.util.Objects;
 
 /**
  * Baton's run-time settings: the one call a function makes when it builds its own OpenTelemetry
- * SDK instead of registering it globally.
+ * SDK.
  *
  * <p>Woven code asks for its tracer (instrumentation scope {@code dev.baton}) on first use, not
- * while classes initialise, from the {@link OpenTelemetry} given to {@link
- * #useOpenTelemetry(OpenTelemetry)}, else from {@link GlobalOpenTelemetry} once something has been
- * registered there. Until then spans are not recorded, and Baton never registers a no-op instance
- * globally, so a function can set up its SDK at any time.
+ * while classes initialise, from the SDK given to {@link #useOpenTelemetry(OpenTelemetrySdk)},
+ * else from {@link GlobalOpenTelemetry} once something has been registered there. Until then
+ * spans are not recorded, and Baton never registers a no-op instance globally, so a function can
+ * set up its SDK at any time.
+ *
+ * <p>With {@code opentelemetry-sdk-extension-autoconfigure} on the function's classpath no call
+ * is needed at all: the handler's generated code builds the SDK from the {@code OTEL_*} settings
+ * on the first invocation.
  */
 public final class Baton {
 
   private Baton() {}
 
   /**
-   * Makes woven code create its spans with {@code openTelemetry} from now on, whatever {@link
-   * GlobalOpenTelemetry} holds. Call it once, before the first traced call, typically in the
-   * handler's constructor or a static initialiser:
+   * Makes woven code create its spans with {@code sdk} from now on, whatever {@link
+   * GlobalOpenTelemetry} holds, and makes every {@code @TracedHandler} invocation end by flushing
+   * {@code sdk}'s providers, waiting at most {@code BATON_FLUSH_TIMEOUT_MS} (2,000 ms unless set;
+   * never past the invocation's deadline). Call it once, before the first traced call, typically
+   * in the handler's constructor or a static initialiser:
    *
    * <pre>{@code
    * OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(...).build();
    * Baton.useOpenTelemetry(sdk);
    * }</pre>
    *
-   * @throws NullPointerException if {@code openTelemetry} is null
+   * @throws NullPointerException if {@code sdk} is null
    */
-  public static void useOpenTelemetry(OpenTelemetry openTelemetry) {
-    BatonTelemetry.use(Objects.requireNonNull(openTelemetry, "openTelemetry"));
+  public static void useOpenTelemetry(OpenTelemetrySdk sdk) {
+    SdkSetup.use(Objects.requireNonNull(sdk, "sdk"));
   }
 
   /** The version of Baton's runtime, which is also the version of its instrumentation scope. */

@@ -19,14 +19,53 @@ public final class BatonTelemetry {
   public static final String INSTRUMENTATION_SCOPE = "dev.baton";
 
   private static volatile OpenTelemetry explicit;
+  private static volatile TelemetryFlush flush;
   private static volatile boolean globalRegistered;
   private static volatile CachedTracer cached;
 
   private BatonTelemetry() {}
 
-  /** Uses {@code openTelemetry} from now on instead of the global instance. */
+  /** Uses {@code openTelemetry} from now on instead of the global instance; nothing to flush. */
   public static void use(OpenTelemetry openTelemetry) {
+    use(openTelemetry, null);
+  }
+
+  /**
+   * Uses {@code openTelemetry} from now on instead of the global instance, and {@code flush}
+   * (null for none) to export its buffered telemetry at the end of each invocation.
+   */
+  public static synchronized void use(OpenTelemetry openTelemetry, TelemetryFlush flush) {
+    BatonTelemetry.flush = flush;
     explicit = openTelemetry;
+  }
+
+  /** Whether an instance was handed to Baton explicitly (not just registered globally). */
+  public static boolean hasExplicitInstance() {
+    return explicit != null;
+  }
+
+  /**
+   * Exports what the instance in use has buffered, waiting at most {@code timeoutMillis}. Does
+   * nothing when Baton was given no way to flush (an instance registered only globally, or none).
+   * Never throws: a failed or timed-out export is reported to {@link Failures}.
+   *
+   * @return whether the export completed within the time
+   */
+  public static boolean flush(long timeoutMillis) {
+    TelemetryFlush current = flush;
+    if (current == null || timeoutMillis <= 0) {
+      return current == null;
+    }
+    try {
+      current.flush(timeoutMillis);
+      return true;
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      Failures.report("flushing telemetry (interrupted)", interrupted);
+    } catch (Throwable failure) {
+      Failures.report("flushing telemetry", failure);
+    }
+    return false;
   }
 
   /** The OpenTelemetry instance spans are created with now. */

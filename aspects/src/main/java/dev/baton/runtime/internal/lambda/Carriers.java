@@ -1,0 +1,90 @@
+package dev.baton.runtime.internal.lambda;
+
+import io.opentelemetry.context.propagation.TextMapGetter;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Internal: not part of Baton's public API.
+ *
+ * <p>Carriers that propagators read from: a case-insensitive multimap built from the single- and
+ * multi-value header maps of an HTTP event, or from the string-valued attributes of a message.
+ */
+final class Carriers {
+
+  private Carriers() {}
+
+  /** Names compared case-insensitively, as HTTP header names are; each name has its values. */
+  static TreeMap<String, List<String>> newCarrier() {
+    return new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+  }
+
+  /**
+   * The headers of an HTTP event. Multi-value headers (REST API, ALB with multi-value headers
+   * on) win over the single-value map for a name they both have, since they hold every value.
+   */
+  static TreeMap<String, List<String>> headers(
+      Map<String, String> single, Map<String, List<String>> multi) {
+    TreeMap<String, List<String>> carrier = newCarrier();
+    if (single != null) {
+      for (Map.Entry<String, String> header : single.entrySet()) {
+        if (header.getKey() != null && header.getValue() != null) {
+          carrier.put(header.getKey(), Collections.singletonList(header.getValue()));
+        }
+      }
+    }
+    if (multi != null) {
+      for (Map.Entry<String, List<String>> header : multi.entrySet()) {
+        List<String> values = header.getValue();
+        if (header.getKey() != null && values != null && !values.isEmpty()) {
+          carrier.put(header.getKey(), values);
+        }
+      }
+    }
+    return carrier;
+  }
+
+  /** Adds one string value under {@code name}; null names or values are left out. */
+  static void put(TreeMap<String, List<String>> carrier, String name, String value) {
+    if (name != null && value != null) {
+      carrier.put(name, Collections.singletonList(value));
+    }
+  }
+
+  static String first(Map<String, List<String>> carrier, String name) {
+    List<String> values = carrier.get(name);
+    if (values == null) {
+      return null;
+    }
+    for (String value : values) {
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  /** Reads a carrier built by this class; the first non-null value of a name is its value. */
+  enum Getter implements TextMapGetter<Map<String, List<String>>> {
+    INSTANCE;
+
+    @Override
+    public Iterable<String> keys(Map<String, List<String>> carrier) {
+      return carrier.keySet();
+    }
+
+    @Override
+    public String get(Map<String, List<String>> carrier, String key) {
+      return carrier == null || key == null ? null : first(carrier, key);
+    }
+
+    @Override
+    public Iterator<String> getAll(Map<String, List<String>> carrier, String key) {
+      List<String> values = carrier == null || key == null ? null : carrier.get(key);
+      return values == null ? Collections.emptyIterator() : values.iterator();
+    }
+  }
+}

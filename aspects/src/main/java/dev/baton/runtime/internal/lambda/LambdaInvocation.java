@@ -1,0 +1,603 @@
+package dev.baton.runtime.internal.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.SNSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.baton.runtime.internal.BatonTelemetry;
+import dev.baton.runtime.internal.Failures;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.semconv.ErrorAttributes;
+import io.opentelemetry.semconv.HttpAttributes;
+import io.opentelemetry.semconv.UrlAttributes;
+import io.opentelemetry.semconv.UserAgentAttributes;
+import io.opentelemetry.semconv.incubating.AwsIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.CloudIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.CloudIncubatingAttributes.CloudProviderIncubatingValues;
+import io.opentelemetry.semconv.incubating.FaasIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.FaasIncubatingAttributes.FaasTriggerIncubatingValues;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingSystemIncubatingValues;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Internal: not part of Baton's public API.
+ *
+ * <p>One Lambda invocation's span and its scope, for the advice that the processor generates
+ * around a {@code @TracedHandler}. The processor picks the start from the handler's event type
+ * and the end from its response type at compile time, so nothing is probed at run time:
+ *
+ * <pre>{@code
+ * LambdaInvocation invocation = LambdaInvocation.startSqs(event, context);
+ * try {
+ *   SQSBatchResponse response = proceed(event, context);
+ *   invocation.endSqs(response);        // records, ends, flushes
+ *   return response;
+ * } catch (Throwable failure) {
+ *   invocation.end(failure);            // records the exception, ends, flushes
+ *   throw TracedMethods.rethrow(failure);
+ * }
+ * }</pre>
+ *
+ * <p>Every start makes the span current, parented by the caller's context: the event's own
+ * (headers, message attributes), else the client context's {@code custom} map, else Lambda's
+ * X-Ray header when sampled, else none (a new trace). Every end closes the scope, ends the span
+ * and flushes the telemetry, waiting at most {@code BATON_FLUSH_TIMEOUT_MS}, before it returns.
+ * No method throws, whatever the input (a null event or context included); each tracing step has
+ * its own {@code try} and hands failures to {@link Failures}.
+ */
+public final class LambdaInvocation {
+
+  /** {@code faas.trigger} for {@code ScheduledEvent} handlers. */
+  public static final String TIMER = FaasTriggerIncubatingValues.TIMER;
+
+  /** {@code faas.trigger} for DynamoDB, Kinesis and S3 event handlers. */
+  public static final String DATASOURCE = FaasTriggerIncubatingValues.DATASOURCE;
+
+  /** {@code faas.trigger} for any other event: POJOs, maps, streams. */
+  public static final String OTHER = FaasTriggerIncubatingValues.OTHER;
+
+  /**
+   * How many messages of an SQS batch response failed ({@code batchItemFailures}); each failure
+   * is also an event {@value #BATCH_ITEM_FAILURE_EVENT} with its {@code messaging.message.id}.
+   */
+  public static final AttributeKey<Long> BATCH_ITEM_FAILURES =
+      AttributeKey.longKey("baton.batch_item_failures");
+
+  public static final String BATCH_ITEM_FAILURE_EVENT = "batch item failure";
+
+  /** The span name part for an SQS or SNS batch that came from several queues or topics. */
+  static final String MULTIPLE_SOURCES = "multiple_sources";
+
+  private static final int MAX_FAILURE_EVENTS = 100;
+
+  private static final Set<String> KNOWN_METHODS =
+      Set.of("CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE");
+
+  private final Span span;
+  private final Scope scope;
+  private final com.amazonaws.services.lambda.runtime.Context lambdaContext;
+  private boolean ended;
+
+  private LambdaInvocation(
+      Span span, Scope scope, com.amazonaws.services.lambda.runtime.Context lambdaContext) {
+    this.span = span;
+    this.scope = scope;
+    this.lambdaContext = lambdaContext;
+  }
+
+  // ---------------------------------------------------------------------------------- starts
+
+  /** An API Gateway REST API (proxy integration) request: a SERVER span {@code METHOD route}. */
+  public static LambdaInvocation startApiGateway(
+      APIGatewayProxyRequestEvent event, com.amazonaws.services.lambda.runtime.Context context) {
+    boolean coldStart = ColdStart.take();
+    try {
+      if (event == null) {
+        return start(Http.of(null, null, null, null), coldStart, context);
+      }
+      TreeMap<String, List<String>> headers =
+          Carriers.headers(event.getHeaders(), event.getMultiValueHeaders());
+      return start(
+          Http.of(event.getHttpMethod(), event.getResource(), event.getPath(), headers),
+          coldStart,
+          context);
+    } catch (Throwable failure) {
+      return failed(failure, context);
+    }
+  }
+
+  /** An API Gateway HTTP API (payload 2.0) or function URL request: a SERVER span. */
+  public static LambdaInvocation startHttpApi(
+      APIGatewayV2HTTPEvent event, com.amazonaws.services.lambda.runtime.Context context) {
+    boolean coldStart = ColdStart.take();
+    try {
+      if (event == null) {
+        return start(Http.of(null, null, null, null), coldStart, context);
+      }
+      TreeMap<String, List<String>> headers = Carriers.headers(event.getHeaders(), null);
+      String method = null;
+      if (event.getRequestContext() != null && event.getRequestContext().getHttp() != null) {
+        method = event.getRequestContext().getHttp().getMethod();
+      }
+      return start(
+          Http.of(method, routeOf(event.getRouteKey()), event.getRawPath(), headers),
+          coldStart,
+          context);
+    } catch (Throwable failure) {
+      return failed(failure, context);
+    }
+  }
+
+  /** An Application Load Balancer request: a SERVER span {@code METHOD} (ALB has no routes). */
+  public static LambdaInvocation startAlb(
+      ApplicationLoadBalancerRequestEvent event,
+      com.amazonaws.services.lambda.runtime.Context context) {
+    boolean coldStart = ColdStart.take();
+    try {
+      if (event == null) {
+        return start(Http.of(null, null, null, null), coldStart, context);
+      }
+      TreeMap<String, List<String>> headers =
+          Carriers.headers(event.getHeaders(), event.getMultiValueHeaders());
+      return start(Http.of(event.getHttpMethod(), null, event.getPath(), headers), coldStart, context);
+    } catch (Throwable failure) {
+      return failed(failure, context);
+    }
+  }
+
+  /**
+   * An SQS batch: a CONSUMER span {@code process <queue>}. Messages that share one context
+   * parent it; several distinct contexts become links.
+   */
+  public static LambdaInvocation startSqs(
+      SQSEvent event, com.amazonaws.services.lambda.runtime.Context context) {
+    boolean coldStart = ColdStart.take();
+    try {
+      Batch batch = new Batch(MessagingSystemIncubatingValues.AWS_SQS);
+      List<SQSEvent.SQSMessage> records = event == null ? null : event.getRecords();
+      if (records != null) {
+        for (SQSEvent.SQSMessage message : records) {
+          if (message != null) {
+            batch.add(IncomingContext.fromSqsMessage(message), Names.lastArnPart(message.getEventSourceArn()));
+          }
+        }
+      }
+      return start(batch, coldStart, context);
+    } catch (Throwable failure) {
+      return failed(failure, context);
+    }
+  }
+
+  /** An SNS notification: a CONSUMER span {@code process <topic>}, parented like SQS. */
+  public static LambdaInvocation startSns(
+      SNSEvent event, com.amazonaws.services.lambda.runtime.Context context) {
+    boolean coldStart = ColdStart.take();
+    try {
+      Batch batch = new Batch(MessagingSystemIncubatingValues.AWS_SNS);
+      List<SNSEvent.SNSRecord> records = event == null ? null : event.getRecords();
+      if (records != null) {
+        for (SNSEvent.SNSRecord record : records) {
+          if (record != null) {
+            String topicArn = record.getSNS() == null ? null : record.getSNS().getTopicArn();
+            batch.add(IncomingContext.fromSnsRecord(record), Names.lastArnPart(topicArn));
+          }
+        }
+      }
+      return start(batch, coldStart, context);
+    } catch (Throwable failure) {
+      return failed(failure, context);
+    }
+  }
+
+  /**
+   * Any other event: a SERVER span named after the function, {@code faas.trigger} {@code
+   * faasTrigger} ({@link #TIMER}, {@link #DATASOURCE} or {@link #OTHER}), parented by the
+   * client context or Lambda's X-Ray header.
+   */
+  public static LambdaInvocation startOther(
+      String faasTrigger, com.amazonaws.services.lambda.runtime.Context context) {
+    boolean coldStart = ColdStart.take();
+    try {
+      String trigger = faasTrigger == null ? OTHER : faasTrigger;
+      return start(
+          Names.functionName(context),
+          SpanKind.SERVER,
+          trigger,
+          Attributes.empty(),
+          null,
+          List.of(),
+          coldStart,
+          context);
+    } catch (Throwable failure) {
+      return failed(failure, context);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ ends
+
+  /** The handler returned {@code response} to API Gateway (REST). */
+  public void endApiGateway(APIGatewayProxyResponseEvent response) {
+    Integer status = null;
+    try {
+      status = response == null ? null : response.getStatusCode();
+    } catch (Throwable failure) {
+      Failures.report("reading the HTTP response status", failure);
+    }
+    endHttp(status);
+  }
+
+  /** The handler returned {@code response} to an HTTP API or function URL. */
+  public void endHttpApi(APIGatewayV2HTTPResponse response) {
+    Integer status = null;
+    try {
+      status = response == null ? null : response.getStatusCode();
+    } catch (Throwable failure) {
+      Failures.report("reading the HTTP response status", failure);
+    }
+    endHttp(status);
+  }
+
+  /** The handler returned {@code response} to an Application Load Balancer. */
+  public void endAlb(ApplicationLoadBalancerResponseEvent response) {
+    Integer status = null;
+    try {
+      status = response == null ? null : response.getStatusCode();
+    } catch (Throwable failure) {
+      Failures.report("reading the HTTP response status", failure);
+    }
+    endHttp(status);
+  }
+
+  /**
+   * The handler returned an SQS batch response: its item failures are recorded ({@link
+   * #BATCH_ITEM_FAILURES} and one event per failed message). A partial failure is not an error
+   * of the invocation, so the status stays unset.
+   */
+  public void endSqs(SQSBatchResponse response) {
+    if (!ended) {
+      try {
+        List<SQSBatchResponse.BatchItemFailure> failures =
+            response == null ? null : response.getBatchItemFailures();
+        if (failures != null) {
+          span.setAttribute(BATCH_ITEM_FAILURES, (long) failures.size());
+          int events = 0;
+          for (SQSBatchResponse.BatchItemFailure failure : failures) {
+            if (failure != null && events++ < MAX_FAILURE_EVENTS) {
+              span.addEvent(
+                  BATCH_ITEM_FAILURE_EVENT,
+                  Attributes.of(
+                      MessagingIncubatingAttributes.MESSAGING_MESSAGE_ID,
+                      String.valueOf(failure.getItemIdentifier())));
+            }
+          }
+        }
+      } catch (Throwable failure) {
+        Failures.report("recording SQS batch item failures", failure);
+      }
+    }
+    end();
+  }
+
+  /** The handler returned normally (any other response type, or none). */
+  public void end() {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    try {
+      scope.close();
+    } catch (Throwable failure) {
+      Failures.report("closing the invocation's scope", failure);
+    }
+    try {
+      span.end();
+    } catch (Throwable failure) {
+      Failures.report("ending the invocation span", failure);
+    }
+    flush();
+  }
+
+  /**
+   * The handler threw {@code failure}: records it (an {@code exception} event, status ERROR,
+   * {@code error.type}) and ends. The caller rethrows the same object.
+   */
+  public void end(Throwable failure) {
+    if (!ended) {
+      try {
+        span.setStatus(StatusCode.ERROR);
+        if (failure != null) {
+          span.setAttribute(ErrorAttributes.ERROR_TYPE, failure.getClass().getName());
+          span.recordException(failure);
+        }
+      } catch (Throwable recordingFailure) {
+        Failures.report("recording the handler's exception", recordingFailure);
+      }
+    }
+    end();
+  }
+
+  /** The invocation span (invalid when starting it failed); for tests and message spans. */
+  public Span span() {
+    return span;
+  }
+
+  private void endHttp(Integer status) {
+    if (!ended && status != null) {
+      try {
+        span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status);
+        if (status >= 500) {
+          span.setStatus(StatusCode.ERROR);
+          span.setAttribute(ErrorAttributes.ERROR_TYPE, String.valueOf(status));
+        }
+      } catch (Throwable failure) {
+        Failures.report("recording the HTTP response status", failure);
+      }
+    }
+    end();
+  }
+
+  private void flush() {
+    try {
+      long remaining = 0;
+      if (lambdaContext != null) {
+        remaining = lambdaContext.getRemainingTimeInMillis();
+      }
+      BatonTelemetry.flush(FlushTimeout.forRemaining(remaining));
+    } catch (Throwable failure) {
+      Failures.report("flushing telemetry", failure);
+    }
+  }
+
+  // ------------------------------------------------------------------------------- building
+
+  private static LambdaInvocation start(
+      Http http, boolean coldStart, com.amazonaws.services.lambda.runtime.Context context) {
+    return start(
+        http.spanName(),
+        SpanKind.SERVER,
+        FaasTriggerIncubatingValues.HTTP,
+        http.attributes(),
+        IncomingContext.fromCarrier(http.headers, "HTTP headers"),
+        List.of(),
+        coldStart,
+        context);
+  }
+
+  private static LambdaInvocation start(
+      Batch batch, boolean coldStart, com.amazonaws.services.lambda.runtime.Context context) {
+    return start(
+        batch.spanName(),
+        SpanKind.CONSUMER,
+        FaasTriggerIncubatingValues.PUBSUB,
+        batch.attributes(),
+        batch.sharedParent(),
+        batch.links(),
+        coldStart,
+        context);
+  }
+
+  private static LambdaInvocation start(
+      String name,
+      SpanKind kind,
+      String trigger,
+      Attributes attributes,
+      Context incoming,
+      List<SpanContext> links,
+      boolean coldStart,
+      com.amazonaws.services.lambda.runtime.Context context) {
+    Context parent = incoming;
+    if (parent == null) {
+      parent = IncomingContext.fromLambda(context);
+    }
+    if (parent == null) {
+      parent = Context.root();
+    }
+    SpanBuilder builder =
+        BatonTelemetry.tracer().spanBuilder(name).setSpanKind(kind).setParent(parent);
+    builder.setAllAttributes(attributes);
+    builder.setAttribute(FaasIncubatingAttributes.FAAS_TRIGGER, trigger);
+    builder.setAttribute(FaasIncubatingAttributes.FAAS_COLDSTART, coldStart);
+    builder.setAttribute(CloudIncubatingAttributes.CLOUD_PROVIDER, CloudProviderIncubatingValues.AWS);
+    try {
+      addLambdaAttributes(builder, context);
+    } catch (Throwable failure) {
+      Failures.report("reading the Lambda context", failure);
+    }
+    for (SpanContext link : links) {
+      builder.addLink(link);
+    }
+    Span span = builder.startSpan();
+    Scope scope;
+    try {
+      scope = parent.with(span).makeCurrent();
+    } catch (Throwable failure) {
+      Failures.report("making the invocation span current", failure);
+      scope = Scope.noop();
+    }
+    return new LambdaInvocation(span, scope, context);
+  }
+
+  private static void addLambdaAttributes(
+      SpanBuilder builder, com.amazonaws.services.lambda.runtime.Context context) {
+    String arn = context == null ? null : context.getInvokedFunctionArn();
+    String[] arnParts = arn == null ? new String[0] : arn.split(":", -1);
+    String region = System.getenv("AWS_REGION");
+    if ((region == null || region.isEmpty()) && arnParts.length > 3) {
+      region = arnParts[3];
+    }
+    if (region != null && !region.isEmpty()) {
+      builder.setAttribute(CloudIncubatingAttributes.CLOUD_REGION, region);
+    }
+    if (context == null) {
+      return;
+    }
+    String requestId = context.getAwsRequestId();
+    if (requestId != null) {
+      builder.setAttribute(FaasIncubatingAttributes.FAAS_INVOCATION_ID, requestId);
+    }
+    if (arn != null) {
+      builder.setAttribute(CloudIncubatingAttributes.CLOUD_RESOURCE_ID, arn);
+      builder.setAttribute(AwsIncubatingAttributes.AWS_LAMBDA_INVOKED_ARN, arn);
+    }
+    if (arnParts.length > 4 && !arnParts[4].isEmpty()) {
+      builder.setAttribute(CloudIncubatingAttributes.CLOUD_ACCOUNT_ID, arnParts[4]);
+    }
+  }
+
+  private static LambdaInvocation failed(
+      Throwable failure, com.amazonaws.services.lambda.runtime.Context context) {
+    Failures.report("starting the invocation span", failure);
+    return new LambdaInvocation(Span.getInvalid(), Scope.noop(), context);
+  }
+
+  /** {@code POST /orders} gives {@code /orders}; {@code $default} has no route. */
+  static String routeOf(String routeKey) {
+    if (routeKey == null) {
+      return null;
+    }
+    int space = routeKey.indexOf(' ');
+    return space < 0 ? null : routeKey.substring(space + 1);
+  }
+
+  /** The HTTP request of an API Gateway or ALB event. */
+  private static final class Http {
+    final String method;
+    final String route;
+    final String path;
+    final TreeMap<String, List<String>> headers;
+
+    private Http(String method, String route, String path, TreeMap<String, List<String>> headers) {
+      this.method = method;
+      this.route = route;
+      this.path = path;
+      this.headers = headers;
+    }
+
+    static Http of(String method, String route, String path, TreeMap<String, List<String>> headers) {
+      return new Http(
+          method == null ? null : method.toUpperCase(java.util.Locale.ROOT),
+          route == null || route.isEmpty() ? null : route,
+          path,
+          headers == null ? Carriers.newCarrier() : headers);
+    }
+
+    boolean knownMethod() {
+      return method != null && KNOWN_METHODS.contains(method);
+    }
+
+    String spanName() {
+      String prefix = knownMethod() ? method : "HTTP";
+      return route == null ? prefix : prefix + " " + route;
+    }
+
+    Attributes attributes() {
+      AttributesBuilder attributes = Attributes.builder();
+      if (knownMethod()) {
+        attributes.put(HttpAttributes.HTTP_REQUEST_METHOD, method);
+      } else if (method != null) {
+        attributes.put(HttpAttributes.HTTP_REQUEST_METHOD, HttpAttributes.HttpRequestMethodValues.OTHER);
+        attributes.put(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL, method);
+      }
+      if (route != null) {
+        attributes.put(HttpAttributes.HTTP_ROUTE, route);
+      }
+      if (path != null) {
+        attributes.put(UrlAttributes.URL_PATH, path);
+      }
+      String scheme = Carriers.first(headers, "X-Forwarded-Proto");
+      if (scheme != null) {
+        attributes.put(UrlAttributes.URL_SCHEME, scheme);
+      }
+      String userAgent = Carriers.first(headers, "User-Agent");
+      if (userAgent != null) {
+        attributes.put(UserAgentAttributes.USER_AGENT_ORIGINAL, userAgent);
+      }
+      return attributes.build();
+    }
+  }
+
+  /** The messages of an SQS or SNS event: their distinct contexts and where they came from. */
+  private static final class Batch {
+    final String system;
+    final Map<String, Context> contexts = new LinkedHashMap<>();
+    String source;
+    boolean multipleSources;
+    long count;
+
+    Batch(String system) {
+      this.system = system;
+    }
+
+    void add(Context context, String from) {
+      count++;
+      if (from != null) {
+        if (source == null) {
+          source = from;
+        } else if (!source.equals(from)) {
+          multipleSources = true;
+        }
+      }
+      if (context != null) {
+        SpanContext spanContext = IncomingContext.spanContext(context);
+        contexts.putIfAbsent(spanContext.getTraceId() + spanContext.getSpanId(), context);
+      }
+    }
+
+    String spanName() {
+      String destination = multipleSources ? MULTIPLE_SOURCES : source;
+      return destination == null ? "process" : "process " + destination;
+    }
+
+    Attributes attributes() {
+      AttributesBuilder attributes =
+          Attributes.builder()
+              .put(MessagingIncubatingAttributes.MESSAGING_SYSTEM, system)
+              .put(
+                  MessagingIncubatingAttributes.MESSAGING_OPERATION_TYPE,
+                  MessagingOperationTypeIncubatingValues.PROCESS)
+              .put(MessagingIncubatingAttributes.MESSAGING_OPERATION_NAME, "process")
+              .put(MessagingIncubatingAttributes.MESSAGING_BATCH_MESSAGE_COUNT, count);
+      if (source != null && !multipleSources) {
+        attributes.put(MessagingIncubatingAttributes.MESSAGING_DESTINATION_NAME, source);
+      }
+      return attributes.build();
+    }
+
+    /** The one context all messages that carry one share, or null. */
+    Context sharedParent() {
+      return contexts.size() == 1 ? contexts.values().iterator().next() : null;
+    }
+
+    List<SpanContext> links() {
+      if (contexts.size() < 2) {
+        return List.of();
+      }
+      List<SpanContext> links = new ArrayList<>(contexts.size());
+      for (Context context : contexts.values()) {
+        links.add(IncomingContext.spanContext(context));
+      }
+      return links;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.baton.runtime.internal.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.SNSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.baton.runtime.internal.BatonTelemetry;
+import dev.baton.runtime.internal.Failures;
+import dev.baton.runtime.internal.TracedMethods;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.semconv.incubating.FaasIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.FaasIncubatingAttributes.FaasTriggerIncubatingValues;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingSystemIncubatingValues;
+
+/**
+ * Internal: not part of Baton's public API.
+ *
+ * <p>The {@code process} span of one message, for a {@code @Traced} method whose parameter is an
+ * {@code SQSEvent.SQSMessage} or an {@code SNSEvent.SNSRecord}. The span is a CONSUMER span named
+ * {@code process <queue or topic>} (or the method's span name) with {@code messaging.system},
+ * {@code messaging.operation.type=process}, {@code messaging.destination.name} and {@code
+ * messaging.message.id}. Its parent is the current span (the invocation span, usually) when that
+ * span is already in the message's trace or the message carries no context; otherwise the
+ * message's own context, with a link to the current span. So every message's trace goes on.
+ *
+ * <p>The span is returned started; the generated advice makes it current and ends it with {@link
+ * TracedMethods}. Never throws: on failure it returns the invalid span.
+ */
+public final class MessageSpans {
+
+  private MessageSpans() {}
+
+  /** The {@code process} span of {@code message}; {@code spanName} null for the default name. */
+  public static Span sqsMessage(String spanName, SQSEvent.SQSMessage message) {
+    try {
+      Context incoming = IncomingContext.fromSqsMessage(message);
+      String queue = message == null ? null : Names.lastArnPart(message.getEventSourceArn());
+      String id = message == null ? null : message.getMessageId();
+      return start(spanName, MessagingSystemIncubatingValues.AWS_SQS, queue, id, incoming);
+    } catch (Throwable failure) {
+      return TracedMethods.startFailed(failure);
+    }
+  }
+
+  /** The {@code process} span of {@code record}; {@code spanName} null for the default name. */
+  public static Span snsRecord(String spanName, SNSEvent.SNSRecord record) {
+    try {
+      Context incoming = IncomingContext.fromSnsRecord(record);
+      SNSEvent.SNS sns = record == null ? null : record.getSNS();
+      String topic = sns == null ? null : Names.lastArnPart(sns.getTopicArn());
+      String id = sns == null ? null : sns.getMessageId();
+      return start(spanName, MessagingSystemIncubatingValues.AWS_SNS, topic, id, incoming);
+    } catch (Throwable failure) {
+      return TracedMethods.startFailed(failure);
+    }
+  }
+
+  private static Span start(
+      String spanName, String system, String destination, String messageId, Context incoming) {
+    Context current = Context.current();
+    SpanContext currentSpan = Span.fromContext(current).getSpanContext();
+    String name = spanName;
+    if (name == null || name.isEmpty()) {
+      name = destination == null ? "process" : "process " + destination;
+    }
+    SpanBuilder builder =
+        BatonTelemetry.tracer().spanBuilder(name).setSpanKind(SpanKind.CONSUMER);
+    boolean sameTrace =
+        incoming != null
+            && currentSpan.isValid()
+            && currentSpan.getTraceId().equals(IncomingContext.spanContext(incoming).getTraceId());
+    if (incoming == null || sameTrace) {
+      builder.setParent(current);
+    } else {
+      builder.setParent(incoming);
+      if (currentSpan.isValid()) {
+        builder.addLink(currentSpan);
+      }
+    }
+    builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_SYSTEM, system);
+    builder.setAttribute(
+        MessagingIncubatingAttributes.MESSAGING_OPERATION_TYPE,
+        MessagingOperationTypeIncubatingValues.PROCESS);
+    builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_OPERATION_NAME, "process");
+    builder.setAttribute(FaasIncubatingAttributes.FAAS_TRIGGER, FaasTriggerIncubatingValues.PUBSUB);
+    if (destination != null) {
+      builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_DESTINATION_NAME, destination);
+    }
+    if (messageId != null) {
+      builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_MESSAGE_ID, messageId);
+    }
+    try {
+      return builder.startSpan();
+    } catch (Throwable failure) {
+      Failures.report("starting a message span", failure);
+      return Span.getInvalid();
+    }
+  }
+}

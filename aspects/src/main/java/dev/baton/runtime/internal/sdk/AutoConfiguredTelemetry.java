@@ -1,0 +1,71 @@
+package dev.baton.runtime.internal.sdk;
+
+import dev.baton.runtime.internal.BatonTelemetry;
+import dev.baton.runtime.internal.Failures;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+
+/**
+ * Internal: not part of Baton's public API.
+ *
+ * <p>Zero-code setup. The code generated for a {@code @TracedHandler} calls {@link #startOnce()}
+ * first on every invocation, but only when the processor saw {@code
+ * io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk} on the compile classpath:
+ * this is the one runtime class that uses the autoconfigure module, and no other class loads it.
+ *
+ * <p>The first call builds the SDK from the usual settings ({@code OTEL_*} environment variables
+ * or {@code otel.*} system properties: service name, exporter and endpoint, propagators, sampler),
+ * with the Lambda resource of {@link LambdaResource}. {@code xray} and {@code xray-lambda} in
+ * {@code OTEL_PROPAGATORS} work because Baton's runtime depends on {@code
+ * opentelemetry-aws-xray-propagator}, whose provider autoconfigure finds. The SDK is registered
+ * globally (unless something registered a global instance in between) and handed to Baton with
+ * its flush, so each invocation ends with an export. Nothing is built when the function already
+ * handed Baton an SDK ({@code Baton.useOpenTelemetry}) or registered a global OpenTelemetry
+ * itself: Baton then uses that, and can flush only the former. A failure (a bad setting, a
+ * missing exporter) is reported once and leaves tracing off; the call after it returns at once.
+ */
+public final class AutoConfiguredTelemetry {
+
+  private static volatile boolean started;
+
+  private AutoConfiguredTelemetry() {}
+
+  /** Sets up the SDK on the first call; later calls cost one volatile read. Never throws. */
+  public static void startOnce() {
+    if (!started) {
+      start();
+    }
+  }
+
+  /** Whether the first call happened (for tests). */
+  static boolean started() {
+    return started;
+  }
+
+  private static synchronized void start() {
+    if (started) {
+      return;
+    }
+    started = true;
+    try {
+      if (BatonTelemetry.hasExplicitInstance() || GlobalOpenTelemetry.isSet()) {
+        return;
+      }
+      OpenTelemetrySdk sdk =
+          AutoConfiguredOpenTelemetrySdk.builder()
+              .addResourceCustomizer(
+                  (resource, config) -> LambdaResource.complete(resource, System.getenv()))
+              .build()
+              .getOpenTelemetrySdk();
+      try {
+        GlobalOpenTelemetry.set(sdk);
+      } catch (IllegalStateException raced) {
+        // Registered by someone else meanwhile: Baton still uses and flushes its own.
+      }
+      BatonTelemetry.use(sdk, SdkFlush.of(sdk));
+    } catch (Throwable failure) {
+      Failures.report("setting up OpenTelemetry from the OTEL_* settings", failure);
+    }
+  }
+}
