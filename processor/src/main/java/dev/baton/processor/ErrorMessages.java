@@ -56,6 +56,33 @@ public final class ErrorMessages {
       "[BatonDuplicateAttributeKey] @SpanAttribute key '%s' is used twice in '%s' (parameters '%s'"
           + " and '%s'): give one of them another key.";
 
+  /** Arguments: class name. */
+  public static final String NOT_A_HANDLER =
+      "[BatonNotAHandler] @TracedHandler on '%s': the class implements neither RequestHandler nor"
+          + " RequestStreamHandler: implement one of them, or put @TracedHandler on the handler"
+          + " method (one that takes a com.amazonaws.services.lambda.runtime.Context).";
+
+  /** Arguments: class name. */
+  public static final String HANDLER_METHOD_NOT_DECLARED =
+      "[BatonHandlerMethodNotDeclared] @TracedHandler on '%s': the class does not declare"
+          + " handleRequest itself: put @TracedHandler on the class that declares it, or on the"
+          + " method.";
+
+  /** Arguments: method signature. */
+  public static final String HANDLER_WITHOUT_CONTEXT =
+      "[BatonHandlerWithoutContext] @TracedHandler cannot trace '%s': a handler method takes a"
+          + " com.amazonaws.services.lambda.runtime.Context; add one as its last parameter.";
+
+  /** Arguments: method signature. */
+  public static final String HANDLER_ALSO_TRACED =
+      "[BatonHandlerAlsoTraced] '%s' is both the @TracedHandler and @Traced: the invocation span"
+          + " already covers it; remove @Traced.";
+
+  /** Arguments: method signature. */
+  public static final String ABSTRACT_HANDLER =
+      "[BatonAbstractMethod] @TracedHandler cannot weave abstract method '%s': annotate the"
+          + " implementation instead.";
+
   /** Arguments: exception class and message. */
   public static final String INTERNAL_ERROR =
       "[BatonInternal] Baton's annotation processor failed (%s); please report this with the"

@@ -5,6 +5,8 @@ import dev.baton.processor.model.Signatures;
 import dev.baton.processor.model.TracedType;
 import dev.baton.processor.model.TracedTypeFactory;
 import dev.baton.processor.model.TypeStrings;
+import dev.baton.processor.model.HandlerTriggers;
+import dev.baton.processor.validation.HandlerLocator;
 import dev.baton.processor.validation.TracedValidator;
 import dev.baton.processor.validation.UnnamedClassScanner;
 import dev.baton.processor.writing.AspectWriter;
@@ -44,6 +46,7 @@ final class TracingStep {
   private final Filer filer;
   private final ErrorReporter reporter;
   private final TracedValidator validator;
+  private final HandlerLocator handlers;
   private final UnnamedClassScanner unnamedClasses;
   private final TracedTypeFactory factory;
   private final SpansWriter spansWriter;
@@ -61,9 +64,18 @@ final class TracingStep {
     AttributeTypes attributeTypes = new AttributeTypes(env.getTypeUtils(), elements);
     this.validator = new TracedValidator(reporter, attributeTypes, signatures);
     this.unnamedClasses = new UnnamedClassScanner(env, reporter);
+    this.handlers = new HandlerLocator(reporter, signatures, env.getTypeUtils(), elements);
+    // Decided once, at compile time: with the autoconfigure module on the classpath, handlers
+    // start the SDK from the OTEL_* settings themselves (zero-code setup).
+    boolean autoConfigure = elements.getTypeElement(HandlerTriggers.AUTOCONFIGURE) != null;
     this.factory =
         new TracedTypeFactory(
-            elements, env.getTypeUtils(), typeStrings, signatures, attributeTypes);
+            elements,
+            env.getTypeUtils(),
+            typeStrings,
+            signatures,
+            attributeTypes,
+            new HandlerTriggers(typeStrings, autoConfigure));
     this.spansWriter = new SpansWriter(generator);
     this.aspectWriter = new AspectWriter(generator);
     this.metadataWriter = new MetadataWriter(generator);
@@ -91,6 +103,19 @@ final class TracingStep {
     for (Element root : round.getRootElements()) {
       unnamedClasses.scan(root);
     }
+    TypeElement tracedHandler = elements.getTypeElement(BatonProcessor.TRACED_HANDLER);
+    if (tracedHandler != null) {
+      for (Element element : round.getElementsAnnotatedWith(tracedHandler)) {
+        handlers
+            .locate(element)
+            .ifPresent(
+                method ->
+                    byType
+                        .computeIfAbsent(
+                            (TypeElement) method.getEnclosingElement(), t -> new ArrayList<>())
+                        .add(method));
+      }
+    }
     TypeElement spanAttribute = elements.getTypeElement(BatonProcessor.SPAN_ATTRIBUTE);
     if (spanAttribute != null) {
       for (Element element : round.getElementsAnnotatedWith(spanAttribute)) {
@@ -109,7 +134,9 @@ final class TracingStep {
       }
       boolean valid = true;
       for (ExecutableElement method : methods) {
-        valid &= validator.validateTraced(method);
+        if (Annotations.find(method, BatonProcessor.TRACED).isPresent()) {
+          valid &= validator.validateTraced(method);
+        }
       }
       if (valid) {
         write(factory.create(type, methods));
@@ -121,7 +148,8 @@ final class TracingStep {
     List<ExecutableElement> methods = new ArrayList<>();
     for (Element member : type.getEnclosedElements()) {
       if (member.getKind() == ElementKind.METHOD
-          && Annotations.find(member, BatonProcessor.TRACED).isPresent()) {
+          && (Annotations.find(member, BatonProcessor.TRACED).isPresent()
+              || Annotations.find(member, BatonProcessor.TRACED_HANDLER).isPresent())) {
         methods.add((ExecutableElement) member);
       }
     }

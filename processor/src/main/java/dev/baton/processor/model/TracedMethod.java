@@ -1,5 +1,8 @@
 package dev.baton.processor.model;
 
+import com.palantir.javapoet.ClassName;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import javax.lang.model.element.ExecutableElement;
 
@@ -23,6 +26,10 @@ import javax.lang.model.element.ExecutableElement;
  * @param pointcutParameterTypes the erased parameter types, in AspectJ source (a varargs
  *     parameter ends in {@code ...})
  * @param attributes the {@code @SpanAttribute} parameters, in parameter order
+ * @param handler for a {@code @TracedHandler} method, how its invocation span starts and ends;
+ *     null for a {@code @Traced} method
+ * @param message for a {@code @Traced} method taking an SQS message or SNS record, that
+ *     parameter; null otherwise
  */
 public record TracedMethod(
     ExecutableElement element,
@@ -39,10 +46,41 @@ public record TracedMethod(
     boolean rawReturnType,
     String pointcutReturnType,
     List<String> pointcutParameterTypes,
-    List<SpanAttributeModel> attributes) {
+    List<SpanAttributeModel> attributes,
+    HandlerModel handler,
+    MessageModel message) {
 
   public TracedMethod {
     pointcutParameterTypes = List.copyOf(pointcutParameterTypes);
     attributes = List.copyOf(attributes);
+  }
+
+  /**
+   * The parameters the advice binds and hands to the span factory, in parameter order: the
+   * handler's event and {@code Context}, the message, the {@code @SpanAttribute} parameters.
+   */
+  public List<BoundParameter> boundParameters() {
+    List<BoundParameter> bound = new ArrayList<>();
+    if (handler != null) {
+      if (handler.eventPosition() >= 0) {
+        bound.add(
+            new BoundParameter(
+                handler.eventPosition(), "event", ClassName.bestGuess(handler.eventType())));
+      }
+      bound.add(
+          new BoundParameter(
+              handler.contextPosition(), "context", ClassName.bestGuess(HandlerTriggers.CONTEXT)));
+    }
+    if (message != null) {
+      bound.add(
+          new BoundParameter(
+              message.position(), message.formalName(), ClassName.bestGuess(message.formalType())));
+    }
+    for (SpanAttributeModel attribute : attributes) {
+      bound.add(
+          new BoundParameter(attribute.position(), attribute.formalName(), attribute.formalType()));
+    }
+    bound.sort(Comparator.comparingInt(BoundParameter::position));
+    return bound;
   }
 }

@@ -50,18 +50,21 @@ public final class TracedTypeFactory {
   private final Signatures signatures;
   private final AttributeTypes attributeTypes;
   private final TypeMirror completionStage;
+  private final HandlerTriggers handlerTriggers;
 
   public TracedTypeFactory(
       Elements elements,
       Types types,
       TypeStrings typeStrings,
       Signatures signatures,
-      AttributeTypes attributeTypes) {
+      AttributeTypes attributeTypes,
+      HandlerTriggers handlerTriggers) {
     this.elements = elements;
     this.types = types;
     this.typeStrings = typeStrings;
     this.signatures = signatures;
     this.attributeTypes = attributeTypes;
+    this.handlerTriggers = handlerTriggers;
     this.completionStage =
         types.erasure(elements.getTypeElement("java.util.concurrent.CompletionStage").asType());
   }
@@ -86,21 +89,41 @@ public final class TracedTypeFactory {
   }
 
   private TracedMethod method(ExecutableElement method, Names constants, Names factories) {
-    AnnotationMirror traced = Annotations.find(method, "dev.baton.Traced").orElseThrow();
-    String explicitName = Annotations.explicitString(traced, "value");
+    Optional<AnnotationMirror> traced = Annotations.find(method, "dev.baton.Traced");
+    HandlerModel handler = traced.isEmpty() ? handlerTriggers.of(method) : null;
+    Optional<Integer> messagePosition =
+        traced.isPresent() ? MessageParameters.position(method) : Optional.empty();
+    String explicitName =
+        traced.map(annotation -> Annotations.explicitString(annotation, "value")).orElse("");
     String spanName =
-        explicitName.isEmpty() ? Signatures.defaultSpanName(method) : explicitName;
+        !explicitName.isEmpty()
+            ? explicitName
+            : handler != null || messagePosition.isPresent()
+                ? null
+                : Signatures.defaultSpanName(method);
     String kind =
-        Annotations.explicitValue(traced, "kind")
+        traced
+            .flatMap(annotation -> Annotations.explicitValue(annotation, "kind"))
             .map(AnnotationValue::getValue)
             .map(value -> ((VariableElement) value).getSimpleName().toString())
-            .orElse("INTERNAL");
+            .orElse(handler != null ? "SERVER" : messagePosition.isPresent() ? "CONSUMER" : "INTERNAL");
     String methodName = method.getSimpleName().toString();
-    String spanConstant = constants.allocate(upperSnake(methodName));
+    String spanConstant = spanName == null ? null : constants.allocate(upperSnake(methodName));
+    String attributePrefix = spanConstant != null ? spanConstant : upperSnake(methodName);
 
     Names formals = new Names(RESERVED);
     List<SpanAttributeModel> attributes = new ArrayList<>();
     List<? extends VariableElement> parameters = method.getParameters();
+    MessageModel message =
+        messagePosition
+            .map(
+                i ->
+                    new MessageModel(
+                        i,
+                        formals.allocate(parameters.get(i).getSimpleName().toString()),
+                        typeStrings.erased(parameters.get(i).asType()),
+                        MessageParameters.factory(parameters.get(i).asType())))
+            .orElse(null);
     for (int i = 0; i < parameters.size(); i++) {
       VariableElement parameter = parameters.get(i);
       Optional<AnnotationMirror> attribute =
@@ -121,7 +144,7 @@ public final class TracedTypeFactory {
               binding.type(),
               binding.formalType(),
               binding.conversion(),
-              constants.allocate(spanConstant + "_" + upperSnake(key))));
+              constants.allocate(attributePrefix + "_" + upperSnake(key))));
     }
 
     List<String> pointcutParameters = new ArrayList<>();
@@ -161,7 +184,9 @@ public final class TracedTypeFactory {
         rawReturnType,
         erasedReturnType,
         pointcutParameters,
-        attributes);
+        attributes,
+        handler,
+        message);
   }
 
   private boolean isCompletionStage(TypeMirror type) {
@@ -179,7 +204,11 @@ public final class TracedTypeFactory {
 
   /** {@code @Traced public int price(int quantity, String sku)}, for a comment. */
   private String declaration(ExecutableElement method) {
-    StringBuilder text = new StringBuilder("@Traced");
+    StringBuilder text =
+        new StringBuilder(
+            Annotations.find(method, "dev.baton.Traced").isPresent()
+                ? "@Traced"
+                : "@TracedHandler");
     for (Modifier modifier : method.getModifiers()) {
       text.append(' ').append(modifier);
     }

@@ -1,19 +1,21 @@
 package dev.baton.processor.writing;
 
+import dev.baton.processor.model.BoundParameter;
+import dev.baton.processor.model.HandlerModel;
 import dev.baton.processor.model.ResultKind;
-import dev.baton.processor.model.SpanAttributeModel;
 import dev.baton.processor.model.TracedMethod;
 import dev.baton.processor.model.TracedType;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Writes {@code <Type>_BatonAspect.aj}: a code-style AspectJ aspect with one around advice per
- * traced method. JavaPoet cannot write AspectJ, so the aspect is a thin shell: each advice
- * matches exactly one method, calls the span factory in {@code <Type>_BatonSpans} and {@code
- * TracedMethods}, and nothing else, so that ajc inlines it into the woven class. The advice
- * bodies must stay plain calls: a lambda or string concatenation inside an advice would make ajc
- * fall back to closures.
+ * traced method or handler. JavaPoet cannot write AspectJ, so the aspect is a thin shell: each
+ * advice matches exactly one method, calls the span factory in {@code <Type>_BatonSpans} and
+ * Baton's runtime, and nothing else, so that ajc inlines it into the woven class. Advice bodies
+ * must stay plain calls: a lambda or a string concatenation inside an advice would make ajc fall
+ * back to closures.
  */
 public final class AspectWriter {
 
@@ -37,6 +39,10 @@ public final class AspectWriter {
       out.append("package ").append(type.packageName()).append(";\n");
     }
     out.append('\n');
+    boolean handlers = type.methods().stream().anyMatch(m -> m.handler() != null);
+    if (handlers) {
+      out.append("import dev.baton.runtime.internal.lambda.LambdaInvocation;\n");
+    }
     out.append("import dev.baton.runtime.internal.TracedMethods;\n");
     out.append("import io.opentelemetry.api.trace.Span;\n");
     out.append("import io.opentelemetry.context.Scope;\n");
@@ -51,13 +57,10 @@ public final class AspectWriter {
   }
 
   private static void advice(StringBuilder out, TracedType type, TracedMethod method) {
-    List<String> formals = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    for (SpanAttributeModel attribute : method.attributes()) {
-      formals.add(attribute.formalType() + " " + attribute.formalName());
-      names.add(attribute.formalName());
-    }
-    String arguments = String.join(", ", names);
+    List<BoundParameter> bound = method.boundParameters();
+    String formals =
+        bound.stream().map(p -> p.type() + " " + p.name()).collect(Collectors.joining(", "));
+    String arguments = bound.stream().map(BoundParameter::name).collect(Collectors.joining(", "));
     String target = type.qualifiedName();
 
     out.append("  // ").append(method.declaration()).append('\n');
@@ -66,8 +69,8 @@ public final class AspectWriter {
       // declares its erasure, which is what the JVM sees anyway.
       out.append("  @org.aspectj.lang.annotation.SuppressAjWarnings(\"uncheckedAdviceConversion\")\n");
     }
-    out.append("  ").append(method.adviceReturnType()).append(" around(")
-        .append(String.join(", ", formals)).append("):\n");
+    out.append("  ").append(method.adviceReturnType()).append(" around(").append(formals)
+        .append("):\n");
     out.append("      execution(").append(method.pointcutReturnType()).append(' ')
         .append(target).append('.').append(method.name()).append('(')
         .append(String.join(", ", method.pointcutParameterTypes())).append("))\n");
@@ -75,15 +78,26 @@ public final class AspectWriter {
     // the method in T's nested subclasses (an enum constant's body, say).
     out.append("      && within(").append(target).append(") && !within(").append(target)
         .append("+ && !").append(target).append(')');
-    if (!method.attributes().isEmpty()) {
-      out.append("\n      && args(").append(argsPattern(method)).append(')');
+    if (!bound.isEmpty()) {
+      out.append("\n      && args(").append(argsPattern(method, bound)).append(')');
     }
     out.append(" {\n");
-    out.append("    Span span = ").append(type.spansClassName()).append('.')
-        .append(method.factoryName()).append('(').append(arguments).append(");\n");
+    String factory =
+        type.spansClassName() + "." + method.factoryName() + "(" + arguments + ")";
+    String proceed = "proceed(" + arguments + ")";
+    if (method.handler() != null) {
+      handlerBody(out, method, factory, proceed);
+    } else {
+      tracedBody(out, method, factory, proceed);
+    }
+    out.append("  }\n");
+  }
+
+  private static void tracedBody(
+      StringBuilder out, TracedMethod method, String factory, String proceed) {
+    out.append("    Span span = ").append(factory).append(";\n");
     out.append("    Scope scope = TracedMethods.makeCurrent(span);\n");
     out.append("    try {\n");
-    String proceed = "proceed(" + arguments + ")";
     if (method.result() == ResultKind.VOID) {
       out.append("      ").append(proceed).append(";\n");
     } else if (method.result() == ResultKind.COMPLETION_STAGE) {
@@ -102,15 +116,38 @@ public final class AspectWriter {
     if (method.result() == ResultKind.VOID) {
       out.append("    TracedMethods.end(span, scope);\n");
     }
-    out.append("  }\n");
+  }
+
+  /** The invocation span: started from the trigger, ended (and flushed) before returning. */
+  private static void handlerBody(
+      StringBuilder out, TracedMethod method, String factory, String proceed) {
+    HandlerModel handler = method.handler();
+    out.append("    LambdaInvocation invocation = ").append(factory).append(";\n");
+    out.append("    try {\n");
+    if (method.result() == ResultKind.VOID) {
+      out.append("      ").append(proceed).append(";\n");
+    } else {
+      out.append("      ").append(method.adviceReturnType()).append(" result = ").append(proceed)
+          .append(";\n");
+      out.append("      invocation.").append(handler.endMethod())
+          .append(handler.endTakesResponse() ? "(result)" : "()").append(";\n");
+      out.append("      return result;\n");
+    }
+    out.append("    } catch (Throwable failure) {\n");
+    out.append("      invocation.end(failure);\n");
+    out.append("      throw TracedMethods.rethrow(failure);\n");
+    out.append("    }\n");
+    if (method.result() == ResultKind.VOID) {
+      out.append("    invocation.end();\n");
+    }
   }
 
   /** {@code quantity, *, sku}: the bound parameters by name, the others as {@code *}. */
-  private static String argsPattern(TracedMethod method) {
+  private static String argsPattern(TracedMethod method, List<BoundParameter> bound) {
     String[] slots = new String[method.pointcutParameterTypes().size()];
-    java.util.Arrays.fill(slots, "*");
-    for (SpanAttributeModel attribute : method.attributes()) {
-      slots[attribute.position()] = attribute.formalName();
+    Arrays.fill(slots, "*");
+    for (BoundParameter parameter : bound) {
+      slots[parameter.position()] = parameter.name();
     }
     return String.join(", ", slots);
   }

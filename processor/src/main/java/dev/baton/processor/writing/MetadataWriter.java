@@ -31,7 +31,7 @@ public final class MetadataWriter {
       property(out, prefix + "name", method.name());
       property(out, prefix + "descriptor", method.descriptor());
       property(out, prefix + "signature", method.signature());
-      property(out, prefix + "span", method.spanName());
+      property(out, prefix + "span", spanName(method));
       property(out, prefix + "kind", method.spanKind());
       property(
           out,
@@ -41,6 +41,13 @@ public final class MetadataWriter {
               .collect(Collectors.joining(",")));
     }
     return out.toString();
+  }
+
+  private static String spanName(TracedMethod method) {
+    if (method.spanName() != null) {
+      return method.spanName();
+    }
+    return method.handler() != null ? "(chosen from the trigger)" : "process <queue or topic>";
   }
 
   private static String attribute(SpanAttributeModel attribute) {

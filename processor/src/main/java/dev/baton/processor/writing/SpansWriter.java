@@ -8,6 +8,9 @@ import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.baton.processor.model.BoundParameter;
+import dev.baton.processor.model.HandlerModel;
+import dev.baton.processor.model.MessageModel;
 import dev.baton.processor.model.SpanAttributeModel;
 import dev.baton.processor.model.TracedMethod;
 import dev.baton.processor.model.TracedType;
@@ -27,6 +30,13 @@ public final class SpansWriter {
       ClassName.get("io.opentelemetry.api.trace", "SpanKind");
   private static final ClassName ATTRIBUTE_KEY =
       ClassName.get("io.opentelemetry.api.common", "AttributeKey");
+  private static final ClassName LAMBDA_INVOCATION =
+      ClassName.get("dev.baton.runtime.internal.lambda", "LambdaInvocation");
+  private static final ClassName MESSAGE_SPANS =
+      ClassName.get("dev.baton.runtime.internal.lambda", "MessageSpans");
+  private static final ClassName AUTO_CONFIGURED_TELEMETRY =
+      ClassName.get("dev.baton.runtime.internal.sdk", "AutoConfiguredTelemetry");
+  private static final ClassName FAILURES = ClassName.get("dev.baton.runtime.internal", "Failures");
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
 
@@ -53,15 +63,17 @@ public final class SpansWriter {
                 type.aspectName());
 
     for (TracedMethod method : type.methods()) {
-      spans.addField(
-          FieldSpec.builder(
-                  String.class,
-                  method.spanConstant(),
-                  Modifier.PUBLIC,
-                  Modifier.STATIC,
-                  Modifier.FINAL)
-              .initializer("$S", method.spanName())
-              .build());
+      if (method.spanConstant() != null) {
+        spans.addField(
+            FieldSpec.builder(
+                    String.class,
+                    method.spanConstant(),
+                    Modifier.PUBLIC,
+                    Modifier.STATIC,
+                    Modifier.FINAL)
+                .initializer("$S", method.spanName())
+                .build());
+      }
       for (SpanAttributeModel attribute : method.attributes()) {
         spans.addField(
             FieldSpec.builder(
@@ -88,15 +100,22 @@ public final class SpansWriter {
   private MethodSpec factory(TracedType type, TracedMethod method) {
     MethodSpec.Builder factory =
         MethodSpec.methodBuilder(method.factoryName())
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-            .returns(SPAN)
-            .addJavadoc(
-                "Starts the span of {@code $L.$L}.\n"
-                    + "Never throws: a tracing failure is reported and gives the invalid span.\n",
-                simpleName(type),
-                method.signature());
-    for (SpanAttributeModel attribute : method.attributes()) {
-      factory.addParameter(attribute.formalType(), attribute.formalName());
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC);
+    for (BoundParameter parameter : method.boundParameters()) {
+      factory.addParameter(parameter.type(), parameter.name());
+    }
+    if (method.handler() != null) {
+      return handlerFactory(factory, type, method);
+    }
+    factory
+        .returns(SPAN)
+        .addJavadoc(
+            "Starts the span of {@code $L.$L}.\n"
+                + "Never throws: a tracing failure is reported and gives the invalid span.\n",
+            simpleName(type),
+            method.signature());
+    if (method.message() != null) {
+      return messageFactory(factory, method);
     }
     CodeBlock.Builder start =
         CodeBlock.builder()
@@ -119,6 +138,60 @@ public final class SpansWriter {
         .addStatement("return $T.startFailed(failure)", TRACED_METHODS)
         .endControlFlow()
         .build();
+  }
+
+  /** The invocation span: extraction chosen from the event type at compile time. */
+  private MethodSpec handlerFactory(
+      MethodSpec.Builder factory, TracedType type, TracedMethod method) {
+    HandlerModel handler = method.handler();
+    factory
+        .returns(LAMBDA_INVOCATION)
+        .addJavadoc(
+            "Starts the invocation span of the handler {@code $L.$L}.\n"
+                + "Never throws: a tracing failure is reported and the invocation goes on.\n",
+            simpleName(type),
+            method.signature());
+    if (handler.autoConfigure()) {
+      factory.addComment("The OpenTelemetry SDK autoconfigure module was on the compile classpath:");
+      factory.addComment("build the SDK from the OTEL_* settings on the first invocation.");
+      factory.addStatement("$T.startOnce()", AUTO_CONFIGURED_TELEMETRY);
+    }
+    if (handler.trigger() != null) {
+      return factory
+          .addStatement(
+              "return $T.$N($T.$N, context)",
+              LAMBDA_INVOCATION,
+              handler.startMethod(),
+              LAMBDA_INVOCATION,
+              handler.trigger())
+          .build();
+    }
+    return factory
+        .addStatement("return $T.$N(event, context)", LAMBDA_INVOCATION, handler.startMethod())
+        .build();
+  }
+
+  /** A message's {@code process} span, then the method's attributes on it. */
+  private MethodSpec messageFactory(MethodSpec.Builder factory, TracedMethod method) {
+    MessageModel message = method.message();
+    CodeBlock name =
+        method.spanConstant() == null ? CodeBlock.of("null") : CodeBlock.of("$N", method.spanConstant());
+    factory.addStatement(
+        "$T span = $T.$N($L, $N)", SPAN, MESSAGE_SPANS, message.factory(), name, message.formalName());
+    if (!method.attributes().isEmpty()) {
+      factory.beginControlFlow("try");
+      for (SpanAttributeModel attribute : method.attributes()) {
+        factory.addStatement(
+            "span.setAttribute($N, $L)",
+            attribute.constantName(),
+            attribute.conversion().apply(attribute.formalName()));
+      }
+      factory
+          .nextControlFlow("catch ($T failure)", Throwable.class)
+          .addStatement("$T.report($S, failure)", FAILURES, "setting span attributes")
+          .endControlFlow();
+    }
+    return factory.addStatement("return span").build();
   }
 
   private static String simpleName(TracedType type) {

@@ -1,0 +1,31 @@
+package dev.baton.processor.model;
+
+/**
+ * How a {@code @TracedHandler} method's invocation span is started and ended, chosen at compile
+ * time from its event and response types, so nothing is probed at run time.
+ *
+ * @param startMethod the {@code LambdaInvocation} factory, e.g. {@code startSqs}
+ * @param trigger for {@code startOther}, the {@code LambdaInvocation} constant naming the trigger
+ *     ({@code TIMER}, {@code DATASOURCE}, {@code OTHER}); null otherwise
+ * @param endMethod the {@code LambdaInvocation} method ending a normal return, e.g. {@code endSqs}
+ *     (given the response) or {@code end}
+ * @param eventPosition the event parameter's index, or -1 when the start does not take the event
+ * @param eventType the event's type in source form (when bound)
+ * @param contextPosition the {@code Context} parameter's index
+ * @param autoConfigure whether to start the SDK from {@code OTEL_*} settings first, decided by the
+ *     presence of the autoconfigure module on the compile classpath
+ */
+public record HandlerModel(
+    String startMethod,
+    String trigger,
+    String endMethod,
+    int eventPosition,
+    String eventType,
+    int contextPosition,
+    boolean autoConfigure) {
+
+  /** Whether the end method takes the handler's response. */
+  public boolean endTakesResponse() {
+    return !endMethod.equals("end");
+  }
+}

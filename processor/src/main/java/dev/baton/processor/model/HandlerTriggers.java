@@ -1,0 +1,99 @@
+package dev.baton.processor.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * Chooses, from a handler method's parameter and return types, how Baton starts and ends its
+ * invocation span: which trigger's context extraction runs, and whether the response is read.
+ */
+public final class HandlerTriggers {
+
+  public static final String CONTEXT = "com.amazonaws.services.lambda.runtime.Context";
+  public static final String AUTOCONFIGURE =
+      "io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk";
+  private static final String EVENTS = "com.amazonaws.services.lambda.runtime.events.";
+
+  /** Event type to {start method, response type, end method}. */
+  private static final Map<String, List<String>> TYPED =
+      Map.of(
+          EVENTS + "APIGatewayProxyRequestEvent",
+              List.of("startApiGateway", EVENTS + "APIGatewayProxyResponseEvent", "endApiGateway"),
+          EVENTS + "APIGatewayV2HTTPEvent",
+              List.of("startHttpApi", EVENTS + "APIGatewayV2HTTPResponse", "endHttpApi"),
+          EVENTS + "ApplicationLoadBalancerRequestEvent",
+              List.of("startAlb", EVENTS + "ApplicationLoadBalancerResponseEvent", "endAlb"),
+          EVENTS + "SQSEvent", List.of("startSqs", EVENTS + "SQSBatchResponse", "endSqs"),
+          EVENTS + "SNSEvent", List.of("startSns", "", "end"));
+
+  /** Events whose trigger is {@code datasource}. */
+  private static final List<String> DATASOURCES =
+      List.of(
+          EVENTS + "DynamodbEvent",
+          EVENTS + "DynamodbTimeWindowEvent",
+          EVENTS + "KinesisEvent",
+          EVENTS + "KinesisTimeWindowEvent",
+          EVENTS + "KinesisFirehoseEvent",
+          EVENTS + "S3Event",
+          EVENTS + "S3BatchEvent",
+          EVENTS + "S3EventNotification",
+          "com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification");
+
+  private final TypeStrings typeStrings;
+  private final boolean autoConfigure;
+
+  public HandlerTriggers(TypeStrings typeStrings, boolean autoConfigure) {
+    this.typeStrings = typeStrings;
+    this.autoConfigure = autoConfigure;
+  }
+
+  /** The index of {@code method}'s {@code Context} parameter, if it has one. */
+  public static Optional<Integer> contextPosition(ExecutableElement method) {
+    List<? extends VariableElement> parameters = method.getParameters();
+    for (int i = 0; i < parameters.size(); i++) {
+      if (qualifiedName(parameters.get(i).asType()).equals(CONTEXT)) {
+        return Optional.of(i);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The model of a handler method that takes a {@code Context} (validated before). */
+  public HandlerModel of(ExecutableElement method) {
+    int context = contextPosition(method).orElseThrow();
+    List<? extends VariableElement> parameters = method.getParameters();
+    String event = context > 0 ? qualifiedName(parameters.get(0).asType()) : "";
+    String response = qualifiedName(method.getReturnType());
+    List<String> typed = TYPED.get(event);
+    if (typed != null) {
+      String end = response.equals(typed.get(1)) ? typed.get(2) : "end";
+      return new HandlerModel(
+          typed.get(0),
+          null,
+          end,
+          0,
+          typeStrings.erased(parameters.get(0).asType()),
+          context,
+          autoConfigure);
+    }
+    String trigger =
+        event.equals(EVENTS + "ScheduledEvent")
+            ? "TIMER"
+            : DATASOURCES.contains(event) ? "DATASOURCE" : "OTHER";
+    return new HandlerModel("startOther", trigger, "end", -1, null, context, autoConfigure);
+  }
+
+  private static String qualifiedName(TypeMirror type) {
+    if (type.getKind() != TypeKind.DECLARED) {
+      return "";
+    }
+    return ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().toString();
+  }
+}

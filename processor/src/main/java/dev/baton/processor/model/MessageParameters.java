@@ -1,0 +1,43 @@
+package dev.baton.processor.model;
+
+import java.util.List;
+import java.util.Optional;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+
+/** Finds the SQS message or SNS record a {@code @Traced} method processes. */
+public final class MessageParameters {
+
+  static final String SQS_MESSAGE = "com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage";
+  static final String SNS_RECORD = "com.amazonaws.services.lambda.runtime.events.SNSEvent.SNSRecord";
+
+  private MessageParameters() {}
+
+  /** The index of the first parameter that is an SQS message or an SNS record. */
+  public static Optional<Integer> position(ExecutableElement method) {
+    List<? extends VariableElement> parameters = method.getParameters();
+    for (int i = 0; i < parameters.size(); i++) {
+      String name = qualifiedName(parameters.get(i).asType());
+      if (name.equals(SQS_MESSAGE) || name.equals(SNS_RECORD)) {
+        return Optional.of(i);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The {@code MessageSpans} factory for a message of {@code type}. */
+  static String factory(TypeMirror type) {
+    return qualifiedName(type).equals(SQS_MESSAGE) ? "sqsMessage" : "snsRecord";
+  }
+
+  private static String qualifiedName(TypeMirror type) {
+    if (type.getKind() != TypeKind.DECLARED) {
+      return "";
+    }
+    return ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().toString();
+  }
+}

@@ -1,0 +1,154 @@
+package dev.baton.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardLocation;
+import org.junit.jupiter.api.Test;
+
+/** {@code @TracedHandler}: the trigger's extraction is chosen at compile time from the types. */
+class HandlerTest {
+
+  private static Compilation compile(JavaFileObject source) {
+    return Compiler.javac().withProcessors(new BatonProcessor()).compile(source);
+  }
+
+  private static String aspect(Compilation compilation, String path) throws Exception {
+    return compilation
+        .generatedFile(StandardLocation.SOURCE_OUTPUT, path)
+        .orElseThrow()
+        .getCharContent(true)
+        .toString();
+  }
+
+  @Test
+  void sqsHandlerWithBatchResponseAndMessageProcessing() throws Exception {
+    Compilation compilation =
+        compile(
+            JavaFileObjects.forSourceLines(
+                "test.Worker",
+                "package test;",
+                "import com.amazonaws.services.lambda.runtime.Context;",
+                "import com.amazonaws.services.lambda.runtime.RequestHandler;",
+                "import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;",
+                "import com.amazonaws.services.lambda.runtime.events.SQSEvent;",
+                "import dev.baton.Traced;",
+                "import dev.baton.TracedHandler;",
+                "@TracedHandler",
+                "public class Worker implements RequestHandler<SQSEvent, SQSBatchResponse> {",
+                "  @Override public SQSBatchResponse handleRequest(SQSEvent event, Context context) {",
+                "    return null;",
+                "  }",
+                "  @Traced void process(SQSEvent.SQSMessage message) {}",
+                "}"));
+    assertThat(compilation).succeeded();
+    assertThat(compilation)
+        .generatedSourceFile("test.Worker_BatonSpans")
+        .contentsAsUtf8String()
+        .contains("return LambdaInvocation.startSqs(event, context);");
+    assertThat(compilation)
+        .generatedSourceFile("test.Worker_BatonSpans")
+        .contentsAsUtf8String()
+        .contains("MessageSpans.sqsMessage(null, message)");
+    String aspect = aspect(compilation, "test/Worker_BatonAspect.aj");
+    org.assertj.core.api.Assertions.assertThat(aspect)
+        .contains("invocation.endSqs(result);")
+        .contains("invocation.end(failure);")
+        .contains("&& args(event, context)");
+  }
+
+  @Test
+  void eachEventTypeChoosesItsTrigger() throws Exception {
+    Compilation compilation =
+        compile(
+            JavaFileObjects.forSourceLines(
+                "test.Functions",
+                "package test;",
+                "import com.amazonaws.services.lambda.runtime.Context;",
+                "import com.amazonaws.services.lambda.runtime.events.*;",
+                "import dev.baton.TracedHandler;",
+                "import java.util.Map;",
+                "public class Functions {",
+                "  @TracedHandler public APIGatewayV2HTTPResponse http(APIGatewayV2HTTPEvent e, Context c) {"
+                    + " return null; }",
+                "  @TracedHandler public APIGatewayProxyResponseEvent rest(APIGatewayProxyRequestEvent e,"
+                    + " Context c) { return null; }",
+                "  @TracedHandler public void sns(SNSEvent e, Context c) {}",
+                "  @TracedHandler public void cron(ScheduledEvent e, Context c) {}",
+                "  @TracedHandler public void table(DynamodbEvent e, Context c) {}",
+                "  @TracedHandler public String pojo(Map<String, String> e, Context c) { return \"\"; }",
+                "}"));
+    assertThat(compilation).succeeded();
+    String spans =
+        compilation
+            .generatedSourceFile("test.Functions_BatonSpans")
+            .orElseThrow()
+            .getCharContent(true)
+            .toString();
+    org.assertj.core.api.Assertions.assertThat(spans)
+        .contains("LambdaInvocation.startHttpApi(event, context)")
+        .contains("LambdaInvocation.startApiGateway(event, context)")
+        .contains("LambdaInvocation.startSns(event, context)")
+        .contains("LambdaInvocation.startOther(LambdaInvocation.TIMER, context)")
+        .contains("LambdaInvocation.startOther(LambdaInvocation.DATASOURCE, context)")
+        .contains("LambdaInvocation.startOther(LambdaInvocation.OTHER, context)")
+        .doesNotContain("AutoConfiguredTelemetry");
+    org.assertj.core.api.Assertions.assertThat(aspect(compilation, "test/Functions_BatonAspect.aj"))
+        .contains("invocation.endHttpApi(result);")
+        .contains("invocation.endApiGateway(result);")
+        .contains("invocation.end();");
+  }
+
+  @Test
+  void streamHandler() {
+    Compilation compilation =
+        compile(
+            JavaFileObjects.forSourceLines(
+                "test.Streams",
+                "package test;",
+                "import com.amazonaws.services.lambda.runtime.Context;",
+                "import com.amazonaws.services.lambda.runtime.RequestStreamHandler;",
+                "import dev.baton.TracedHandler;",
+                "import java.io.*;",
+                "@TracedHandler",
+                "public class Streams implements RequestStreamHandler {",
+                "  @Override public void handleRequest(InputStream in, OutputStream out, Context context) {}",
+                "}"));
+    assertThat(compilation).succeeded();
+    assertThat(compilation)
+        .generatedSourceFile("test.Streams_BatonSpans")
+        .contentsAsUtf8String()
+        .contains("LambdaInvocation.startOther(LambdaInvocation.OTHER, context)");
+  }
+
+  @Test
+  void misuseIsReportedOnTheElement() {
+    JavaFileObject source =
+        JavaFileObjects.forSourceLines(
+            "test.Wrong",
+            "package test;",
+            "import com.amazonaws.services.lambda.runtime.Context;",
+            "import dev.baton.Traced;",
+            "import dev.baton.TracedHandler;",
+            "@TracedHandler public class Wrong {",
+            "  @TracedHandler public void noContext(String event) {}",
+            "  @TracedHandler @Traced public void both(String event, Context context) {}",
+            "}");
+    Compilation compilation = compile(source);
+    assertThat(compilation)
+        .hadErrorContaining(String.format(ErrorMessages.NOT_A_HANDLER, "test.Wrong"))
+        .inFile(source)
+        .onLineContaining("public class Wrong");
+    assertThat(compilation)
+        .hadErrorContaining(String.format(ErrorMessages.HANDLER_WITHOUT_CONTEXT, "noContext(String)"))
+        .inFile(source)
+        .onLineContaining("noContext");
+    assertThat(compilation)
+        .hadErrorContaining(String.format(ErrorMessages.HANDLER_ALSO_TRACED, "both(String, Context)"))
+        .inFile(source)
+        .onLineContaining("both");
+  }
+}
