@@ -1,0 +1,7 @@
+package com.acme.orders;
+
+public class OrderRejected extends Exception {
+  public OrderRejected(String message) {
+    super(message);
+  }
+}

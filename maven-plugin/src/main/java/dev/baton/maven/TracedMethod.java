@@ -1,0 +1,135 @@
+package dev.baton.maven;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.AnnotationNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.LineNumberNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+
+/**
+ * Internal: not part of Baton's public API.
+ *
+ * <p>A method whose class file carries {@code @Traced} (the annotation has CLASS retention, so it
+ * is in {@code RuntimeInvisibleAnnotations}), and the test whether it was woven.
+ *
+ * @param className binary name, {@code com.acme.Outer$Inner}
+ * @param name method name
+ * @param descriptor JVM descriptor
+ * @param sourceFile the class's {@code SourceFile} with its package directory, {@code
+ *     com/acme/Outer.java}, or {@code null}
+ * @param line the first line of the method body, or 0 when unknown
+ */
+record TracedMethod(String className, String name, String descriptor, String sourceFile, int line) {
+
+  static final String TRACED = "Ldev/baton/Traced;";
+
+  /** Every {@code @Traced} method with a body in {@code classFile}. */
+  static List<TracedMethod> declaredIn(byte[] classFile) {
+    ClassNode type = read(classFile);
+    List<TracedMethod> methods = new ArrayList<>();
+    for (MethodNode method : type.methods) {
+      if (isTraced(method) && (method.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
+        methods.add(
+            new TracedMethod(
+                type.name.replace('/', '.'),
+                method.name,
+                method.desc,
+                sourceFile(type),
+                firstLine(method)));
+      }
+    }
+    return methods;
+  }
+
+  /** Whether {@code classFile} has a {@code @Traced} method with a body. */
+  static boolean anyIn(byte[] classFile) {
+    return !declaredIn(classFile).isEmpty();
+  }
+
+  /**
+   * Whether this method's body in {@code wovenClassFile} hands over to an aspect: ajc replaces the
+   * body of an advised execution join point with a call of the aspect's {@code aspectOf()} and of
+   * the inlined {@code ...$advice} method (or the advice itself when it did not inline).
+   */
+  boolean isWovenIn(byte[] wovenClassFile) {
+    for (MethodNode method : read(wovenClassFile).methods) {
+      if (method.name.equals(name) && method.desc.equals(descriptor)) {
+        for (AbstractInsnNode instruction : method.instructions) {
+          if (instruction instanceof MethodInsnNode call
+              && (call.name.equals("aspectOf")
+                  || call.name.endsWith("$advice")
+                  || call.name.startsWith("ajc$around$"))) {
+            return true;
+          }
+        }
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** {@code com.acme.Foo.bar(int, String)}, how a user finds the method in their source. */
+  String displayName() {
+    String parameters =
+        Arrays.stream(Type.getArgumentTypes(descriptor))
+            .map(TracedMethod::simpleName)
+            .collect(Collectors.joining(", "));
+    return className.replace('$', '.') + "." + name + "(" + parameters + ")";
+  }
+
+  /** {@code (com/acme/Foo.java:12)}, or empty when the class has no debug information. */
+  String location() {
+    if (sourceFile == null) {
+      return "";
+    }
+    return " (" + sourceFile + (line > 0 ? ":" + line : "") + ")";
+  }
+
+  private static String simpleName(Type type) {
+    String name = type.getClassName();
+    return name.substring(name.lastIndexOf('.') + 1).replace('$', '.');
+  }
+
+  private static boolean isTraced(MethodNode method) {
+    if (method.invisibleAnnotations == null) {
+      return false;
+    }
+    for (AnnotationNode annotation : method.invisibleAnnotations) {
+      if (annotation.desc.equals(TRACED)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String sourceFile(ClassNode type) {
+    if (type.sourceFile == null) {
+      return null;
+    }
+    int slash = type.name.lastIndexOf('/');
+    return slash < 0 ? type.sourceFile : type.name.substring(0, slash + 1) + type.sourceFile;
+  }
+
+  private static int firstLine(MethodNode method) {
+    for (AbstractInsnNode instruction : method.instructions) {
+      if (instruction instanceof LineNumberNode line) {
+        return line.line;
+      }
+    }
+    return 0;
+  }
+
+  private static ClassNode read(byte[] classFile) {
+    ClassNode type = new ClassNode();
+    new ClassReader(classFile).accept(type, ClassReader.SKIP_FRAMES);
+    return type;
+  }
+}

@@ -1,0 +1,297 @@
+package dev.baton.maven;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldNode;
+import org.objectweb.asm.tree.FrameNode;
+import org.objectweb.asm.tree.IincInsnNode;
+import org.objectweb.asm.tree.LocalVariableNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.VarInsnNode;
+
+/**
+ * Internal: not part of Baton's public API.
+ *
+ * <p>Removes what ajc leaves behind in its output but the woven code never uses, so that no
+ * AspectJ closure machinery is referenced:
+ *
+ * <ul>
+ *   <li>In a woven class, the trailing {@code AroundClosure} parameter of each inlined {@code
+ *       ...$advice} method (only when the body never loads it and every call passes {@code null}
+ *       for it), AspectJ's private {@code org.aspectj.weaver.*} attributes, and the constant pool
+ *       entries nothing uses any more.
+ *   <li>In a generated aspect, the {@code ajc$around$...} methods taking an {@code AroundClosure}
+ *       that no woven class calls: the fallback for advice ajc did not inline.
+ * </ul>
+ *
+ * <p>Control flow is never changed, so the stack map frames stay valid with the closure's local
+ * removed from them. If ajc did not inline an advice, the closure stays and the reflection scan
+ * reports it.
+ */
+final class WovenClassFinisher {
+
+  static final String AROUND_CLOSURE = "org/aspectj/runtime/internal/AroundClosure";
+  private static final String AROUND_CLOSURE_DESCRIPTOR = "L" + AROUND_CLOSURE + ";";
+
+  private WovenClassFinisher() {}
+
+  /** {@code wovenClass} without unused closure parameters, AspectJ attributes or dead constants. */
+  static byte[] finishWovenClass(byte[] wovenClass) {
+    ClassNode type = read(wovenClass);
+    Map<String, ClosureParameter> removable = new HashMap<>();
+    for (MethodNode method : type.methods) {
+      ClosureParameter closure = ClosureParameter.of(method);
+      if (closure != null) {
+        removable.put(method.name + method.desc, closure);
+      }
+    }
+    keepThoseWithOtherCallers(type, removable);
+    for (MethodNode method : type.methods) {
+      for (AbstractInsnNode instruction : method.instructions.toArray()) {
+        if (instruction instanceof MethodInsnNode call
+            && call.owner.equals(type.name)
+            && removable.containsKey(call.name + call.desc)) {
+          method.instructions.remove(realPrevious(call));
+          call.desc = removable.get(call.name + call.desc).newDescriptor();
+        }
+      }
+    }
+    for (MethodNode method : type.methods) {
+      ClosureParameter closure = removable.get(method.name + method.desc);
+      if (closure != null) {
+        closure.removeFrom(method);
+      }
+    }
+    stripAspectJAttributes(type);
+    return write(type);
+  }
+
+  /**
+   * {@code aspectClass} without its {@code ajc$around$...} closure methods that no method in
+   * {@code calledMethods} ({@code owner.name+descriptor}) refers to, and without AspectJ's
+   * attributes: the aspect is never woven from again, since the weave goal always compiles it
+   * from its source.
+   */
+  static byte[] finishAspect(byte[] aspectClass, Set<String> calledMethods) {
+    ClassNode type = read(aspectClass);
+    type.methods.removeIf(
+        method ->
+            method.name.startsWith("ajc$around$")
+                && method.desc.contains(AROUND_CLOSURE_DESCRIPTOR)
+                && !calledMethods.contains(type.name + "." + method.name + method.desc));
+    stripAspectJAttributes(type);
+    return write(type);
+  }
+
+  /** Every {@code owner.name+descriptor} that {@code classFile} invokes. */
+  static void collectCalls(byte[] classFile, Set<String> calls) {
+    for (MethodNode method : read(classFile).methods) {
+      for (AbstractInsnNode instruction : method.instructions) {
+        if (instruction instanceof MethodInsnNode call) {
+          calls.add(call.owner + "." + call.name + call.desc);
+        }
+      }
+    }
+  }
+
+  /** Drops advice methods that are called anywhere without a plain {@code null} closure. */
+  private static void keepThoseWithOtherCallers(
+      ClassNode type, Map<String, ClosureParameter> removable) {
+    for (MethodNode method : type.methods) {
+      for (AbstractInsnNode instruction : method.instructions) {
+        if (instruction instanceof MethodInsnNode call
+            && call.owner.equals(type.name)
+            && removable.containsKey(call.name + call.desc)) {
+          AbstractInsnNode previous = realPrevious(call);
+          if (previous == null || previous.getOpcode() != Opcodes.ACONST_NULL) {
+            removable.remove(call.name + call.desc);
+          }
+        }
+      }
+    }
+  }
+
+  private static AbstractInsnNode realPrevious(AbstractInsnNode instruction) {
+    AbstractInsnNode previous = instruction.getPrevious();
+    while (previous != null && previous.getOpcode() < 0) {
+      previous = previous.getPrevious();
+    }
+    return previous;
+  }
+
+  private static void stripAspectJAttributes(ClassNode type) {
+    if (type.attrs != null) {
+      type.attrs.removeIf(attribute -> attribute.type.startsWith("org.aspectj."));
+    }
+    for (MethodNode method : type.methods) {
+      if (method.attrs != null) {
+        method.attrs.removeIf(attribute -> attribute.type.startsWith("org.aspectj."));
+      }
+    }
+    for (FieldNode field : type.fields) {
+      if (field.attrs != null) {
+        field.attrs.removeIf(attribute -> attribute.type.startsWith("org.aspectj."));
+      }
+    }
+  }
+
+  private static ClassNode read(byte[] classFile) {
+    ClassNode type = new ClassNode();
+    new ClassReader(classFile).accept(type, ClassReader.EXPAND_FRAMES);
+    return type;
+  }
+
+  /** A fresh constant pool: entries only the removed code used are gone. */
+  private static byte[] write(ClassNode type) {
+    ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    type.accept(writer);
+    return writer.toByteArray();
+  }
+
+  /**
+   * The trailing {@code AroundClosure} parameter of an inlined advice method, which the body never
+   * uses: ajc only copies it into a local that is never read ({@code aload 6; astore 10}) while
+   * preparing the arguments of the inlined {@code proceed}.
+   *
+   * @param slot its local variable slot
+   * @param frameIndex its index in the locals of an expanded stack map frame
+   * @param newDescriptor the method's descriptor without it
+   * @param copies the instructions that copy it into dead locals
+   * @param deadLocals those locals: stored, never loaded
+   */
+  private record ClosureParameter(
+      int slot,
+      int frameIndex,
+      String newDescriptor,
+      List<AbstractInsnNode> copies,
+      Set<Integer> deadLocals) {
+
+    static ClosureParameter of(MethodNode method) {
+      if (!method.name.endsWith("$advice") || (method.access & Opcodes.ACC_STATIC) == 0) {
+        return null;
+      }
+      Type[] parameters = Type.getArgumentTypes(method.desc);
+      if (parameters.length == 0
+          || !parameters[parameters.length - 1].getDescriptor().equals(AROUND_CLOSURE_DESCRIPTOR)) {
+        return null;
+      }
+      int slot = 0;
+      for (int i = 0; i < parameters.length - 1; i++) {
+        slot += parameters[i].getSize();
+      }
+      Set<Integer> loaded = new HashSet<>();
+      for (AbstractInsnNode instruction : method.instructions) {
+        if (instruction instanceof VarInsnNode variable && isLoad(variable.getOpcode())) {
+          loaded.add(variable.var);
+        } else if (instruction instanceof IincInsnNode increment) {
+          loaded.add(increment.var);
+        }
+      }
+      List<AbstractInsnNode> copies = new ArrayList<>();
+      Set<Integer> deadLocals = new HashSet<>();
+      for (AbstractInsnNode instruction : method.instructions) {
+        if (instruction instanceof VarInsnNode variable && variable.var == slot) {
+          AbstractInsnNode next = realNext(variable);
+          if (variable.getOpcode() != Opcodes.ALOAD
+              || !(next instanceof VarInsnNode store)
+              || store.getOpcode() != Opcodes.ASTORE
+              || store.var == slot
+              || loaded.contains(store.var)) {
+            return null;
+          }
+          copies.add(variable);
+          copies.add(store);
+          deadLocals.add(store.var);
+        } else if (instruction instanceof IincInsnNode increment && increment.var == slot) {
+          return null;
+        }
+      }
+      Type[] kept = Arrays.copyOf(parameters, parameters.length - 1);
+      return new ClosureParameter(
+          slot,
+          parameters.length - 1,
+          Type.getMethodDescriptor(Type.getReturnType(method.desc), kept),
+          copies,
+          deadLocals);
+    }
+
+    void removeFrom(MethodNode method) {
+      method.desc = newDescriptor;
+      copies.forEach(method.instructions::remove);
+      for (AbstractInsnNode instruction : method.instructions) {
+        if (instruction instanceof FrameNode frame && frame.local != null) {
+          forgetDeadLocals(frame.local);
+          if (frame.local.size() > frameIndex) {
+            frame.local.remove(frameIndex);
+          }
+        }
+      }
+      for (AbstractInsnNode instruction : method.instructions) {
+        if (instruction instanceof VarInsnNode variable && variable.var > slot) {
+          variable.var--;
+        } else if (instruction instanceof IincInsnNode increment && increment.var > slot) {
+          increment.var--;
+        }
+      }
+      if (method.localVariables != null) {
+        method.localVariables.removeIf(
+            variable -> variable.index == slot || deadLocals.contains(variable.index));
+        for (LocalVariableNode variable : method.localVariables) {
+          if (variable.index > slot) {
+            variable.index--;
+          }
+        }
+      }
+      if (method.parameters != null && method.parameters.size() > frameIndex) {
+        method.parameters.remove(frameIndex);
+      }
+      if (method.invisibleParameterAnnotations != null
+          && method.invisibleParameterAnnotations.length > frameIndex) {
+        method.invisibleParameterAnnotations =
+            Arrays.copyOf(method.invisibleParameterAnnotations, frameIndex);
+      }
+      if (method.visibleParameterAnnotations != null
+          && method.visibleParameterAnnotations.length > frameIndex) {
+        method.visibleParameterAnnotations =
+            Arrays.copyOf(method.visibleParameterAnnotations, frameIndex);
+      }
+      method.maxLocals--;
+    }
+
+    /** Marks the dead locals unset ({@code TOP}) in an expanded frame's locals. */
+    private void forgetDeadLocals(List<Object> locals) {
+      int localSlot = 0;
+      for (int i = 0; i < locals.size(); i++) {
+        Object type = locals.get(i);
+        if (deadLocals.contains(localSlot)) {
+          locals.set(i, Opcodes.TOP);
+        }
+        localSlot += type == Opcodes.LONG || type == Opcodes.DOUBLE ? 2 : 1;
+      }
+    }
+
+    private static boolean isLoad(int opcode) {
+      return opcode >= Opcodes.ILOAD && opcode <= Opcodes.ALOAD || opcode == Opcodes.RET;
+    }
+
+    private static AbstractInsnNode realNext(AbstractInsnNode instruction) {
+      AbstractInsnNode next = instruction.getNext();
+      while (next != null && next.getOpcode() < 0) {
+        next = next.getNext();
+      }
+      return next;
+    }
+  }
+}

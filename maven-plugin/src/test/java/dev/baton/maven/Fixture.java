@@ -1,0 +1,120 @@
+package dev.baton.maven;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+/**
+ * A project as javac and the processor leave it before {@code baton:weave}: the fixture sources
+ * (the processor's exact output for {@code OrderService}, and a nested {@code Shipping.Courier})
+ * compiled into {@code target/classes}, the {@code .aj} and {@code .properties} files in {@code
+ * target/generated-sources/annotations}.
+ */
+final class Fixture {
+
+  static final String ORDER_SERVICE = "com/acme/OrderService.class";
+
+  final Path target;
+  final Path classes;
+  final Path generatedSources;
+
+  private Fixture(Path target) {
+    this.target = target;
+    this.classes = target.resolve("classes");
+    this.generatedSources = target.resolve("generated-sources/annotations");
+  }
+
+  /** Compiles the fixture into {@code directory}, with its aspects generated. */
+  static Fixture compiled(Path directory) throws IOException {
+    Fixture fixture = new Fixture(directory.resolve("target"));
+    fixture.compile();
+    try (Stream<Path> files = Files.walk(sources())) {
+      for (Path file : files.filter(Fixture::isGenerated).toList()) {
+        Path copy = fixture.generatedSources.resolve(sources().relativize(file).toString());
+        Files.createDirectories(copy.getParent());
+        Files.copy(file, copy);
+      }
+    }
+    return fixture;
+  }
+
+  /** Compiles the fixture sources again, as javac does on a rebuild without clean. */
+  void compile() throws IOException {
+    List<String> arguments = new ArrayList<>(List.of("-g", "-proc:none", "--release", "17"));
+    arguments.addAll(List.of("-classpath", System.getProperty("java.class.path")));
+    arguments.addAll(List.of("-d", classes.toString()));
+    try (Stream<Path> files = Files.walk(sources())) {
+      files.filter(file -> file.toString().endsWith(".java")).forEach(f -> arguments.add(f.toString()));
+    }
+    Files.createDirectories(classes);
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    assertThat(javac.run(null, null, null, arguments.toArray(new String[0])))
+        .as("javac exit code")
+        .isZero();
+  }
+
+  WeaveRequest request() {
+    return new WeaveRequest(
+        classes,
+        generatedSources,
+        target.resolve("baton"),
+        target.resolve("baton"),
+        classpath(),
+        List.of(aspectsJar()));
+  }
+
+  byte[] read(String classFile) throws IOException {
+    return Files.readAllBytes(classes.resolve(classFile));
+  }
+
+  /** A fresh class loader for the classes directory, over the test's OpenTelemetry and runtime. */
+  URLClassLoader classLoader() {
+    try {
+      return new URLClassLoader(
+          new URL[] {classes.toUri().toURL()}, Fixture.class.getClassLoader());
+    } catch (MalformedURLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The test classpath: annotations, runtime, OpenTelemetry, aspectjrt. */
+  static List<Path> classpath() {
+    return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(Path::of)
+        .filter(Files::exists)
+        .toList();
+  }
+
+  static Path aspectsJar() {
+    return classpath().stream()
+        .filter(entry -> entry.getFileName().toString().startsWith("baton-aspects"))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("baton-aspects is not on the test classpath"));
+  }
+
+  private static boolean isGenerated(Path file) {
+    String name = file.getFileName().toString();
+    return name.endsWith("_BatonAspect.aj") || name.endsWith("_BatonAspect.properties");
+  }
+
+  private static Path sources() {
+    try {
+      return Path.of(Fixture.class.getResource("/fixtures/order-service").toURI());
+    } catch (URISyntaxException e) {
+      throw new UncheckedIOException(new IOException(e));
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.baton.maven;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class JoinPointTest {
+
+  @Test
+  void readsAjcWeaveInfo() {
+    JoinPoint joinPoint =
+        JoinPoint.parse(
+            "Join point 'method-execution(int com.acme.OrderService.price(int, java.lang.String))'"
+                + " in Type 'com.acme.OrderService' (OrderService.java:13) advised by around advice"
+                + " from 'com.acme.OrderService_BatonAspect' (OrderService_BatonAspect.aj:14)");
+
+    assertThat(joinPoint)
+        .isEqualTo(
+            new JoinPoint(
+                "method-execution",
+                "int com.acme.OrderService.price(int, java.lang.String)",
+                "com.acme.OrderService",
+                "com/acme/OrderService.java",
+                13,
+                "com.acme.OrderService_BatonAspect"));
+    assertThat(joinPoint.location()).isEqualTo("com/acme/OrderService.java:13");
+  }
+
+  @Test
+  void readsCallSitesWithRuntimeTests() {
+    JoinPoint joinPoint =
+        JoinPoint.parse(
+            "Join point 'method-call(software.amazon.awssdk.services.sqs.model.SendMessageResponse"
+                + " software.amazon.awssdk.services.sqs.SqsClient.sendMessage(software.amazon.awssdk"
+                + ".services.sqs.model.SendMessageRequest))' in Type 'Handler' (Handler.java:40)"
+                + " advised by around advice from 'dev.baton.aspects.SqsCalls' (baton-aspects.jar!"
+                + "SqsCalls.class:20(from SqsCalls.aj)) [with runtime test]");
+
+    assertThat(joinPoint.kind()).isEqualTo("method-call");
+    assertThat(joinPoint.sourceFile()).isEqualTo("Handler.java");
+    assertThat(joinPoint.line()).isEqualTo(40);
+    assertThat(joinPoint.aspect()).isEqualTo("dev.baton.aspects.SqsCalls");
+  }
+
+  @Test
+  void ignoresOtherWeaveInfo() {
+    assertThat(JoinPoint.parse("Extending interface set for type 'Foo' (Foo.java) to include 'Bar'"))
+        .isNull();
+  }
+}

@@ -1,0 +1,153 @@
+package dev.baton.maven;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+class ReflectionScannerTest {
+
+  private final ReflectionScanner scanner = new ReflectionScanner();
+
+  @Test
+  void plainCodePasses() {
+    byte[] plain =
+        classCalling(
+            code -> {
+              code.visitLdcInsn(Type.getType("Ljava/lang/String;"));
+              code.visitMethodInsn(
+                  Opcodes.INVOKEVIRTUAL, "java/lang/Class", "getName", "()Ljava/lang/String;", false);
+              code.visitInsn(Opcodes.POP);
+            });
+
+    assertThat(scanner.scan(plain)).isEmpty();
+  }
+
+  @Test
+  void classForNameIsNamedWithTheClass() {
+    byte[] reflective = classCalling(ReflectionScannerTest::forName);
+
+    assertThat(scanner.scan(reflective))
+        .extracting(ReflectionScanner.Violation::toString)
+        .containsExactly("com.acme.Generated: invokes java/lang/Class.forName");
+  }
+
+  @Test
+  void everyForbiddenReferenceIsFound() {
+    byte[] reflective =
+        classCalling(
+            code -> {
+              invoke(code, "java/lang/Class", "getDeclaredMethod",
+                  "(Ljava/lang/String;[Ljava/lang/Class;)Ljava/lang/reflect/Method;");
+              invoke(code, "java/lang/reflect/Method", "invoke",
+                  "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;");
+              invoke(code, "java/lang/Class", "getAnnotation",
+                  "(Ljava/lang/Class;)Ljava/lang/annotation/Annotation;");
+              invoke(code, "java/lang/Class", "newInstance", "()Ljava/lang/Object;");
+              invoke(code, "java/lang/ClassLoader", "loadClass", "(Ljava/lang/String;)Ljava/lang/Class;");
+              invoke(code, "java/lang/invoke/MethodHandles$Lookup", "findVirtual",
+                  "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/MethodHandle;");
+              invoke(code, "java/lang/invoke/MethodHandles$Lookup", "unreflect",
+                  "(Ljava/lang/reflect/Method;)Ljava/lang/invoke/MethodHandle;");
+              invoke(code, "org/aspectj/runtime/reflect/Factory", "makeJP", "()V");
+              code.visitLdcInsn(new Handle(Opcodes.H_INVOKESTATIC, "java/lang/Class", "forName",
+                  "(Ljava/lang/String;)Ljava/lang/Class;", false));
+            });
+
+    assertThat(scanner.scan(reflective))
+        .extracting(ReflectionScanner.Violation::reference)
+        .containsExactlyInAnyOrder(
+            "invokes java/lang/Class.getDeclaredMethod",
+            "uses java/lang/reflect/Method",
+            "invokes java/lang/reflect/Method.invoke",
+            "invokes java/lang/Class.getAnnotation",
+            "invokes java/lang/Class.newInstance",
+            "invokes java/lang/ClassLoader.loadClass",
+            "invokes java/lang/invoke/MethodHandles$Lookup.findVirtual",
+            "invokes java/lang/invoke/MethodHandles$Lookup.unreflect",
+            "invokes org/aspectj/runtime/reflect/Factory.makeJP",
+            "uses org/aspectj/runtime/reflect/Factory",
+            "invokes java/lang/Class.forName");
+  }
+
+  @Test
+  void ajcClosureClassesFail() {
+    ClassWriter writer = new ClassWriter(0);
+    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "com/acme/Foo$AjcClosure1",
+        null, WovenClassFinisher.AROUND_CLOSURE, null);
+    writer.visitEnd();
+
+    assertThat(scanner.scan(writer.toByteArray()))
+        .extracting(ReflectionScanner.Violation::toString)
+        .containsExactly("com.acme.Foo$AjcClosure1: extends org/aspectj/runtime/internal/AroundClosure");
+  }
+
+  @Test
+  void onlyWhatWeavingIntroducedCounts() {
+    byte[] original = classCalling(ReflectionScannerTest::forName);
+    byte[] woven =
+        classCalling(
+            code -> {
+              forName(code);
+              invoke(code, "java/lang/Class", "getMethods", "()[Ljava/lang/reflect/Method;");
+            });
+
+    assertThat(scanner.scanIntroduced(original, woven))
+        .extracting(ReflectionScanner.Violation::toString)
+        .containsExactly(
+            "com.acme.Generated: invokes java/lang/Class.getMethods",
+            "com.acme.Generated: uses java/lang/reflect/Method");
+    assertThat(scanner.scanIntroduced(original, original)).isEmpty();
+  }
+
+  @Test
+  void directoriesAreScannedClassByClass(@TempDir Path classes) throws Exception {
+    Files.createDirectories(classes.resolve("com/acme"));
+    Files.write(classes.resolve("com/acme/Generated.class"), classCalling(ReflectionScannerTest::forName));
+
+    assertThat(scanner.scanDirectory(classes)).hasSize(1);
+  }
+
+  /** "Our own runtime classes pass the same scan in our build." */
+  @Test
+  void batonRuntimePassesTheScan() throws Exception {
+    Path aspects = Fixture.aspectsJar();
+
+    List<ReflectionScanner.Violation> violations = scanner.scanJar(aspects);
+
+    assertThat(aspects.getFileName().toString()).endsWith(".jar");
+    assertThat(violations).isEmpty();
+  }
+
+  private static void forName(MethodVisitor code) {
+    code.visitLdcInsn("com.acme.Target");
+    invoke(code, "java/lang/Class", "forName", "(Ljava/lang/String;)Ljava/lang/Class;");
+  }
+
+  private static void invoke(MethodVisitor code, String owner, String name, String descriptor) {
+    code.visitMethodInsn(Opcodes.INVOKESTATIC, owner, name, descriptor, false);
+  }
+
+  /** A class {@code com.acme.Generated} whose method {@code run()} has {@code body}. */
+  private static byte[] classCalling(Consumer<MethodVisitor> body) {
+    ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "com/acme/Generated", null, "java/lang/Object", null);
+    MethodVisitor code = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "run", "()V", null, null);
+    code.visitCode();
+    body.accept(code);
+    code.visitInsn(Opcodes.RETURN);
+    code.visitMaxs(0, 0);
+    code.visitEnd();
+    writer.visitEnd();
+    return writer.toByteArray();
+  }
+}

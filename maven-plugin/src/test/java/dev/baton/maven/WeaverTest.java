@@ -1,0 +1,187 @@
+package dev.baton.maven;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodNode;
+
+/** The weave itself: in place, once, checked, reported. */
+class WeaverTest {
+
+  @TempDir Path project;
+
+  private final RecordingLog log = new RecordingLog();
+
+  @Test
+  void wovenClassesReferenceNoClosureMachineryAndNoAspectJAttributes() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+
+    WeaveResult result = new Weaver(log).weave(fixture.request());
+
+    assertThat(result.upToDate()).isFalse();
+    assertThat(result.summary()).isEqualTo(new WeaveState.Summary(5, 2, 0));
+    for (String file : List.of(Fixture.ORDER_SERVICE, "com/acme/Shipping$Courier.class",
+        "com/acme/OrderService_BatonAspect.class", "com/acme/Shipping_Courier_BatonAspect.class")) {
+      String constants = new String(fixture.read(file), StandardCharsets.ISO_8859_1);
+      assertThat(constants).as(file).doesNotContain("AroundClosure", "org.aspectj.weaver");
+      assertThat(new ReflectionScanner().scan(fixture.read(file))).as(file).isEmpty();
+    }
+    assertThat(log.warnings).isEmpty();
+  }
+
+  @Test
+  void leavesOnlyClassFilesInTheClassesDirectory() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    List<String> before = ClassFiles.list(fixture.classes);
+
+    new Weaver(log).weave(fixture.request());
+
+    try (Stream<Path> files = Files.walk(fixture.classes)) {
+      List<String> all =
+          files.filter(Files::isRegularFile).map(f -> ClassFiles.relative(fixture.classes, f)).sorted().toList();
+      assertThat(all)
+          .containsAll(before)
+          .contains("com/acme/OrderService_BatonAspect.class")
+          .allMatch(file -> file.endsWith(".class"))
+          .hasSize(before.size() + 2);
+    }
+  }
+
+  @Test
+  void weavingAgainWithoutChangesDoesNothing() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    new Weaver(log).weave(fixture.request());
+    byte[] woven = fixture.read(Fixture.ORDER_SERVICE);
+
+    WeaveResult again = new Weaver(log).weave(fixture.request());
+
+    assertThat(again.upToDate()).isTrue();
+    assertThat(again.summary().tracedMethods()).isEqualTo(5);
+    assertThat(again.describe(project)).startsWith("[baton] nothing changed since the last weave: 5 @Traced methods in 2 classes");
+    assertThat(fixture.read(Fixture.ORDER_SERVICE)).isEqualTo(woven);
+  }
+
+  @Test
+  void recompiledClassesAreWovenFromTheirOriginalOnce() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    new Weaver(log).weave(fixture.request());
+    byte[] wovenOnce = fixture.read(Fixture.ORDER_SERVICE);
+    // Touching a woven class makes it look like fresh output to a naive weaver.
+    Files.setLastModifiedTime(fixture.classes.resolve(Fixture.ORDER_SERVICE), Files.getLastModifiedTime(fixture.classes));
+    fixture.compile();
+
+    WeaveResult result = new Weaver(log).weave(fixture.request());
+
+    assertThat(result.upToDate()).isFalse();
+    assertThat(fixture.read(Fixture.ORDER_SERVICE)).isEqualTo(wovenOnce);
+    assertThat(adviceMethods(fixture.read(Fixture.ORDER_SERVICE))).hasSize(3);
+  }
+
+  @Test
+  void wovenOutputIsNeverFedBackToAjc() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    new Weaver(log).weave(fixture.request());
+    // Only the aspect's source changes: the woven classes stay in place.
+    Path aspect = fixture.generatedSources.resolve("com/acme/OrderService_BatonAspect.aj");
+    Files.writeString(aspect, Files.readString(aspect) + "\n// edited\n");
+
+    WeaveResult result = new Weaver(log).weave(fixture.request());
+
+    assertThat(result.upToDate()).isFalse();
+    assertThat(adviceMethods(fixture.read(Fixture.ORDER_SERVICE))).hasSize(3);
+    assertThat(fixture.target.resolve("baton/unwoven/com/acme/OrderService_BatonAspect.class")).doesNotExist();
+  }
+
+  @Test
+  void staleAspectsOfTypesThatAreGoneAreSkipped() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    Path stale = fixture.generatedSources.resolve("com/acme/Gone_BatonAspect.aj");
+    Files.writeString(stale, "package com.acme; aspect Gone_BatonAspect { this does not compile }");
+    Files.writeString(
+        fixture.generatedSources.resolve("com/acme/Gone_BatonAspect.properties"),
+        "type=com.acme.Gone\naspect=com.acme.Gone_BatonAspect\n");
+
+    WeaveResult result = new Weaver(log).weave(fixture.request());
+
+    assertThat(result.summary().tracedMethods()).isEqualTo(5);
+    assertThat(log.debugs).anySatisfy(line -> assertThat(line).contains("Gone_BatonAspect.aj", "com.acme.Gone is not compiled"));
+  }
+
+  @Test
+  void tracedMethodsWithoutAspectsFailTheBuildNamingEachMethod() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    deleteRecursively(fixture.generatedSources);
+
+    WeaveException failure =
+        catchThrowableOfType(WeaveException.class, () -> new Weaver(log).weave(fixture.request()));
+
+    assertThat(failure.getMessage()).contains("baton-processor", "<annotationProcessorPaths>");
+    assertThat(failure.problems())
+        .contains(
+            "com.acme.OrderService.price(int, String) (com/acme/OrderService.java:13)",
+            "com.acme.OrderService.load(String) (com/acme/OrderService.java:19)",
+            "com.acme.Shipping.Courier.ship(String, CompletableFuture) (com/acme/Shipping.java:13)")
+        .hasSize(5);
+    assertThat(fixture.read(Fixture.ORDER_SERVICE))
+        .isEqualTo(Files.readAllBytes(fixture.target.resolve("baton/unwoven/" + Fixture.ORDER_SERVICE)));
+  }
+
+  @Test
+  void ajcErrorsFailTheBuildWithFileAndLine() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    Path aspect = fixture.generatedSources.resolve("com/acme/OrderService_BatonAspect.aj");
+    Files.writeString(aspect, Files.readString(aspect).replace("TracedMethods.makeCurrent(span)", "TracedMethods.noSuchMethod(span)"));
+
+    WeaveException failure =
+        catchThrowableOfType(WeaveException.class, () -> new Weaver(log).weave(fixture.request()));
+
+    assertThat(failure.problems())
+        .anySatisfy(problem -> assertThat(problem).contains("OrderService_BatonAspect.aj:", "noSuchMethod"));
+  }
+
+  @Test
+  void reportListsEveryWovenMethodWithItsSpan() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+
+    WeaveResult result = new Weaver(log).weave(fixture.request());
+
+    Path reports = fixture.target.resolve("baton");
+    assertThat(result.htmlReport()).isEqualTo(reports.resolve("weave-report.html"));
+    String json = Files.readString(reports.resolve("weave-report.json"));
+    assertThat(json)
+        .contains("\"tracedMethods\": 5")
+        .contains(
+            "{\"class\": \"com.acme.OrderService\", \"method\": \"price(int, String)\","
+                + " \"file\": \"com/acme/OrderService.java\", \"line\": 13, \"span\":"
+                + " \"OrderService.price\", \"kind\": \"INTERNAL\", \"attributes\": [{\"key\":"
+                + " \"order.quantity\", \"type\": \"long\"}, {\"key\": \"sku\", \"type\":"
+                + " \"string\"}], \"aspect\": \"com.acme.OrderService_BatonAspect\"}")
+        .contains("\"class\": \"com.acme.Shipping$Courier\", \"method\": \"ship(String, CompletableFuture)\"")
+        .contains("\"callSites\": []");
+    assertThat(Files.readString(reports.resolve("weave-report.html")))
+        .contains("<td>load order</td><td>CLIENT</td>", "<td>tags (string[])</td>");
+    assertThat(result.describe(project))
+        .matches("\\[baton\\] wove 5 @Traced methods in 2 classes \\(0 call sites\\) in \\d+\\.\\d s;"
+            + " report: target/baton/weave-report.html");
+  }
+
+  private static List<String> adviceMethods(byte[] classFile) {
+    ClassNode type = new ClassNode();
+    new ClassReader(classFile).accept(type, 0);
+    return type.methods.stream().map((MethodNode m) -> m.name).filter(n -> n.endsWith("$advice")).toList();
+  }
+
+  private static void deleteRecursively(Path directory) throws IOException {
+    ClassFiles.deleteRecursively(directory);
+  }
+}
