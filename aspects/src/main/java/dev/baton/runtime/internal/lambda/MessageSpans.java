@@ -59,7 +59,7 @@ public final class MessageSpans {
     }
   }
 
-  private static Span start(
+  static Span start(
       String spanName, String system, String destination, String messageId, Context incoming) {
     Context current = Context.current();
     SpanContext currentSpan = Span.fromContext(current).getSpanContext();

@@ -1,0 +1,200 @@
+package dev.baton.runtime.internal.aws;
+
+import dev.baton.runtime.internal.Failures;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.semconv.incubating.AwsIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingSystemIncubatingValues;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequest;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
+import software.amazon.awssdk.services.sns.model.PublishResponse;
+
+/**
+ * Internal: not part of Baton's public API.
+ *
+ * <p>What the advice of {@code dev.baton.aspects.SnsCalls} calls around {@code Publish} and
+ * {@code PublishBatch} of {@code SnsClient} and {@code SnsAsyncClient}: a PRODUCER span {@code
+ * send <topic>} ({@code messaging.system=aws.sns}) whose context is added to the message (to every
+ * entry of a batch) as String message attributes. SNS hands them on to subscribers: as SQS message
+ * attributes with raw delivery, in the notification envelope's {@code MessageAttributes}
+ * otherwise; Baton's consumer side reads both. Same advice shape as {@link SqsMessaging}.
+ */
+public final class SnsMessaging {
+
+  static final String STRING = "String";
+
+  private SnsMessaging() {}
+
+  /** {@code Publish} with a request. */
+  public static AwsCall publish(Object client, PublishRequest request) {
+    Publish call = new Publish(client, null);
+    call.prepare(request);
+    return call;
+  }
+
+  /** {@code Publish} with a {@code Consumer<Builder>}. */
+  @SuppressWarnings("unchecked")
+  public static AwsCall onBuildPublish(Object client, Consumer<?> consumer) {
+    return consumer == null ? null : new Publish(client, (Consumer<Object>) consumer);
+  }
+
+  /** The request to publish in place of {@code request}. */
+  public static PublishRequest request(AwsCall call, PublishRequest request) {
+    return call instanceof Publish publish && publish.request != null ? publish.request : request;
+  }
+
+  /** {@code PublishBatch} with a request. */
+  public static AwsCall publishBatch(Object client, PublishBatchRequest request) {
+    PublishBatch call = new PublishBatch(client, null);
+    call.prepare(request);
+    return call;
+  }
+
+  /** {@code PublishBatch} with a {@code Consumer<Builder>}. */
+  @SuppressWarnings("unchecked")
+  public static AwsCall onBuildPublishBatch(Object client, Consumer<?> consumer) {
+    return consumer == null ? null : new PublishBatch(client, (Consumer<Object>) consumer);
+  }
+
+  /** The batch to publish in place of {@code request}. */
+  public static PublishBatchRequest request(AwsCall call, PublishBatchRequest request) {
+    return call instanceof PublishBatch batch && batch.request != null ? batch.request : request;
+  }
+
+  private static MessageAttributeValue stringValue(String value) {
+    return MessageAttributeValue.builder().dataType(STRING).stringValue(value).build();
+  }
+
+  private abstract static class SnsCall extends MessagingCall {
+    private String topicArn;
+
+    SnsCall(Object client, Consumer<Object> mutation) {
+      super(client, mutation, MessagingSystemIncubatingValues.AWS_SNS, MessagingOperationTypeIncubatingValues.SEND);
+    }
+
+    final void startOn(Object request, String topicArn) {
+      this.topicArn = topicArn;
+      startMessaging(request, SpanKind.PRODUCER, arnName(topicArn));
+    }
+
+    @Override
+    void addMessagingAttributes(SpanBuilder builder) {
+      if (topicArn != null) {
+        builder.setAttribute(AwsIncubatingAttributes.AWS_SNS_TOPIC_ARN, topicArn);
+      }
+    }
+
+    final Map<String, MessageAttributeValue> withContext(
+        Map<String, MessageAttributeValue> existing, ContextFields fields, String entryId) {
+      return MessageAttributes.withContext(
+          existing, fields.attributes(), SnsMessaging::stringValue, span, entryId);
+    }
+  }
+
+  static final class Publish extends SnsCall {
+    PublishRequest request;
+
+    Publish(Object client, Consumer<Object> mutation) {
+      super(client, mutation);
+    }
+
+    void prepare(PublishRequest original) {
+      try {
+        String arn = original == null ? null : original.topicArn() != null ? original.topicArn() : original.targetArn();
+        startOn(original, arn);
+        if (original == null) {
+          return;
+        }
+        Map<String, MessageAttributeValue> attributes =
+            withContext(original.messageAttributes(), ContextFields.of(span), null);
+        if (attributes != null) {
+          request = original.toBuilder().messageAttributes(attributes).build();
+        }
+      } catch (Throwable failure) {
+        request = null;
+        Failures.report("injecting the trace context into an SNS message", failure);
+      }
+    }
+
+    @Override
+    void onBuilderFilled(Object builder) {
+      PublishRequest.Builder publishBuilder = (PublishRequest.Builder) builder;
+      prepare(publishBuilder.build());
+      if (request != null) {
+        publishBuilder.messageAttributes(request.messageAttributes());
+      }
+    }
+
+    @Override
+    void onResponse(SdkResponse response) {
+      if (response instanceof PublishResponse published && published.messageId() != null) {
+        span.setAttribute(MessagingIncubatingAttributes.MESSAGING_MESSAGE_ID, published.messageId());
+      }
+    }
+  }
+
+  static final class PublishBatch extends SnsCall {
+    PublishBatchRequest request;
+    private int entries;
+
+    PublishBatch(Object client, Consumer<Object> mutation) {
+      super(client, mutation);
+    }
+
+    void prepare(PublishBatchRequest original) {
+      try {
+        List<PublishBatchRequestEntry> originals = original == null ? null : original.publishBatchRequestEntries();
+        entries = originals == null ? 0 : originals.size();
+        startOn(original, original == null ? null : original.topicArn());
+        if (entries == 0) {
+          return;
+        }
+        ContextFields fields = ContextFields.of(span);
+        if (fields.attributes().isEmpty()) {
+          return;
+        }
+        List<PublishBatchRequestEntry> withContext = new ArrayList<>(entries);
+        boolean changed = false;
+        for (PublishBatchRequestEntry entry : originals) {
+          Map<String, MessageAttributeValue> attributes =
+              entry == null ? null : withContext(entry.messageAttributes(), fields, entry.id());
+          PublishBatchRequestEntry injected =
+              attributes == null ? entry : entry.toBuilder().messageAttributes(attributes).build();
+          changed |= injected != entry;
+          withContext.add(injected);
+        }
+        if (changed) {
+          request = original.toBuilder().publishBatchRequestEntries(withContext).build();
+        }
+      } catch (Throwable failure) {
+        request = null;
+        Failures.report("injecting the trace context into an SNS batch", failure);
+      }
+    }
+
+    @Override
+    void addMessagingAttributes(SpanBuilder builder) {
+      super.addMessagingAttributes(builder);
+      builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_BATCH_MESSAGE_COUNT, (long) entries);
+    }
+
+    @Override
+    void onBuilderFilled(Object builder) {
+      PublishBatchRequest.Builder batchBuilder = (PublishBatchRequest.Builder) builder;
+      prepare(batchBuilder.build());
+      if (request != null) {
+        batchBuilder.publishBatchRequestEntries(request.publishBatchRequestEntries());
+      }
+    }
+  }
+
+}

@@ -1,0 +1,372 @@
+package dev.baton.runtime.internal.aws;
+
+import dev.baton.runtime.internal.Failures;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.semconv.incubating.AwsIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingSystemIncubatingValues;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeNameForSends;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeValue;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+
+/**
+ * Internal: not part of Baton's public API.
+ *
+ * <p>What the advice of {@code dev.baton.aspects.SqsCalls} calls around {@code SendMessage},
+ * {@code SendMessageBatch} and {@code ReceiveMessage} of {@code SqsClient} and {@code
+ * SqsAsyncClient}. Sends get a PRODUCER span {@code send <queue>} whose context is added to every
+ * message as String message attributes (and as the {@code AWSTraceHeader} system attribute when
+ * the X-Ray propagator is configured); receives ask for those attributes. The advice shape is
+ * {@link AwsCalls}', with the request passed on through {@link #request}:
+ *
+ * <pre>{@code
+ * AwsCall call = SqsMessaging.send(client, request);
+ * try {
+ *   return AwsCalls.returned(call, proceed(client, SqsMessaging.request(call, request)));
+ * } ...
+ * }</pre>
+ *
+ * <p>No method here throws: on any failure the user's request goes out unchanged.
+ */
+public final class SqsMessaging {
+
+  static final String STRING = "String";
+
+  private SqsMessaging() {}
+
+  /** {@code SendMessage} with a request: starts the span and prepares the request to send. */
+  public static AwsCall send(Object client, SendMessageRequest request) {
+    Send call = new Send(client, null);
+    call.prepare(request);
+    return call;
+  }
+
+  /** {@code SendMessage} with a {@code Consumer<Builder>}; see {@link AwsCalls#onBuild}. */
+  @SuppressWarnings("unchecked")
+  public static AwsCall onBuildSend(Object client, Consumer<?> consumer) {
+    return consumer == null ? null : new Send(client, (Consumer<Object>) consumer);
+  }
+
+  /** The request to send in place of {@code request}: with the context, or {@code request}. */
+  public static SendMessageRequest request(AwsCall call, SendMessageRequest request) {
+    return call instanceof Send send && send.request != null ? send.request : request;
+  }
+
+  /** {@code SendMessageBatch} with a request. */
+  public static AwsCall sendBatch(Object client, SendMessageBatchRequest request) {
+    SendBatch call = new SendBatch(client, null);
+    call.prepare(request);
+    return call;
+  }
+
+  /** {@code SendMessageBatch} with a {@code Consumer<Builder>}. */
+  @SuppressWarnings("unchecked")
+  public static AwsCall onBuildSendBatch(Object client, Consumer<?> consumer) {
+    return consumer == null ? null : new SendBatch(client, (Consumer<Object>) consumer);
+  }
+
+  /** The batch to send in place of {@code request}. */
+  public static SendMessageBatchRequest request(AwsCall call, SendMessageBatchRequest request) {
+    return call instanceof SendBatch batch && batch.request != null ? batch.request : request;
+  }
+
+  /** {@code ReceiveMessage} with a request. */
+  public static AwsCall receive(Object client, ReceiveMessageRequest request) {
+    Receive call = new Receive(client, null);
+    call.prepare(request);
+    return call;
+  }
+
+  /** {@code ReceiveMessage} with a {@code Consumer<Builder>}. */
+  @SuppressWarnings("unchecked")
+  public static AwsCall onBuildReceive(Object client, Consumer<?> consumer) {
+    return consumer == null ? null : new Receive(client, (Consumer<Object>) consumer);
+  }
+
+  /** The receive request to make in place of {@code request}. */
+  public static ReceiveMessageRequest request(AwsCall call, ReceiveMessageRequest request) {
+    return call instanceof Receive receive && receive.request != null ? receive.request : request;
+  }
+
+  /** One message's attributes with the context, or null to leave them as they are. */
+  static Map<String, MessageAttributeValue> attributesWithContext(
+      Map<String, MessageAttributeValue> existing,
+      ContextFields fields,
+      io.opentelemetry.api.trace.Span span,
+      String entryId) {
+    return MessageAttributes.withContext(
+        existing, fields.attributes(), SqsMessaging::stringValue, span, entryId);
+  }
+
+  /** One message's system attributes with {@code AWSTraceHeader}, or null to leave them. */
+  static Map<MessageSystemAttributeNameForSends, MessageSystemAttributeValue> systemAttributesWithContext(
+      Map<MessageSystemAttributeNameForSends, MessageSystemAttributeValue> existing,
+      ContextFields fields) {
+    if (fields.xrayHeader() == null
+        || (existing != null && existing.containsKey(MessageSystemAttributeNameForSends.AWS_TRACE_HEADER))) {
+      return null;
+    }
+    Map<MessageSystemAttributeNameForSends, MessageSystemAttributeValue> merged =
+        existing == null ? new LinkedHashMap<>() : new LinkedHashMap<>(existing);
+    merged.put(
+        MessageSystemAttributeNameForSends.AWS_TRACE_HEADER,
+        MessageSystemAttributeValue.builder().dataType(STRING).stringValue(fields.xrayHeader()).build());
+    return merged;
+  }
+
+  private static MessageAttributeValue stringValue(String value) {
+    return MessageAttributeValue.builder().dataType(STRING).stringValue(value).build();
+  }
+
+  private abstract static class SqsCall extends MessagingCall {
+    private String queueUrl;
+
+    SqsCall(Object client, Consumer<Object> mutation, String operationType) {
+      super(client, mutation, MessagingSystemIncubatingValues.AWS_SQS, operationType);
+    }
+
+    final void startOn(Object request, SpanKind kind, String queueUrl) {
+      this.queueUrl = queueUrl;
+      startMessaging(request, kind, queueName(queueUrl));
+    }
+
+    @Override
+    void addMessagingAttributes(SpanBuilder builder) {
+      if (queueUrl != null) {
+        builder.setAttribute(AwsIncubatingAttributes.AWS_SQS_QUEUE_URL, queueUrl);
+      }
+    }
+  }
+
+  /** {@code SendMessage}: PRODUCER {@code send <queue>}, the context in the message. */
+  static final class Send extends SqsCall {
+    SendMessageRequest request;
+
+    Send(Object client, Consumer<Object> mutation) {
+      super(client, mutation, MessagingOperationTypeIncubatingValues.SEND);
+    }
+
+    void prepare(SendMessageRequest original) {
+      try {
+        startOn(original, SpanKind.PRODUCER, original == null ? null : original.queueUrl());
+        if (original == null) {
+          return;
+        }
+        ContextFields fields = ContextFields.of(span);
+        if (fields.isEmpty()) {
+          return;
+        }
+        Map<String, MessageAttributeValue> attributes =
+            attributesWithContext(original.messageAttributes(), fields, span, null);
+        Map<MessageSystemAttributeNameForSends, MessageSystemAttributeValue> system =
+            systemAttributesWithContext(original.messageSystemAttributes(), fields);
+        if (attributes == null && system == null) {
+          return;
+        }
+        SendMessageRequest.Builder builder = original.toBuilder();
+        if (attributes != null) {
+          builder.messageAttributes(attributes);
+        }
+        if (system != null) {
+          builder.messageSystemAttributes(system);
+        }
+        request = builder.build();
+      } catch (Throwable failure) {
+        request = null;
+        Failures.report("injecting the trace context into an SQS message", failure);
+      }
+    }
+
+    @Override
+    void onBuilderFilled(Object builder) {
+      SendMessageRequest.Builder sendBuilder = (SendMessageRequest.Builder) builder;
+      prepare(sendBuilder.build());
+      if (request != null) {
+        sendBuilder.messageAttributes(request.messageAttributes());
+        sendBuilder.messageSystemAttributes(request.messageSystemAttributes());
+      }
+    }
+
+    @Override
+    void onResponse(SdkResponse response) {
+      if (response instanceof SendMessageResponse sent && sent.messageId() != null) {
+        span.setAttribute(MessagingIncubatingAttributes.MESSAGING_MESSAGE_ID, sent.messageId());
+      }
+    }
+  }
+
+  /** {@code SendMessageBatch}: one PRODUCER span, the context in every entry. */
+  static final class SendBatch extends SqsCall {
+    SendMessageBatchRequest request;
+    private int entries;
+
+    SendBatch(Object client, Consumer<Object> mutation) {
+      super(client, mutation, MessagingOperationTypeIncubatingValues.SEND);
+    }
+
+    void prepare(SendMessageBatchRequest original) {
+      try {
+        entries = original == null || original.entries() == null ? 0 : original.entries().size();
+        startOn(original, SpanKind.PRODUCER, original == null ? null : original.queueUrl());
+        if (entries == 0) {
+          return;
+        }
+        ContextFields fields = ContextFields.of(span);
+        if (fields.isEmpty()) {
+          return;
+        }
+        List<SendMessageBatchRequestEntry> withContext = new ArrayList<>(entries);
+        boolean changed = false;
+        for (SendMessageBatchRequestEntry entry : original.entries()) {
+          SendMessageBatchRequestEntry injected = entry == null ? null : inject(entry, fields);
+          changed |= injected != entry;
+          withContext.add(injected);
+        }
+        if (changed) {
+          request = original.toBuilder().entries(withContext).build();
+        }
+      } catch (Throwable failure) {
+        request = null;
+        Failures.report("injecting the trace context into an SQS batch", failure);
+      }
+    }
+
+    private SendMessageBatchRequestEntry inject(SendMessageBatchRequestEntry entry, ContextFields fields) {
+      Map<String, MessageAttributeValue> attributes =
+          attributesWithContext(entry.messageAttributes(), fields, span, entry.id());
+      Map<MessageSystemAttributeNameForSends, MessageSystemAttributeValue> system =
+          systemAttributesWithContext(entry.messageSystemAttributes(), fields);
+      if (attributes == null && system == null) {
+        return entry;
+      }
+      SendMessageBatchRequestEntry.Builder builder = entry.toBuilder();
+      if (attributes != null) {
+        builder.messageAttributes(attributes);
+      }
+      if (system != null) {
+        builder.messageSystemAttributes(system);
+      }
+      return builder.build();
+    }
+
+    @Override
+    void addMessagingAttributes(SpanBuilder builder) {
+      super.addMessagingAttributes(builder);
+      builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_BATCH_MESSAGE_COUNT, (long) entries);
+    }
+
+    @Override
+    void onBuilderFilled(Object builder) {
+      SendMessageBatchRequest.Builder batchBuilder = (SendMessageBatchRequest.Builder) builder;
+      prepare(batchBuilder.build());
+      if (request != null) {
+        batchBuilder.entries(request.entries());
+      }
+    }
+  }
+
+  /**
+   * {@code ReceiveMessage}: a CLIENT span {@code receive <queue>}; the request also asks for the
+   * context's message attributes and {@code AWSTraceHeader}, unless it asks for all already.
+   */
+  static final class Receive extends SqsCall {
+    private static final String ALL = "All";
+    private static final String ALL_PATTERN = ".*";
+
+    ReceiveMessageRequest request;
+    private String queue;
+
+    Receive(Object client, Consumer<Object> mutation) {
+      super(client, mutation, MessagingOperationTypeIncubatingValues.RECEIVE);
+    }
+
+    void prepare(ReceiveMessageRequest original) {
+      try {
+        queue = original == null ? null : queueName(original.queueUrl());
+        startOn(original, SpanKind.CLIENT, original == null ? null : original.queueUrl());
+        if (original == null) {
+          return;
+        }
+        List<String> attributeNames = withContextNames(original.messageAttributeNames());
+        List<MessageSystemAttributeName> systemNames =
+            withTraceHeader(original.messageSystemAttributeNames());
+        if (attributeNames == null && systemNames == null) {
+          return;
+        }
+        ReceiveMessageRequest.Builder builder = original.toBuilder();
+        if (attributeNames != null) {
+          builder.messageAttributeNames(attributeNames);
+        }
+        if (systemNames != null) {
+          builder.messageSystemAttributeNames(systemNames);
+        }
+        request = builder.build();
+      } catch (Throwable failure) {
+        request = null;
+        Failures.report("asking SQS for the trace context attributes", failure);
+      }
+    }
+
+    private static List<String> withContextNames(List<String> asked) {
+      if (asked != null && (asked.contains(ALL) || asked.contains(ALL_PATTERN))) {
+        return null;
+      }
+      List<String> names = asked == null ? new ArrayList<>() : new ArrayList<>(asked);
+      Set<String> needed = ContextFields.attributeNames();
+      boolean added = false;
+      for (String name : needed) {
+        if (!names.contains(name)) {
+          names.add(name);
+          added = true;
+        }
+      }
+      return added ? names : null;
+    }
+
+    private static List<MessageSystemAttributeName> withTraceHeader(List<MessageSystemAttributeName> asked) {
+      if (asked != null
+          && (asked.contains(MessageSystemAttributeName.ALL)
+              || asked.contains(MessageSystemAttributeName.AWS_TRACE_HEADER))) {
+        return null;
+      }
+      List<MessageSystemAttributeName> names = asked == null ? new ArrayList<>() : new ArrayList<>(asked);
+      names.add(MessageSystemAttributeName.AWS_TRACE_HEADER);
+      return names;
+    }
+
+    @Override
+    void onBuilderFilled(Object builder) {
+      ReceiveMessageRequest.Builder receiveBuilder = (ReceiveMessageRequest.Builder) builder;
+      prepare(receiveBuilder.build());
+      if (request != null) {
+        receiveBuilder.messageAttributeNames(request.messageAttributeNames());
+        receiveBuilder.messageSystemAttributeNames(request.messageSystemAttributeNames());
+      }
+    }
+
+    @Override
+    void onResponse(SdkResponse response) {
+      if (response instanceof ReceiveMessageResponse received && received.hasMessages()) {
+        ReceivedMessages.remember(received.messages(), queue);
+        span.setAttribute(
+            MessagingIncubatingAttributes.MESSAGING_BATCH_MESSAGE_COUNT, (long) received.messages().size());
+      }
+    }
+  }
+}

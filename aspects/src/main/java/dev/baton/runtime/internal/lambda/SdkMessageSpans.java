@@ -1,0 +1,80 @@
+package dev.baton.runtime.internal.lambda;
+
+import dev.baton.runtime.internal.Failures;
+import dev.baton.runtime.internal.TracedMethods;
+import dev.baton.runtime.internal.aws.ReceivedMessages;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingSystemIncubatingValues;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * Internal: not part of Baton's public API.
+ *
+ * <p>The {@code process} span of a {@code @Traced} method whose parameter is an AWS SDK v2 SQS
+ * {@link Message}, as a poller outside Lambda receives it with {@code ReceiveMessage}: the same
+ * span as {@link MessageSpans#sqsMessage} gives a Lambda event's message, with the context read
+ * from the message's String attributes, else its {@code AWSTraceHeader} system attribute, else an
+ * SNS envelope in its body. The queue is named when woven code received the message. A class of
+ * its own, so that {@link MessageSpans} needs no SDK on the classpath.
+ */
+public final class SdkMessageSpans {
+
+  private SdkMessageSpans() {}
+
+  /** The {@code process} span of {@code message}; {@code spanName} null for the default name. */
+  public static Span sqsMessage(String spanName, Message message) {
+    try {
+      Context incoming = fromMessage(message);
+      String queue = ReceivedMessages.queueOf(message);
+      String id = message == null ? null : message.messageId();
+      return MessageSpans.start(spanName, MessagingSystemIncubatingValues.AWS_SQS, queue, id, incoming);
+    } catch (Throwable failure) {
+      return TracedMethods.startFailed(failure);
+    }
+  }
+
+  static Context fromMessage(Message message) {
+    if (message == null) {
+      return null;
+    }
+    Context context = null;
+    try {
+      context = IncomingContext.fromCarrier(attributes(message), "SQS message attributes");
+      if (context == null && message.hasAttributes()) {
+        context =
+            IncomingContext.fromXrayHeader(
+                message.attributes().get(MessageSystemAttributeName.AWS_TRACE_HEADER),
+                "an SQS AWSTraceHeader attribute");
+      }
+      if (context == null) {
+        context = IncomingContext.fromCarrier(SnsEnvelope.messageAttributes(message.body()), "an SNS envelope");
+      }
+    } catch (Throwable failure) {
+      Failures.report("extracting the trace context of an SQS message", failure);
+    }
+    return context;
+  }
+
+  private static TreeMap<String, List<String>> attributes(Message message) {
+    TreeMap<String, List<String>> carrier = Carriers.newCarrier();
+    if (!message.hasMessageAttributes()) {
+      return carrier;
+    }
+    for (Map.Entry<String, MessageAttributeValue> entry : message.messageAttributes().entrySet()) {
+      MessageAttributeValue value = entry.getValue();
+      if (value != null
+          && value.dataType() != null
+          && value.dataType().startsWith("String")
+          && value.stringValue() != null) {
+        Carriers.put(carrier, entry.getKey(), value.stringValue());
+      }
+    }
+    return carrier;
+  }
+}

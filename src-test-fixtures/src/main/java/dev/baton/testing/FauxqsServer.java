@@ -1,0 +1,111 @@
+package dev.baton.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * A real SNS (and its own SQS) for tests: fauxqs, an SNS/SQS emulator on Node 22, started as a
+ * child process bound to 127.0.0.1 on a free port. The build installs it with {@code npm ci} into
+ * {@code src-test-fixtures/fauxqs/node_modules} (system property {@code baton.fauxqs.dir} names
+ * that directory). SNS delivers only into fauxqs' own SQS, so subscribe queues made with {@link
+ * #sqsClient()}. Starts in about a second; start one per test class.
+ */
+public final class FauxqsServer implements AutoCloseable {
+
+  /** The region the server's ARNs and clients use. */
+  public static final Region REGION = Region.US_EAST_1;
+
+  private static final String READY = "fauxqs listening on ";
+
+  private final Process process;
+  private final URI endpoint;
+
+  private FauxqsServer(Process process, URI endpoint) {
+    this.process = process;
+    this.endpoint = endpoint;
+  }
+
+  /** Starts fauxqs and waits for its ready line (a few seconds at most, or it fails). */
+  public static FauxqsServer start() throws IOException {
+    Path directory = Paths.get(System.getProperty("baton.fauxqs.dir", "fauxqs")).toAbsolutePath();
+    Path node = directory.resolve("node_modules/.bin/node");
+    if (!Files.isExecutable(node)) {
+      throw new IllegalStateException(
+          "fauxqs is not installed in " + directory + ": run " + directory.resolve("install.sh"));
+    }
+    Process process =
+        new ProcessBuilder(node.toString(), "--no-warnings", "start.mjs")
+            .directory(directory.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    BufferedReader output =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = output.readLine()) != null) {
+      if (line.startsWith(READY)) {
+        int port = Integer.parseInt(line.substring(READY.length()).trim());
+        return new FauxqsServer(process, URI.create("http://127.0.0.1:" + port));
+      }
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException("fauxqs exited before it was ready: exit " + waitFor(process));
+  }
+
+  /** {@code http://127.0.0.1:<port>} */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  /** A new SNS client of this server (close it). */
+  public SnsClient snsClient() {
+    return SnsClient.builder()
+        .endpointOverride(endpoint)
+        .region(REGION)
+        .credentialsProvider(ElasticMqServer.LocalCredentials.PROVIDER)
+        .build();
+  }
+
+  /** A new SQS client of this server's own queues (close it). */
+  public SqsClient sqsClient() {
+    return SqsClient.builder()
+        .endpointOverride(endpoint)
+        .region(REGION)
+        .credentialsProvider(ElasticMqServer.LocalCredentials.PROVIDER)
+        .build();
+  }
+
+  /** Stops fauxqs: closing its stdin makes it exit; it is killed if it does not. */
+  @Override
+  public void close() {
+    try {
+      process.getOutputStream().close();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (IOException | InterruptedException e) {
+      process.destroyForcibly();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static int waitFor(Process process) {
+    try {
+      return process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+}
