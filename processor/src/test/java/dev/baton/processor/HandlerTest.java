@@ -151,4 +151,24 @@ class HandlerTest {
         .inFile(source)
         .onLineContaining("both");
   }
+
+  @Test
+  void messageReceivedWithTheSdkBecomesItsProcessSpan() {
+    Compilation compilation =
+        compile(
+            JavaFileObjects.forSourceLines(
+                "test.Poller",
+                "package test;",
+                "import dev.baton.SpanAttribute;",
+                "import dev.baton.Traced;",
+                "import software.amazon.awssdk.services.sqs.model.Message;",
+                "public class Poller {",
+                "  @Traced(\"handle order\") void handle(Message message, @SpanAttribute String tier) {}",
+                "}"));
+    assertThat(compilation).succeeded();
+    assertThat(compilation)
+        .generatedSourceFile("test.Poller_BatonSpans")
+        .contentsAsUtf8String()
+        .contains("Span span = SdkMessageSpans.sqsMessage(HANDLE, message);");
+  }
 }

@@ -7,6 +7,10 @@ package dev.baton.processor.model;
  * @param position the parameter's index
  * @param formalName the name generated code uses
  * @param formalType the parameter's type in source form
- * @param factory the {@code MessageSpans} method, {@code sqsMessage} or {@code snsRecord}
+ * @param factoryClass the runtime class starting its span ({@code MessageSpans} for Lambda events,
+ *     {@code SdkMessageSpans} for messages received with the AWS SDK), in {@code
+ *     dev.baton.runtime.internal.lambda}
+ * @param factory that class's method, {@code sqsMessage} or {@code snsRecord}
  */
-public record MessageModel(int position, String formalName, String formalType, String factory) {}
+public record MessageModel(
+    int position, String formalName, String formalType, String factoryClass, String factory) {}

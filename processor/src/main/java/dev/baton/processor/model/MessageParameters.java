@@ -14,6 +14,8 @@ public final class MessageParameters {
 
   static final String SQS_MESSAGE = "com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage";
   static final String SNS_RECORD = "com.amazonaws.services.lambda.runtime.events.SNSEvent.SNSRecord";
+  /** A message an SQS poller received with the AWS SDK (outside Lambda). */
+  static final String SDK_SQS_MESSAGE = "software.amazon.awssdk.services.sqs.model.Message";
 
   private MessageParameters() {}
 
@@ -22,16 +24,21 @@ public final class MessageParameters {
     List<? extends VariableElement> parameters = method.getParameters();
     for (int i = 0; i < parameters.size(); i++) {
       String name = qualifiedName(parameters.get(i).asType());
-      if (name.equals(SQS_MESSAGE) || name.equals(SNS_RECORD)) {
+      if (name.equals(SQS_MESSAGE) || name.equals(SNS_RECORD) || name.equals(SDK_SQS_MESSAGE)) {
         return Optional.of(i);
       }
     }
     return Optional.empty();
   }
 
-  /** The {@code MessageSpans} factory for a message of {@code type}. */
+  /** The runtime class whose factory starts the span of a message of {@code type}. */
+  static String factoryClass(TypeMirror type) {
+    return qualifiedName(type).equals(SDK_SQS_MESSAGE) ? "SdkMessageSpans" : "MessageSpans";
+  }
+
+  /** That factory's name. */
   static String factory(TypeMirror type) {
-    return qualifiedName(type).equals(SQS_MESSAGE) ? "sqsMessage" : "snsRecord";
+    return qualifiedName(type).equals(SNS_RECORD) ? "snsRecord" : "sqsMessage";
   }
 
   private static String qualifiedName(TypeMirror type) {

@@ -122,6 +122,7 @@ public final class TracedTypeFactory {
                         i,
                         formals.allocate(parameters.get(i).getSimpleName().toString()),
                         typeStrings.erased(parameters.get(i).asType()),
+                        MessageParameters.factoryClass(parameters.get(i).asType()),
                         MessageParameters.factory(parameters.get(i).asType())))
             .orElse(null);
     for (int i = 0; i < parameters.size(); i++) {

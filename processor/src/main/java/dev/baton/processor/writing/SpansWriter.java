@@ -32,8 +32,6 @@ public final class SpansWriter {
       ClassName.get("io.opentelemetry.api.common", "AttributeKey");
   private static final ClassName LAMBDA_INVOCATION =
       ClassName.get("dev.baton.runtime.internal.lambda", "LambdaInvocation");
-  private static final ClassName MESSAGE_SPANS =
-      ClassName.get("dev.baton.runtime.internal.lambda", "MessageSpans");
   private static final ClassName AUTO_CONFIGURED_TELEMETRY =
       ClassName.get("dev.baton.runtime.internal.sdk", "AutoConfiguredTelemetry");
   private static final ClassName FAILURES = ClassName.get("dev.baton.runtime.internal", "Failures");
@@ -177,7 +175,12 @@ public final class SpansWriter {
     CodeBlock name =
         method.spanConstant() == null ? CodeBlock.of("null") : CodeBlock.of("$N", method.spanConstant());
     factory.addStatement(
-        "$T span = $T.$N($L, $N)", SPAN, MESSAGE_SPANS, message.factory(), name, message.formalName());
+        "$T span = $T.$N($L, $N)",
+        SPAN,
+        ClassName.get("dev.baton.runtime.internal.lambda", message.factoryClass()),
+        message.factory(),
+        name,
+        message.formalName());
     if (!method.attributes().isEmpty()) {
       factory.beginControlFlow("try");
       for (SpanAttributeModel attribute : method.attributes()) {
