@@ -35,6 +35,7 @@ final class Ajc {
   /**
    * Runs ajc.
    *
+   * @param aopXml the aspects to weave (see {@link LibraryAspects})
    * @param javaVersion the Java version of the classes, for {@code -source} and {@code -target}
    */
   static Outcome run(
@@ -42,6 +43,7 @@ final class Ajc {
       List<Path> aspectSources,
       List<Path> aspectpath,
       List<Path> classpath,
+      Path aopXml,
       int javaVersion,
       Path outputDirectory) {
     List<String> arguments = new ArrayList<>();
@@ -64,6 +66,10 @@ final class Ajc {
       arguments.add("-aspectpath");
       arguments.add(joined(aspectpath));
     }
+    // Only the aspects listed there are woven: the generated ones and the library aspects whose
+    // SDK types are on the classpath.
+    arguments.add("-xmlConfigured");
+    arguments.add(aopXml.toString());
     arguments.add("-classpath");
     arguments.add(joined(classpath));
     arguments.add("-d");

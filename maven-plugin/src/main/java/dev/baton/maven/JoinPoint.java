@@ -55,6 +55,45 @@ record JoinPoint(
         matcher.group("aspect"));
   }
 
+  /**
+   * For an AWS SDK call site, the operation as its span names it: {@code Sqs.SendMessage} for
+   * {@code SqsClient.sendMessage(..)} or {@code SqsAsyncClient.sendMessage(..)}.
+   */
+  String operation() {
+    int parenthesis = signature.indexOf('(');
+    if (parenthesis < 0) {
+      return signature;
+    }
+    String qualified = signature.substring(signature.lastIndexOf(' ', parenthesis) + 1, parenthesis);
+    int dot = qualified.lastIndexOf('.');
+    String method = qualified.substring(dot + 1);
+    String client = qualified.substring(qualified.lastIndexOf('.', dot - 1) + 1, dot);
+    String service = client.replaceFirst("(Async)?Client$", "");
+    return service + "." + Character.toUpperCase(method.charAt(0)) + method.substring(1);
+  }
+
+  /** For an AWS SDK call site, the kind of its span: PRODUCER for sends and publishes. */
+  String spanKind() {
+    return isSend() ? "PRODUCER" : "CLIENT";
+  }
+
+  /** For an AWS SDK call site, what it does with the trace context. */
+  String contextPropagation() {
+    String operation = operation();
+    if (isSend() || operation.equals("Lambda.Invoke") || operation.equals("Lambda.InvokeAsync")) {
+      return "injects";
+    }
+    return operation.equals("Sqs.ReceiveMessage") ? "requests the context attributes" : "none";
+  }
+
+  private boolean isSend() {
+    String operation = operation();
+    return operation.equals("Sqs.SendMessage")
+        || operation.equals("Sqs.SendMessageBatch")
+        || operation.equals("Sns.Publish")
+        || operation.equals("Sns.PublishBatch");
+  }
+
   /** {@code com/acme/OrderService.java:13}. */
   String location() {
     return line > 0 ? sourceFile + ":" + line : sourceFile;

@@ -77,12 +77,28 @@ public final class ReflectionScanner {
 
   /** The violations in every class file in {@code jar}. */
   public List<Violation> scanJar(Path jar) throws IOException {
+    return scanJar(jar, false);
+  }
+
+  /**
+   * The violations in a jar of library aspects, such as {@code baton-aspects}: as {@link
+   * #scanJar}, except the around advice bodies of compiled aspects (methods {@code
+   * ajc$around$...}). ajc keeps those, with their {@code AroundClosure} parameter, as the
+   * templates it inlines into woven code; the woven classes are scanned after inlining, where a
+   * closure that was not inlined away would show.
+   */
+  public List<Violation> scanLibraryJar(Path jar) throws IOException {
+    return scanJar(jar, true);
+  }
+
+  private List<Violation> scanJar(Path jar, boolean skipAdviceTemplates) throws IOException {
     List<Violation> violations = new ArrayList<>();
     try (JarFile file = new JarFile(jar.toFile())) {
       for (JarEntry entry : file.stream().toList()) {
         if (entry.getName().endsWith(".class") && !entry.getName().endsWith("module-info.class")) {
           try (InputStream in = file.getInputStream(entry)) {
-            violations.addAll(scan(in.readAllBytes()));
+            References references = References.of(in.readAllBytes(), skipAdviceTemplates);
+            violations.addAll(violations(references.className, references.all));
           }
         }
       }
@@ -137,14 +153,20 @@ public final class ReflectionScanner {
   /** The references of one class, as {@code uses T}, {@code extends T} and {@code invokes T.m}. */
   private static final class References extends ClassVisitor {
     private final Set<String> all = new LinkedHashSet<>();
+    private final boolean skipAdviceTemplates;
     private String className;
 
-    private References() {
+    private References(boolean skipAdviceTemplates) {
       super(Opcodes.ASM9);
+      this.skipAdviceTemplates = skipAdviceTemplates;
     }
 
     static References of(byte[] classFile) {
-      References references = new References();
+      return of(classFile, false);
+    }
+
+    static References of(byte[] classFile, boolean skipAdviceTemplates) {
+      References references = new References(skipAdviceTemplates);
       new ClassReader(classFile).accept(references, 0);
       return references;
     }
@@ -173,6 +195,9 @@ public final class ReflectionScanner {
     @Override
     public MethodVisitor visitMethod(
         int access, String name, String descriptor, String signature, String[] exceptions) {
+      if (skipAdviceTemplates && name.startsWith("ajc$around$")) {
+        return null;
+      }
       usesDescriptor(descriptor);
       if (exceptions != null) {
         for (String type : exceptions) {

@@ -47,6 +47,9 @@ final class ReportWriter {
       field(json, "class", site.type()).append(", ");
       field(json, "file", site.sourceFile()).append(", ");
       json.append("\"line\": ").append(site.line()).append(", ");
+      field(json, "operation", site.operation()).append(", ");
+      field(json, "spanKind", site.spanKind()).append(", ");
+      field(json, "context", site.contextPropagation()).append(", ");
       field(json, "joinPoint", site.kind() + "(" + site.signature() + ")").append(", ");
       field(json, "aspect", site.aspect()).append('}');
       separator = ",\n";
@@ -94,10 +97,15 @@ final class ReportWriter {
     if (sites.isEmpty()) {
       html.append("<p>No call sites were advised by library aspects.</p>\n");
     } else {
-      html.append("<table>\n<tr><th>Source</th><th>Join point</th><th>Aspect</th></tr>\n");
+      html.append(
+          "<table>\n<tr><th>Source</th><th>Operation</th><th>Span kind</th><th>Trace context</th>"
+              + "<th>Join point</th><th>Aspect</th></tr>\n");
       for (JoinPoint site : sites) {
         html.append("<tr>");
         cell(html, site.location(), false);
+        cell(html, site.operation(), false);
+        cell(html, site.spanKind(), false);
+        cell(html, site.contextPropagation(), false);
         cell(html, site.kind() + "(" + site.signature() + ")", true);
         cell(html, site.aspect(), true);
         html.append("</tr>\n");

@@ -17,8 +17,10 @@ import org.objectweb.asm.tree.MethodNode;
 /**
  * Internal: not part of Baton's public API.
  *
- * <p>A method whose class file carries {@code @Traced} (the annotation has CLASS retention, so it
- * is in {@code RuntimeInvisibleAnnotations}), and the test whether it was woven.
+ * <p>A method whose class file carries {@code @Traced} or {@code @TracedHandler} (the annotations
+ * have CLASS retention, so they are in {@code RuntimeInvisibleAnnotations}), or the {@code
+ * handleRequest} method of a class annotated {@code @TracedHandler}, and the test whether it was
+ * woven.
  *
  * @param className binary name, {@code com.acme.Outer$Inner}
  * @param name method name
@@ -30,13 +32,24 @@ import org.objectweb.asm.tree.MethodNode;
 record TracedMethod(String className, String name, String descriptor, String sourceFile, int line) {
 
   static final String TRACED = "Ldev/baton/Traced;";
+  static final String TRACED_HANDLER = "Ldev/baton/TracedHandler;";
+  private static final String CONTEXT = "Lcom/amazonaws/services/lambda/runtime/Context;)";
+  private static final int NOT_WOVEN =
+      Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE | Opcodes.ACC_SYNTHETIC;
 
-  /** Every {@code @Traced} method with a body in {@code classFile}. */
+  /** Every {@code @Traced} method and traced handler method with a body in {@code classFile}. */
   static List<TracedMethod> declaredIn(byte[] classFile) {
     ClassNode type = read(classFile);
+    boolean handlerClass = has(type.invisibleAnnotations, TRACED_HANDLER);
     List<TracedMethod> methods = new ArrayList<>();
     for (MethodNode method : type.methods) {
-      if (isTraced(method) && (method.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
+      boolean traced =
+          has(method.invisibleAnnotations, TRACED)
+              || has(method.invisibleAnnotations, TRACED_HANDLER)
+              || (handlerClass
+                  && method.name.equals("handleRequest")
+                  && method.desc.contains(CONTEXT));
+      if (traced && (method.access & NOT_WOVEN) == 0) {
         methods.add(
             new TracedMethod(
                 type.name.replace('/', '.'),
@@ -49,7 +62,7 @@ record TracedMethod(String className, String name, String descriptor, String sou
     return methods;
   }
 
-  /** Whether {@code classFile} has a {@code @Traced} method with a body. */
+  /** Whether {@code classFile} has a traced method or handler with a body. */
   static boolean anyIn(byte[] classFile) {
     return !declaredIn(classFile).isEmpty();
   }
@@ -98,12 +111,12 @@ record TracedMethod(String className, String name, String descriptor, String sou
     return name.substring(name.lastIndexOf('.') + 1).replace('$', '.');
   }
 
-  private static boolean isTraced(MethodNode method) {
-    if (method.invisibleAnnotations == null) {
+  private static boolean has(List<AnnotationNode> annotations, String descriptor) {
+    if (annotations == null) {
       return false;
     }
-    for (AnnotationNode annotation : method.invisibleAnnotations) {
-      if (annotation.desc.equals(TRACED)) {
+    for (AnnotationNode annotation : annotations) {
+      if (annotation.desc.equals(descriptor)) {
         return true;
       }
     }

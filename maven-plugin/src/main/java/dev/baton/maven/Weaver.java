@@ -47,7 +47,8 @@ final class Weaver {
     WeaveState previous = WeaveState.read(stateFile);
     Map<String, String> originals = UnwovenClasses.synchronize(classes, unwoven, previous);
     List<GeneratedAspect> aspects = aspectsOfTracedTypes(request, unwoven, originals);
-    String inputs = inputsHash(request, originals, aspects);
+    List<String> libraryAspects = LibraryAspects.enabled(request.aspectpath(), request.classpath());
+    String inputs = inputsHash(request, originals, aspects, libraryAspects);
     if (inputs.equals(previous.inputs())
         && stillInPlace(classes, previous)
         && Files.isRegularFile(htmlReport)) {
@@ -56,6 +57,11 @@ final class Weaver {
 
     Path output = request.workDirectory().resolve("ajc-output");
     ClassFiles.deleteRecursively(output);
+    List<String> woven = new ArrayList<>();
+    aspects.forEach(aspect -> woven.add(aspect.aspect()));
+    woven.addAll(libraryAspects);
+    log.debug("[baton] library aspects for this classpath: " + libraryAspects);
+    Path aopXml = LibraryAspects.writeAopXml(request.workDirectory(), woven);
     long ajcStart = System.nanoTime();
     Ajc.Outcome outcome =
         Ajc.run(
@@ -63,6 +69,7 @@ final class Weaver {
             aspects.stream().map(GeneratedAspect::source).toList(),
             request.aspectpath(),
             request.classpath(),
+            aopXml,
             javaVersion(unwoven, originals.keySet()),
             output);
     log.debug("[baton] ajc took " + elapsed(ajcStart).toMillis() + " ms");
@@ -253,7 +260,10 @@ final class Weaver {
 
   /** A hash of everything the weave reads; the same inputs weave to the same classes. */
   private static String inputsHash(
-      WeaveRequest request, Map<String, String> originals, List<GeneratedAspect> aspects)
+      WeaveRequest request,
+      Map<String, String> originals,
+      List<GeneratedAspect> aspects,
+      List<String> libraryAspects)
       throws IOException {
     MessageDigest digest;
     try {
@@ -274,6 +284,7 @@ final class Weaver {
     for (Path entry : request.classpath()) {
       inputs.append("classpath ").append(entry).append('\n');
     }
+    inputs.append("library aspects ").append(libraryAspects).append('\n');
     digest.update(inputs.toString().getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(digest.digest());
   }

@@ -47,4 +47,29 @@ class JoinPointTest {
     assertThat(JoinPoint.parse("Extending interface set for type 'Foo' (Foo.java) to include 'Bar'"))
         .isNull();
   }
+
+  @Test
+  void sdkCallSitesNameTheirOperation() {
+    JoinPoint send =
+        JoinPoint.parse(
+            "Join point 'method-call(software.amazon.awssdk.services.sqs.model.SendMessageResponse"
+                + " software.amazon.awssdk.services.sqs.SqsClient.sendMessage("
+                + "software.amazon.awssdk.services.sqs.model.SendMessageRequest))' in Type"
+                + " 'com.acme.Orders' (Orders.java:21) advised by around advice from"
+                + " 'dev.baton.aspects.SqsCalls' (SqsCalls.aj:40)");
+    JoinPoint put =
+        JoinPoint.parse(
+            "Join point 'method-call(java.util.concurrent.CompletableFuture"
+                + " software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient.putItem("
+                + "software.amazon.awssdk.services.dynamodb.model.PutItemRequest))' in Type"
+                + " 'com.acme.Orders' (Orders.java:30) advised by around advice from"
+                + " 'dev.baton.aspects.AwsSdkCalls' (AwsSdkCalls.aj:12)");
+
+    org.assertj.core.api.Assertions.assertThat(send.operation()).isEqualTo("Sqs.SendMessage");
+    org.assertj.core.api.Assertions.assertThat(send.spanKind()).isEqualTo("PRODUCER");
+    org.assertj.core.api.Assertions.assertThat(send.contextPropagation()).isEqualTo("injects");
+    org.assertj.core.api.Assertions.assertThat(put.operation()).isEqualTo("DynamoDb.PutItem");
+    org.assertj.core.api.Assertions.assertThat(put.spanKind()).isEqualTo("CLIENT");
+    org.assertj.core.api.Assertions.assertThat(put.contextPropagation()).isEqualTo("none");
+  }
 }

@@ -122,7 +122,7 @@ class ReflectionScannerTest {
   void batonRuntimePassesTheScan() throws Exception {
     Path aspects = Fixture.aspectsJar();
 
-    List<ReflectionScanner.Violation> violations = scanner.scanJar(aspects);
+    List<ReflectionScanner.Violation> violations = scanner.scanLibraryJar(aspects);
 
     assertThat(aspects.getFileName().toString()).endsWith(".jar");
     assertThat(violations).isEmpty();

@@ -28,6 +28,7 @@ class ReportWriterTest {
         .contains("\"span\": \"say \\\"hi\\\" <b>\\\\ \\n\"")
         .contains("{\"key\": \"a\\u0001\", \"type\": \"string\"}")
         .contains("\"callSites\": [\n    {\"class\": \"com.acme.Quotes\", \"file\": \"com/acme/Quotes.java\", \"line\": 9,"
+            + " \"operation\": \"S.Send\", \"spanKind\": \"CLIENT\", \"context\": \"none\","
             + " \"joinPoint\": \"method-call(void S.send())\", \"aspect\": \"dev.baton.aspects.SqsCalls\"}\n  ]");
   }
 

@@ -31,6 +31,7 @@ class WovenClassFinisherTest {
             List.of(fixture.generatedSources.resolve("com/acme/OrderService_BatonAspect.aj")),
             List.of(),
             Fixture.classpath(),
+            LibraryAspects.writeAopXml(output.resolveSibling("aop"), List.of("com.acme.OrderService_BatonAspect")),
             17,
             output);
     assertThat(outcome.errors()).isEmpty();

@@ -3,6 +3,7 @@ package dev.baton.testing;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -10,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -140,10 +142,43 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     executor.shutdownNow();
   }
 
+  /** Where the runtime client loads its JNI library from when set, instead of unpacking it. */
+  private static final String NATIVE_LIBRARY_PROPERTY =
+      "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+
+  private static Path nativeLibrary;
+
+  /**
+   * The runtime client's JNI library, unpacked once per test JVM into a file of its own. Left to
+   * itself, every client JVM rewrites the shared {@code /tmp/.libaws-lambda-jni.so} at start,
+   * which crashes (SIGBUS) any other client JVM that has it loaded or is loading it: two functions
+   * started together, or two builds on one machine.
+   */
+  private static synchronized Path nativeLibrary() throws IOException {
+    if (nativeLibrary == null) {
+      String arch = System.getProperty("os.arch");
+      String name =
+          arch.equals("aarch64") || arch.equals("arm64")
+              ? "libaws-lambda-jni.linux-aarch_64.so"
+              : "libaws-lambda-jni.linux-x86_64.so";
+      try (InputStream in = LocalLambdaRuntime.class.getResourceAsStream("/jni/" + name)) {
+        if (in == null) {
+          throw new IOException("the runtime interface client's /jni/" + name + " is not on the classpath");
+        }
+        Path file = Files.createTempFile("baton-aws-lambda-jni-", ".so");
+        file.toFile().deleteOnExit();
+        Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        nativeLibrary = file;
+      }
+    }
+    return nativeLibrary;
+  }
+
   private Process launch() throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(settings.jvmArguments);
+    command.add("-D" + NATIVE_LIBRARY_PROPERTY + "=" + nativeLibrary());
     command.add("-cp");
     command.add(settings.classpath);
     command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");

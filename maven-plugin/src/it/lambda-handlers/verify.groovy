@@ -1,0 +1,19 @@
+// The handlers were woven (with the zero-code setup, since autoconfigure is on the classpath),
+// and the project's own end-to-end tests, through the real runtime client, passed.
+def log = new File(basedir, 'build.log').text
+assert log =~ /\[baton\] wove \d+ @Traced methods in 4 classes/
+assert log =~ /Tests run: 7, Failures: 0, Errors: 0, Skipped: 0/
+assert !log.contains('[WARNING] [baton]')
+
+def generated = new File(basedir, 'target/generated-sources/annotations/it/handlers')
+def spans = new File(generated, 'ProcessOrders_BatonSpans.java').text
+assert spans.contains('AutoConfiguredTelemetry.startOnce();')
+assert spans.contains('return LambdaInvocation.startSqs(event, context);')
+assert spans.contains('MessageSpans.sqsMessage(null, message)')
+assert new File(generated, 'NightlyReport_BatonSpans.java').text.contains('LambdaInvocation.startOther(LambdaInvocation.TIMER, context)')
+assert new File(generated, 'ProcessOrders_BatonAspect.aj').text.contains('invocation.endSqs(result);')
+
+def woven = new File(basedir, 'target/classes/it/handlers/ProcessOrders.class').getText('ISO-8859-1')
+assert woven.contains('handleRequest_aroundBody1$advice')
+assert !woven.contains('AroundClosure')
+return true
