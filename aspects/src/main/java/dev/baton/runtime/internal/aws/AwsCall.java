@@ -104,8 +104,10 @@ public class AwsCall implements Consumer<Object> {
               .spanBuilder(spanName)
               .setSpanKind(kind)
               .setAttribute(RpcIncubatingAttributes.RPC_SYSTEM, AWS_API)
-              .setAttribute(RpcIncubatingAttributes.RPC_SERVICE, operation.service())
-              .setAttribute(RpcIncubatingAttributes.RPC_METHOD, operation.operation());
+              .setAttribute(RpcIncubatingAttributes.RPC_SERVICE, operation.service());
+      if (operation.operation() != null) {
+        builder.setAttribute(RpcIncubatingAttributes.RPC_METHOD, operation.operation());
+      }
       String region = ClientRegions.of(client);
       if (region != null) {
         builder.setAttribute(CloudIncubatingAttributes.CLOUD_REGION, region);

@@ -9,7 +9,8 @@ import java.util.function.Consumer;
  * made from woven code. The shape of each advice is:
  *
  * <pre>{@code
- * AwsCall call = AwsCalls.start(client, request);      // or AwsCalls.onBuild(client, consumer)
+ * AwsCall call = AwsCalls.start(client, request);      // or onBuild(client, consumer),
+ *                                                      // or startWithoutRequest(client)
  * try {
  *   Object result = proceed(client, request);          // proceed(client, call) for a consumer
  *   return AwsCalls.returned(call, result);            // the same object, future or response
@@ -29,6 +30,17 @@ public final class AwsCalls {
   public static AwsCall start(Object client, Object request) {
     AwsCall call = new AwsCall(client, null);
     call.start(request);
+    return call;
+  }
+
+  /**
+   * A call of a no-argument convenience method ({@code sqs.listQueues()}): starts its CLIENT span
+   * now, named after the client's service, and names it {@code Service.Operation} when the
+   * response arrives (see {@link NoArgumentCall}).
+   */
+  public static AwsCall startWithoutRequest(Object client) {
+    NoArgumentCall call = new NoArgumentCall(client);
+    call.start();
     return call;
   }
 

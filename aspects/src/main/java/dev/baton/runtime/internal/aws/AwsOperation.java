@@ -7,13 +7,18 @@ package dev.baton.runtime.internal.aws;
  * DynamoDb}, {@code PutItem}), read once per request class from class names alone: every
  * generated request class is {@code software.amazon.awssdk.services.<module>.model.<Operation>Request}
  * and extends {@code <Service>Request}, and its builder is the nested {@code BuilderImpl} of both.
- * No reflection: only {@link Class#getName()} of the class and its superclass, cached in a {@link
- * ClassValue}.
+ * Responses are named the same way ({@code ListQueuesResponse} extends {@code SqsResponse}), which
+ * is how a call of a no-argument convenience method ({@code sqs.listQueues()}) learns its
+ * operation; before its response arrives only its service is known, from the client's class
+ * ({@code DefaultSqsClient}, {@code DefaultSqsAsyncClient}). No reflection: only {@link
+ * Class#getName()} of a class and its superclass, cached in a {@link ClassValue}.
  */
 public final class AwsOperation {
 
   private static final String REQUEST = "Request";
+  private static final String RESPONSE = "Response";
   private static final String UNKNOWN = "Unknown";
+  private static final String SDK_SERVICES = "software.amazon.awssdk.services.";
 
   private static final ClassValue<AwsOperation> BY_CLASS =
       new ClassValue<AwsOperation>() {
@@ -23,14 +28,31 @@ public final class AwsOperation {
         }
       };
 
+  private static final ClassValue<AwsOperation> BY_RESPONSE_CLASS =
+      new ClassValue<AwsOperation>() {
+        @Override
+        protected AwsOperation computeValue(Class<?> type) {
+          return fromNames(type.getName(), superclassName(type), RESPONSE);
+        }
+      };
+
+  private static final ClassValue<AwsOperation> BY_CLIENT_CLASS =
+      new ClassValue<AwsOperation>() {
+        @Override
+        protected AwsOperation computeValue(Class<?> type) {
+          return fromClientName(type.getName());
+        }
+      };
+
   private final String service;
   private final String operation;
   private final String spanName;
 
+  /** {@code operation} null: not known yet, and the span is named after the service alone. */
   AwsOperation(String service, String operation) {
     this.service = service;
     this.operation = operation;
-    this.spanName = service + "." + operation;
+    this.spanName = operation == null ? service : service + "." + operation;
   }
 
   /** The operation of a request object, or of a request builder (the Consumer overloads). */
@@ -40,12 +62,37 @@ public final class AwsOperation {
         : BY_CLASS.get(requestOrBuilder.getClass());
   }
 
+  /**
+   * The operation that answered with {@code response} (an SDK response object, or null): {@code
+   * ...sqs.model.ListQueuesResponse} gives {@code Sqs.ListQueues}.
+   */
+  static AwsOperation ofResponse(Object response) {
+    return response == null
+        ? new AwsOperation(UNKNOWN, UNKNOWN)
+        : BY_RESPONSE_CLASS.get(response.getClass());
+  }
+
+  /**
+   * The service of {@code client}, with no operation: {@code ...sqs.DefaultSqsClient} gives
+   * {@code Sqs}. What a no-argument call is named before its response arrives.
+   */
+  static AwsOperation ofClient(Object client) {
+    return client == null
+        ? new AwsOperation(UNKNOWN, null)
+        : BY_CLIENT_CLASS.get(client.getClass());
+  }
+
+  /** Whether both the service and the operation were read from the class names. */
+  boolean isKnown() {
+    return operation != null && !UNKNOWN.equals(operation) && !UNKNOWN.equals(service);
+  }
+
   /** {@code DynamoDb} */
   public String service() {
     return service;
   }
 
-  /** {@code PutItem} */
+  /** {@code PutItem}, or null when not known (see {@link #ofClient}). */
   public String operation() {
     return operation;
   }
@@ -66,8 +113,16 @@ public final class AwsOperation {
    * ...DynamoDbRequest$BuilderImpl}).
    */
   static AwsOperation fromNames(String className, String superclassName) {
-    String operation = stripRequest(outerSimpleName(className));
-    String service = superclassName == null ? null : stripRequest(outerSimpleName(superclassName));
+    return fromNames(className, superclassName, REQUEST);
+  }
+
+  /**
+   * From {@code ...<Operation><suffix>} and its superclass {@code ...<Service><suffix>}, {@code
+   * suffix} being {@code Request} or {@code Response}.
+   */
+  static AwsOperation fromNames(String className, String superclassName, String suffix) {
+    String operation = strip(outerSimpleName(className), suffix);
+    String service = superclassName == null ? null : strip(outerSimpleName(superclassName), suffix);
     if (service == null || service.isEmpty()) {
       service = moduleName(className);
     }
@@ -83,19 +138,40 @@ public final class AwsOperation {
     return nested < 0 ? className.substring(start) : className.substring(start, nested);
   }
 
-  private static String stripRequest(String simpleName) {
-    return simpleName.endsWith(REQUEST) && simpleName.length() > REQUEST.length()
-        ? simpleName.substring(0, simpleName.length() - REQUEST.length())
+  private static String strip(String simpleName, String suffix) {
+    return simpleName.endsWith(suffix) && simpleName.length() > suffix.length()
+        ? simpleName.substring(0, simpleName.length() - suffix.length())
         : null;
+  }
+
+  /**
+   * From an SDK client's class name: {@code ...sqs.DefaultSqsClient}, {@code
+   * ...dynamodb.DefaultDynamoDbAsyncClient}, or a subclass or mock of the interface in the same
+   * package ({@code ...sqs.SqsClient$MockitoMock$1}) gives the service; a client class outside
+   * the SDK's packages gives {@code Unknown}.
+   */
+  static AwsOperation fromClientName(String className) {
+    if (!className.startsWith(SDK_SERVICES)) {
+      return new AwsOperation(UNKNOWN, null);
+    }
+    String simpleName = outerSimpleName(className);
+    String service = simpleName.startsWith("Default") ? simpleName.substring("Default".length()) : simpleName;
+    String stripped = strip(service, "AsyncClient");
+    if (stripped == null) {
+      stripped = strip(service, "Client");
+    }
+    if (stripped == null) {
+      stripped = moduleName(className);
+    }
+    return new AwsOperation(stripped == null ? UNKNOWN : stripped, null);
   }
 
   /** {@code software.amazon.awssdk.services.dynamodb.model.X} gives {@code dynamodb}. */
   private static String moduleName(String className) {
-    String prefix = "software.amazon.awssdk.services.";
-    if (!className.startsWith(prefix)) {
+    if (!className.startsWith(SDK_SERVICES)) {
       return null;
     }
-    int end = className.indexOf('.', prefix.length());
-    return end < 0 ? null : className.substring(prefix.length(), end);
+    int end = className.indexOf('.', SDK_SERVICES.length());
+    return end < 0 ? null : className.substring(SDK_SERVICES.length(), end);
   }
 }

@@ -10,8 +10,6 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.semconv.incubating.FaasIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.FaasIncubatingAttributes.FaasTriggerIncubatingValues;
 import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
 import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues;
 import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingSystemIncubatingValues;
@@ -86,7 +84,6 @@ public final class MessageSpans {
         MessagingIncubatingAttributes.MESSAGING_OPERATION_TYPE,
         MessagingOperationTypeIncubatingValues.PROCESS);
     builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_OPERATION_NAME, "process");
-    builder.setAttribute(FaasIncubatingAttributes.FAAS_TRIGGER, FaasTriggerIncubatingValues.PUBSUB);
     if (destination != null) {
       builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_DESTINATION_NAME, destination);
     }
