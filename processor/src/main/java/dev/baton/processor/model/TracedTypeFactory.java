@@ -106,7 +106,7 @@ public final class TracedTypeFactory {
             .flatMap(annotation -> Annotations.explicitValue(annotation, "kind"))
             .map(AnnotationValue::getValue)
             .map(value -> ((VariableElement) value).getSimpleName().toString())
-            .orElse(handler != null ? "SERVER" : messagePosition.isPresent() ? "CONSUMER" : "INTERNAL");
+            .orElse(defaultKind(handler, messagePosition.isPresent()));
     String methodName = method.getSimpleName().toString();
     String spanConstant = spanName == null ? null : constants.allocate(upperSnake(methodName));
     String attributePrefix = spanConstant != null ? spanConstant : upperSnake(methodName);
@@ -188,6 +188,16 @@ public final class TracedTypeFactory {
         attributes,
         handler,
         message);
+  }
+
+  /** The kind of span the runtime starts for a handler or a message (for the weave report). */
+  private static String defaultKind(HandlerModel handler, boolean message) {
+    if (handler != null) {
+      boolean messaging =
+          handler.startMethod().equals("startSqs") || handler.startMethod().equals("startSns");
+      return messaging ? "CONSUMER" : "SERVER";
+    }
+    return message ? "CONSUMER" : "INTERNAL";
   }
 
   private boolean isCompletionStage(TypeMirror type) {
