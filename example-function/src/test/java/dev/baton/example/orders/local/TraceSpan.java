@@ -1,0 +1,36 @@
+package dev.baton.example.orders.local;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A span of the example's trace, as the local collector or Zipkin gave it back: enough to print
+ * the tree and draw the waterfall, and to check parents and links.
+ *
+ * @param service the function ({@code service.name})
+ * @param parentSpanId {@code ""} for a root
+ * @param kind {@code SERVER}, {@code CLIENT}, {@code PRODUCER}, {@code CONSUMER} or {@code INTERNAL}
+ * @param startMicros epoch microseconds
+ * @param links the linked spans' ids, {@code traceId/spanId} (Zipkin keeps none)
+ */
+public record TraceSpan(
+    String traceId,
+    String spanId,
+    String parentSpanId,
+    String service,
+    String name,
+    String kind,
+    boolean error,
+    long startMicros,
+    long durationMicros,
+    Map<String, String> attributes,
+    List<String> links) {
+
+  public boolean isRoot() {
+    return parentSpanId.isEmpty();
+  }
+
+  public String attribute(String key) {
+    return attributes.get(key);
+  }
+}
