@@ -1,0 +1,4 @@
+package bench.orders;
+
+/** An order as the HTTP API receives it. */
+public record Order(String id, String sku, int quantity) {}

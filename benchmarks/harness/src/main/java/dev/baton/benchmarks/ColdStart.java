@@ -1,0 +1,261 @@
+package dev.baton.benchmarks;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+
+/**
+ * One cold start: a fresh JVM started by the real AWS runtime interface client against a Runtime
+ * API of its own (the JDK's {@link HttpServer} on 127.0.0.1), timed from just before the process
+ * is launched to the moment its first response arrives. The function's peak resident memory
+ * ({@code VmHWM} of {@code /proc/<pid>/status}) is read right after the response, before the JVM
+ * is stopped. The Runtime API answers the first {@code next} with the event and holds every later
+ * one, as Lambda does while it freezes an environment.
+ */
+final class ColdStart {
+
+  /** The settings Lambda's Java runtime starts the JVM with (512 MB function). */
+  static final List<String> LAMBDA_JVM_ARGUMENTS =
+      List.of(
+          "-XX:+TieredCompilation",
+          "-XX:TieredStopAtLevel=1",
+          "-XX:+UseSerialGC",
+          "-Xshare:auto",
+          "-XX:MaxHeapSize=445645k");
+
+  private static final String BASE = "/2018-06-01/runtime/";
+  private static final String JNI_PROPERTY =
+      "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+  private static final String EVENT = readEvent();
+  private static Path jniLibrary;
+
+  /** What one cold start measured. */
+  record Sample(
+      Variant variant, String jdk, double millis, double peakRssMb, String traceId, String response,
+      List<String> loadedClasses) {}
+
+  /** Settings shared by all cold starts of a run. */
+  record Target(Layout layout, Path javaHome, String jdk, String otlpEndpoint, Map<String, String> sqs) {}
+
+  private ColdStart() {}
+
+  /** Runs {@code variant} once; with {@code logClassLoading}, also lists every class it loaded. */
+  static Sample run(Target target, Variant variant, boolean logClassLoading) throws Exception {
+    String traceId = UUID.randomUUID().toString().replace("-", "");
+    String requestId = UUID.randomUUID().toString();
+    String event = EVENT.replace("TRACE_ID", traceId).replace("REQUEST_ID", requestId);
+    CompletableFuture<String> response = new CompletableFuture<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "runtime-api");
+      thread.setDaemon(true);
+      return thread;
+    });
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(executor);
+    server.createContext(BASE, exchange -> handle(exchange, event, requestId, traceId, response, stopped));
+    server.start();
+    Path output = Files.createTempFile(target.layout().work(), "cold-start-" + variant.key + "-", ".log");
+    Path classLog = logClassLoading ? Files.createTempFile(target.layout().work(), "classes-", ".log") : null;
+
+    List<String> command = new ArrayList<>();
+    command.add(target.javaHome().resolve("bin/java").toString());
+    command.addAll(LAMBDA_JVM_ARGUMENTS);
+    command.addAll(variant.jvmArguments(target.layout()));
+    if (classLog != null) {
+      command.add("-Xlog:class+load=info:file=" + classLog);
+    }
+    command.add("-D" + JNI_PROPERTY + "=" + jniLibrary(target.layout()));
+    command.add("-cp");
+    command.add(variant.classpath(target.layout()));
+    command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
+    command.add(Variant.HANDLER);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> environment = builder.environment();
+    environment.keySet().removeIf(name -> name.startsWith("OTEL_") || name.startsWith("AWS_") || name.startsWith("JAVA_TOOL"));
+    environment.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + server.getAddress().getPort());
+    environment.put("AWS_LAMBDA_FUNCTION_NAME", "place-order");
+    environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+    environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
+    environment.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/place-order");
+    environment.put("AWS_LAMBDA_LOG_STREAM_NAME", "2024/05/01/[$LATEST]" + requestId.replace("-", ""));
+    environment.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+    environment.put("AWS_EXECUTION_ENV", "AWS_Lambda_java17");
+    environment.put("_HANDLER", Variant.HANDLER);
+    environment.putAll(target.sqs());
+    environment.putAll(variant.environment(target.otlpEndpoint()));
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(output.toFile());
+
+    long started = System.nanoTime();
+    Process process = builder.start();
+    try {
+      String body;
+      try {
+        body = response.get(120, TimeUnit.SECONDS);
+      } catch (Exception failed) {
+        throw new IllegalStateException(
+            variant.key + " on JDK " + target.jdk() + " gave no response (" + failed.getMessage() + "):\n" + tail(output), failed);
+      }
+      double millis = (System.nanoTime() - started) / 1e6;
+      double rss = peakRssMb(process.pid());
+      if (!body.contains("\"statusCode\":201")) {
+        throw new IllegalStateException(variant.key + " answered " + body + "\n" + tail(output));
+      }
+      stop(process);
+      List<String> classes = classLog == null ? List.of() : loadedClasses(classLog);
+      Files.deleteIfExists(output);
+      if (classLog != null) {
+        Files.deleteIfExists(classLog);
+      }
+      return new Sample(variant, target.jdk(), millis, rss, traceId, body, classes);
+    } finally {
+      stop(process);
+      stopped.countDown();
+      server.stop(0);
+      executor.shutdownNow();
+    }
+  }
+
+  private static void handle(
+      HttpExchange exchange, String event, String requestId, String traceId,
+      CompletableFuture<String> response, CountDownLatch stopped) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath().substring(BASE.length());
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      if (path.equals("invocation/next")) {
+        if (response.isDone()) {
+          try {
+            stopped.await(); // frozen until this cold start is over
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+          }
+          respond(exchange, 500, "{}");
+          return;
+        }
+        var headers = exchange.getResponseHeaders();
+        headers.add("Content-Type", "application/json");
+        headers.add("Lambda-Runtime-Aws-Request-Id", requestId);
+        headers.add("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 60_000));
+        headers.add("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:eu-west-1:123456789012:function:place-order");
+        headers.add(
+            "Lambda-Runtime-Trace-Id",
+            "Root=1-" + traceId.substring(0, 8) + "-" + traceId.substring(8) + ";Parent=00f067aa0ba902b7;Sampled=1");
+        respond(exchange, 200, event);
+        return;
+      }
+      String text = new String(body, StandardCharsets.UTF_8);
+      if (path.endsWith("/response")) {
+        response.complete(text);
+      } else if (path.endsWith("/error")) {
+        response.completeExceptionally(new IllegalStateException("function error: " + text));
+      } else if (path.equals("init/error")) {
+        response.completeExceptionally(new IllegalStateException("init error: " + text));
+      }
+      respond(exchange, 202, "{\"status\":\"OK\"}");
+    }
+  }
+
+  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  /** {@code VmHWM}: the peak resident set size of the process so far. */
+  static double peakRssMb(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+      }
+    }
+    throw new IOException("no VmHWM in /proc/" + pid + "/status");
+  }
+
+  private static void stop(Process process) {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static List<String> loadedClasses(Path log) throws IOException {
+    List<String> classes = new ArrayList<>();
+    for (String line : Files.readAllLines(log)) {
+      int end = line.indexOf(" source: ");
+      int start = line.indexOf("] ", line.indexOf("class,load"));
+      if (start > 0 && end > start) {
+        classes.add(line.substring(start + 2, end).trim());
+      }
+    }
+    return classes;
+  }
+
+  /**
+   * The runtime client's JNI library, unpacked once into a file of its own: left to itself, every
+   * client JVM rewrites the shared {@code /tmp/.libaws-lambda-jni.so} at start, which can crash
+   * another build's client JVM that has it loaded.
+   */
+  private static synchronized Path jniLibrary(Layout layout) throws IOException {
+    if (jniLibrary == null) {
+      for (String jar : layout.runtimeClientClasspath().split(java.io.File.pathSeparator)) {
+        if (!jar.contains("runtime-interface-client")) {
+          continue;
+        }
+        try (JarFile file = new JarFile(jar);
+            InputStream in = file.getInputStream(file.getEntry("jni/libaws-lambda-jni.linux-x86_64.so"))) {
+          Path library = Files.createTempFile("baton-benchmarks-jni-", ".so");
+          library.toFile().deleteOnExit();
+          Files.copy(in, library, StandardCopyOption.REPLACE_EXISTING);
+          jniLibrary = library;
+        }
+      }
+      if (jniLibrary == null) {
+        throw new IOException("no runtime interface client in " + layout.runtimeClientClasspath());
+      }
+    }
+    return jniLibrary;
+  }
+
+  private static String tail(Path output) {
+    try {
+      String text = Files.readString(output);
+      return text.length() > 4000 ? text.substring(text.length() - 4000) : text;
+    } catch (IOException e) {
+      return "(no output: " + e + ")";
+    }
+  }
+
+  private static String readEvent() {
+    try (InputStream in = ColdStart.class.getResourceAsStream("place-order.json")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

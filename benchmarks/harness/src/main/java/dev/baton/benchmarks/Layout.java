@@ -1,0 +1,68 @@
+package dev.baton.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the benchmarks' Maven build left what the harness runs: all under {@code benchmarks/}. */
+record Layout(Path benchmarks) {
+
+  Layout {
+    benchmarks = benchmarks.toAbsolutePath().normalize();
+  }
+
+  /** From the system property {@code baton.benchmarks.dir} (set by the build), else {@code .}. */
+  static Layout fromSystemProperty() {
+    return new Layout(Path.of(System.getProperty("baton.benchmarks.dir", ".")));
+  }
+
+  Path repository() {
+    return benchmarks.getParent();
+  }
+
+  Path module(String name) {
+    return benchmarks.resolve(name);
+  }
+
+  /** A module's compiled (and, for Baton's, woven) classes. */
+  Path classes(String module) {
+    return module(module).resolve("target/classes");
+  }
+
+  /** The jars of a function module's deployment package, from {@code target/function.classpath}. */
+  String functionClasspath(String module) {
+    return read(module(module).resolve("target/function.classpath"));
+  }
+
+  /** What Lambda's Java runtime itself provides: the runtime interface client. */
+  String runtimeClientClasspath() {
+    return read(module("harness").resolve("target/runtime-client.classpath"));
+  }
+
+  Path otelAgent() {
+    return module("harness").resolve("target/agent/opentelemetry-javaagent.jar");
+  }
+
+  /** The JMH module's classes and its classpath. */
+  String jmhClasspath() {
+    return classes("jmh") + java.io.File.pathSeparator + read(module("jmh").resolve("target/jmh.classpath"));
+  }
+
+  Path results() {
+    return benchmarks.resolve("results");
+  }
+
+  Path work() {
+    return module("harness").resolve("target/work");
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          file + " is missing: build the benchmarks first (benchmarks/run.sh does)", e);
+    }
+  }
+}

@@ -1,0 +1,340 @@
+package dev.baton.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/** Writes the results: {@code results.json}, {@code RESULTS.md} and the cold-start chart (SVG). */
+final class Report {
+
+  static final double SIZE_TARGET_BYTES = 800 * 1024;
+  static final double PER_CALL_TARGET = 1.05;
+  static final int ASPECTJ_CLASSES_TARGET = 2;
+
+  private final List<JdkResults> jdks;
+  private final PackageSize size;
+  private final int runs;
+
+  Report(List<JdkResults> jdks, PackageSize size, int runs) {
+    this.jdks = jdks;
+    this.size = size;
+    this.runs = runs;
+  }
+
+  // ---------------------------------------------------------------- results.json
+
+  String json() {
+    StringBuilder out = new StringBuilder("{\n");
+    for (int j = 0; j < jdks.size(); j++) {
+      JdkResults r = jdks.get(j);
+      out.append("  \"jdk").append(r.jdk().name()).append("\": {\n");
+      out.append("    \"cold_start_ms\": {\n");
+      appendStats(out, r, true);
+      out.append("    },\n    \"rss_mb\": {\n");
+      appendStats(out, r, false);
+      out.append("    },\n    \"per_call_ns\": {\n");
+      List<Variant> perCall = List.of(Variant.UNTRACED, Variant.HANDWRITTEN, Variant.BATON);
+      for (int i = 0; i < perCall.size(); i++) {
+        out.append("      \"").append(perCall.get(i).key).append("\": ").append(num(r.perCall(perCall.get(i)).score()))
+            .append(i < perCall.size() - 1 ? ",\n" : "\n");
+      }
+      out.append("    },\n    \"build_s\": {\n");
+      out.append("      \"javac\": ").append(num(r.buildCost().javac().median())).append(",\n");
+      out.append("      \"baton\": ").append(num(r.buildCost().baton().median())).append("\n");
+      out.append("    },\n    \"size_bytes\": {\n");
+      out.append("      \"baton\": ").append(size.batonAddedBytes()).append(",\n");
+      out.append("      \"otel_agent\": ").append(size.agentBytes()).append("\n");
+      out.append("    }\n  }").append(j < jdks.size() - 1 ? ",\n" : "\n");
+    }
+    return out.append("}\n").toString();
+  }
+
+  private static void appendStats(StringBuilder out, JdkResults r, boolean millis) {
+    for (int i = 0; i < Variant.REPORTED.size(); i++) {
+      Variant v = Variant.REPORTED.get(i);
+      Stats s = millis ? r.cold(v).millis() : r.cold(v).rssMb();
+      out.append("      \"").append(v.key).append("\": {\"median\": ").append(num(s.median()))
+          .append(", \"min\": ").append(num(s.min())).append(", \"max\": ").append(num(s.max())).append("}")
+          .append(i < Variant.REPORTED.size() - 1 ? ",\n" : "\n");
+    }
+  }
+
+  private static String num(double value) {
+    return String.format(Locale.ROOT, "%.1f", value);
+  }
+
+  // ---------------------------------------------------------------- RESULTS.md
+
+  String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append("# Baton benchmarks: results\n\n");
+    md.append("Written by `benchmarks/run.sh` (do not edit by hand). ").append(machine()).append("\n\n");
+    md.append("![Cold start, median with min-max](cold-start.svg)\n\n");
+    md.append(coldStartTables());
+    md.append(targets());
+    md.append(perCallTables());
+    md.append(buildTable());
+    md.append(sizeTables());
+    md.append(method());
+    return md.toString();
+  }
+
+  String coldStartTables() {
+    StringBuilder md = new StringBuilder("## Cold start\n\n");
+    md.append("From launching the JVM (the real AWS runtime interface client) to the first response received, ")
+        .append(runs).append(" interleaved runs per variant and JDK; peak RSS is the function JVM's `VmHWM`. ")
+        .append("Spans: what the local OTLP receiver got from one invocation. Classes: loaded by the JVM (`-Xlog:class+load`, one extra run).\n\n");
+    for (JdkResults r : jdks) {
+      Stats untraced = r.cold(Variant.UNTRACED).millis();
+      Stats handwritten = r.cold(Variant.HANDWRITTEN).millis();
+      md.append("### JDK ").append(r.jdk().name()).append("\n\n");
+      md.append("| variant | median ms | min | max | vs untraced | vs hand-written | peak RSS MB (median, min-max) | spans | classes |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (Variant v : Variant.values()) {
+        ColdStartSeries.Result c = r.cold(v);
+        md.append(String.format(Locale.ROOT, "| %s | **%.0f** | %.0f | %.0f | %+.0f ms | %.2fx | %.1f (%.1f-%.1f) | %d | %d |%n",
+            label(v), c.millis().median(), c.millis().min(), c.millis().max(), c.millis().median() - untraced.median(),
+            c.millis().median() / handwritten.median(), c.rssMb().median(), c.rssMb().min(), c.rssMb().max(),
+            c.spans(), c.loadedClasses().size()));
+      }
+      md.append('\n');
+    }
+    return md.toString();
+  }
+
+  private String targets() {
+    StringBuilder md = new StringBuilder("## Targets (reported, not asserted)\n\n");
+    md.append("| target | ");
+    jdks.forEach(r -> md.append("JDK ").append(r.jdk().name()).append(" | "));
+    md.append("\n|---|");
+    jdks.forEach(r -> md.append("---|"));
+    md.append('\n');
+    md.append("| Baton cold start <= hand-written OpenTelemetry's (ratio of medians <= 1.00) | ");
+    jdks.forEach(r -> md.append(verdict(ratio(r), 1.0, "%.3f")).append(" | "));
+    md.append("\n| Baton per call <= 1.05x hand-written | ");
+    jdks.forEach(r -> md.append(verdict(r.perCall(Variant.BATON).score() / r.perCall(Variant.HANDWRITTEN).score(), PER_CALL_TARGET, "%.2fx")).append(" | "));
+    md.append("\n| At most 2 AspectJ runtime classes loaded | ");
+    jdks.forEach(r -> md.append(verdict(r.cold(Variant.BATON).aspectjClasses().size(), ASPECTJ_CLASSES_TARGET, "%.0f")).append(" | "));
+    md.append("\n| <= 800 KB added to the deployment package | ");
+    jdks.forEach(r -> md.append(verdict(size.batonAddedBytes() / 1024.0, SIZE_TARGET_BYTES / 1024, "%.0f KB")).append(" | "));
+    md.append("\n\n");
+    md.append(whyMissed());
+    return md.toString();
+  }
+
+  private static double ratio(JdkResults r) {
+    return r.cold(Variant.BATON).millis().median() / r.cold(Variant.HANDWRITTEN).millis().median();
+  }
+
+  private static String verdict(double value, double limit, String format) {
+    return (value <= limit ? "met: " : "**missed**: ") + String.format(Locale.ROOT, format, value);
+  }
+
+  /** The facts behind each target, computed from this run; the reading is in README-SECTION.md. */
+  private String whyMissed() {
+    StringBuilder md = new StringBuilder("### What the run shows about each target\n\n");
+    for (JdkResults r : jdks) {
+      ColdStartSeries.Result baton = r.cold(Variant.BATON);
+      ColdStartSeries.Result handwritten = r.cold(Variant.HANDWRITTEN);
+      Set<String> extra = normalized(baton.loadedClasses());
+      extra.removeAll(normalized(handwritten.loadedClasses()));
+      Set<String> fewer = normalized(handwritten.loadedClasses());
+      fewer.removeAll(normalized(baton.loadedClasses()));
+      md.append(String.format(Locale.ROOT,
+          "- JDK %s, cold start: Baton %.0f ms vs hand-written %.0f ms (ratio %.3f; the spread of either is %.0f-%.0f ms). "
+              + "Baton's JVM loads %d classes that the hand-written one does not, and %d fewer of its own; by package: %s. "
+              + "AspectJ runtime classes loaded: %s.%n",
+          r.jdk().name(), baton.millis().median(), handwritten.millis().median(), ratio(r),
+          Math.min(baton.millis().min(), handwritten.millis().min()), Math.max(baton.millis().max(), handwritten.millis().max()),
+          extra.size(), fewer.size(), byPackage(extra),
+          baton.aspectjClasses().isEmpty() ? "none" : baton.aspectjClasses().stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "))));
+    }
+    md.append(String.format(Locale.ROOT, "- Size: Baton adds %,d bytes (%s); hand-written OpenTelemetry adds %,d. The jars Baton's package has and the untraced one has not:%n%n",
+        size.batonAddedBytes(), size.batonAddedBytes() <= SIZE_TARGET_BYTES ? "within 800 KB" : "over 800 KB", size.addedBytes(Variant.HANDWRITTEN)));
+    md.append("  | jar | bytes |\n  |---|---:|\n");
+    size.addedJars().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> md.append(String.format(Locale.ROOT, "  | %s | %,d |%n", e.getKey(), e.getValue())));
+    long jars = size.addedJars().values().stream().mapToLong(Long::longValue).sum();
+    md.append(String.format(Locale.ROOT, "  | the function's own classes (generated and woven), zipped | %,d |%n%n",
+        size.batonAddedBytes() - jars));
+    return md.toString();
+  }
+
+  /** Class names without the run-specific parts of lambda and hidden class names ({@code $$Lambda$12/0x...}). */
+  private static Set<String> normalized(List<String> classes) {
+    Set<String> names = new TreeSet<>();
+    for (String name : classes) {
+      names.add(name.replaceAll("/0x[0-9a-f]+", "").replaceAll("\\$\\$Lambda\\$?[0-9]*", "\\$\\$Lambda"));
+    }
+    return names;
+  }
+
+  private static String byPackage(Set<String> classes) {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (String name : classes) {
+      String[] parts = name.split("\\.");
+      String pkg = String.join(".", java.util.Arrays.copyOf(parts, Math.min(parts.length - 1, 4)));
+      counts.merge(pkg, 1, Integer::sum);
+    }
+    return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(8)
+        .map(e -> "`" + e.getKey() + "` " + e.getValue()).collect(Collectors.joining(", "));
+  }
+
+  String perCallTables() {
+    StringBuilder md = new StringBuilder("## Warm overhead (JMH)\n\n");
+    md.append("A `@Traced` method (two span attributes) woven by Baton, the same span written by hand, and the method untraced; ")
+        .append("both traced versions record into the same SDK (always sampled, a synchronous processor whose exporter discards). ")
+        .append("Then a whole warm invocation of each function variant in-process (parse, price, SQS send to ElasticMQ, and for the traced ones five spans and the OTLP flush). Score ± 99.9% error.\n\n");
+    md.append("| JDK | untraced ns/op | hand-written ns/op | Baton ns/op | Baton / hand-written | warm invocation µs: untraced | hand-written | Baton |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (JdkResults r : jdks) {
+      md.append("| ").append(r.jdk().name()).append(" | ")
+          .append(score(r.perCall(Variant.UNTRACED))).append(" | ")
+          .append(score(r.perCall(Variant.HANDWRITTEN))).append(" | ")
+          .append(score(r.perCall(Variant.BATON))).append(" | ")
+          .append(String.format(Locale.ROOT, "%.2fx", r.perCall(Variant.BATON).score() / r.perCall(Variant.HANDWRITTEN).score())).append(" | ")
+          .append(score(r.warmInvocation(Variant.UNTRACED))).append(" | ")
+          .append(score(r.warmInvocation(Variant.HANDWRITTEN))).append(" | ")
+          .append(score(r.warmInvocation(Variant.BATON))).append(" |\n");
+    }
+    return md.append('\n').toString();
+  }
+
+  private static String score(JmhRun.Score score) {
+    if (score == null) {
+      return "n/a";
+    }
+    return Double.isNaN(score.error())
+        ? String.format(Locale.ROOT, "%.1f", score.score())
+        : String.format(Locale.ROOT, "%.1f ± %.1f", score.score(), score.error());
+  }
+
+  String buildTable() {
+    StringBuilder md = new StringBuilder("## Build cost\n\n");
+    md.append("A generated module of ").append(BuildCost.CLASSES).append(" classes with ").append(BuildCost.TRACED_METHODS)
+        .append(" `@Traced` methods, `mvnw -o clean process-classes`: javac alone (`-proc:none`) vs javac + Baton's processor + `baton:weave`. ")
+        .append("Wall-clock seconds, median (min-max); Maven's own start (`validate`) is shown so it can be subtracted.\n\n");
+    md.append("| JDK | javac s | javac + Baton s | Baton adds | Maven start s |\n|---|---:|---:|---:|---:|\n");
+    for (JdkResults r : jdks) {
+      BuildCost.Result b = r.buildCost();
+      md.append(String.format(Locale.ROOT, "| %s | %.1f (%.1f-%.1f) | %.1f (%.1f-%.1f) | +%.1f s (%.2fx) | %.1f |%n",
+          r.jdk().name(), b.javac().median(), b.javac().min(), b.javac().max(), b.baton().median(), b.baton().min(),
+          b.baton().max(), b.baton().median() - b.javac().median(), b.baton().median() / b.javac().median(), b.mavenStart().median()));
+    }
+    return md.append('\n').toString();
+  }
+
+  String sizeTables() {
+    StringBuilder md = new StringBuilder("## Size\n\n");
+    md.append("Deployment package = the function's classes zipped + its runtime jars (what Lambda's Java runtime loads). ")
+        .append("Added = the variant's package minus the untraced one's.\n\n");
+    md.append("| | package bytes | added bytes |\n|---|---:|---:|\n");
+    for (Map.Entry<String, Long> e : size.packageBytes().entrySet()) {
+      md.append(String.format(Locale.ROOT, "| %s | %,d | %,d |%n", e.getKey(), e.getValue(),
+          e.getValue() - size.packageBytes().get(Variant.UNTRACED.key)));
+    }
+    md.append(String.format(Locale.ROOT, "| OpenTelemetry Java agent (jar, on top of the untraced package) | | %,d |%n%n", size.agentBytes()));
+    return md.toString();
+  }
+
+  private String method() {
+    return """
+        ## How it was measured
+
+        - One function, `POST /orders` (`benchmarks/function/`): parse, price, one SQS `SendMessage` to ElasticMQ, answer 201;
+          three `@Traced` methods and a `@TracedHandler`. Five builds of it from Maven: `untraced`; `handwritten` (the same
+          spans written by hand); `baton` (the untraced handler plus `Baton.useOpenTelemetry(sdk)`, with the very SDK code
+          of `handwritten`: OTLP/HTTP on the JDK HTTP sender, a batch processor flushed before each response);
+          `otel_agent` (the untraced build under `-javaagent:opentelemetry-javaagent` 2.33.1, with
+          `OTEL_INSTRUMENTATION_METHODS_INCLUDE` for the three methods so that it exports the same spans); and
+          `baton_autoconfigure` (zero code: the SDK from `OTEL_*` through autoconfigure; not in `results.json`).
+        - Each cold start is a fresh JVM (`-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto`,
+          as Lambda's Java runtime) running `com.amazonaws.services.lambda.runtime.api.client.AWSLambda` against a
+          Runtime API in the harness, exporting to an OTLP/HTTP receiver in the harness; ElasticMQ runs in the harness too.
+        - The machine: 2 cores shared by the function JVM, the harness, ElasticMQ and the receiver; figures from another
+          machine are not comparable, ratios are.
+        """;
+  }
+
+  private static String machine() {
+    return String.format(Locale.ROOT, "Machine: %d cores, %s %s.", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name"), System.getProperty("os.arch"));
+  }
+
+  private static String label(Variant v) {
+    return switch (v) {
+      case UNTRACED -> "untraced";
+      case HANDWRITTEN -> "hand-written OpenTelemetry";
+      case BATON -> "**Baton**";
+      case OTEL_AGENT -> "OpenTelemetry Java agent";
+      case BATON_AUTOCONFIGURE -> "Baton, zero-code (autoconfigure)";
+    };
+  }
+
+  // ---------------------------------------------------------------- chart
+
+  /** Horizontal bars of the median cold start per variant and JDK, with min-max whiskers. */
+  String chart() {
+    int rowHeight = 22;
+    int labelWidth = 250;
+    int plotWidth = 560;
+    int groupGap = 18;
+    double max = 0;
+    for (JdkResults r : jdks) {
+      for (Variant v : Variant.values()) {
+        max = Math.max(max, r.cold(v).millis().max());
+      }
+    }
+    double scale = plotWidth / (Math.ceil(max / 1000) * 1000);
+    int height = 40 + jdks.size() * (Variant.values().length * rowHeight + groupGap + 20) + 30;
+    StringBuilder svg = new StringBuilder();
+    svg.append(String.format(Locale.ROOT,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n",
+        labelWidth + plotWidth + 90, height));
+    svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+    svg.append("<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Cold start to first response, ms (median; whiskers: min-max)</text>\n");
+    int y = 40;
+    List<String> colours = List.of("#9e9e9e", "#1f77b4", "#2ca02c", "#d62728", "#98df8a");
+    for (JdkResults r : jdks) {
+      svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\" font-weight=\"bold\">JDK %s</text>%n", y + 12, r.jdk().name()));
+      y += 20;
+      for (Variant v : Variant.values()) {
+        Stats s = r.cold(v).millis();
+        double w = s.median() * scale;
+        String colour = colours.get(v.ordinal());
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n", labelWidth - 8, y + 14, plain(v)));
+        svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>%n", labelWidth, y + 3, w, rowHeight - 6, colour));
+        double x1 = labelWidth + s.min() * scale;
+        double x2 = labelWidth + s.max() * scale;
+        int cy = y + rowHeight / 2;
+        svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"black\"/>%n", x1, cy, x2, cy));
+        svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"black\"/>%n", x1, cy - 4, x1, cy + 4));
+        svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"black\"/>%n", x2, cy - 4, x2, cy + 4));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%.0f</text>%n", x2 + 6, y + 14, s.median()));
+        y += rowHeight;
+      }
+      y += groupGap;
+    }
+    for (int t = 0; t <= Math.ceil(max / 1000); t++) {
+      double x = labelWidth + t * 1000 * scale;
+      svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"35\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>%n", x, x, y));
+      svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n", x, y + 15, t * 1000));
+    }
+    return svg.append("</svg>\n").toString();
+  }
+
+  private static String plain(Variant v) {
+    return label(v).replace("**", "");
+  }
+
+  static List<String> keys(List<Variant> variants) {
+    List<String> keys = new ArrayList<>();
+    variants.forEach(v -> keys.add(v.key));
+    return keys;
+  }
+}

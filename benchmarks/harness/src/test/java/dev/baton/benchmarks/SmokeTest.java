@@ -1,0 +1,65 @@
+package dev.baton.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The benchmarks' smoke run in {@code ./mvnw -B verify}: every variant the full run measures
+ * builds, starts through the runtime client, answers, and (when traced) exports its spans. Nothing
+ * here is timed: the figures come from {@code benchmarks/run.sh}.
+ */
+class SmokeTest {
+
+  private static final Layout LAYOUT = Layout.fromSystemProperty();
+  private static LocalPeers peers;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Files.createDirectories(LAYOUT.work());
+    peers = new LocalPeers();
+  }
+
+  @AfterAll
+  static void stop() {
+    peers.close();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Variant.class)
+  void oneColdStartAnswersAndExportsTheSameFiveSpans(Variant variant) throws Exception {
+    ColdStart.Target target =
+        new ColdStart.Target(
+            LAYOUT, Path.of(System.getProperty("java.home")), "current", peers.receiver.endpoint(), peers.sqsEnvironment());
+
+    int before = peers.receiver.spans().size();
+    ColdStart.Sample sample = ColdStart.run(target, variant, false);
+    var spans = peers.receiver.spans().subList(before, peers.receiver.spans().size());
+
+    assertThat(sample.response()).contains("\"statusCode\":201").contains("totalCents");
+    assertThat(sample.peakRssMb()).isPositive();
+    String names = spans.stream().map(s -> s.name() + " (" + s.kind() + ")").collect(Collectors.joining(", "));
+    if (variant.traced) {
+      // the invocation, parse, price, enqueue and the SQS send; the agent adds one span of its own
+      assertThat(spans).as(names).hasSizeBetween(5, 6);
+      assertThat(names).contains("parse", "price", "enqueue", "PRODUCER", "SERVER");
+    } else {
+      assertThat(spans).as(names).isEmpty();
+    }
+  }
+
+  @Test
+  void theDeploymentPackagesAreCounted() {
+    PackageSize size = PackageSize.measure(LAYOUT);
+
+    assertThat(size.batonAddedBytes()).isPositive();
+    assertThat(size.agentBytes()).isGreaterThan(1_000_000);
+  }
+}
