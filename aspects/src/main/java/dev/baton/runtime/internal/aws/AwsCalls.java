@@ -39,9 +39,7 @@ public final class AwsCalls {
    * response arrives (see {@link NoArgumentCall}).
    */
   public static AwsCall startWithoutRequest(Object client) {
-    NoArgumentCall call = new NoArgumentCall(client);
-    call.start();
-    return call;
+    return NoArgumentCall.started(client);
   }
 
   /**

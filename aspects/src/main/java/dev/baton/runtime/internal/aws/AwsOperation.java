@@ -28,22 +28,6 @@ public final class AwsOperation {
         }
       };
 
-  private static final ClassValue<AwsOperation> BY_RESPONSE_CLASS =
-      new ClassValue<AwsOperation>() {
-        @Override
-        protected AwsOperation computeValue(Class<?> type) {
-          return fromNames(type.getName(), superclassName(type), RESPONSE);
-        }
-      };
-
-  private static final ClassValue<AwsOperation> BY_CLIENT_CLASS =
-      new ClassValue<AwsOperation>() {
-        @Override
-        protected AwsOperation computeValue(Class<?> type) {
-          return fromClientName(type.getName());
-        }
-      };
-
   private final String service;
   private final String operation;
   private final String spanName;
@@ -69,7 +53,7 @@ public final class AwsOperation {
   static AwsOperation ofResponse(Object response) {
     return response == null
         ? new AwsOperation(UNKNOWN, UNKNOWN)
-        : BY_RESPONSE_CLASS.get(response.getClass());
+        : ByResponseClass.CACHE.get(response.getClass());
   }
 
   /**
@@ -79,7 +63,7 @@ public final class AwsOperation {
   static AwsOperation ofClient(Object client) {
     return client == null
         ? new AwsOperation(UNKNOWN, null)
-        : BY_CLIENT_CLASS.get(client.getClass());
+        : ByClientClass.CACHE.get(client.getClass());
   }
 
   /** Whether both the service and the operation were read from the class names. */
@@ -100,6 +84,28 @@ public final class AwsOperation {
   /** {@code DynamoDb.PutItem} */
   public String spanName() {
     return spanName;
+  }
+
+  /** Only no-argument calls look responses up: loaded on the first, not with this class. */
+  private static final class ByResponseClass {
+    static final ClassValue<AwsOperation> CACHE =
+        new ClassValue<AwsOperation>() {
+          @Override
+          protected AwsOperation computeValue(Class<?> type) {
+            return fromNames(type.getName(), superclassName(type), RESPONSE);
+          }
+        };
+  }
+
+  /** Only no-argument calls look clients up: loaded on the first, not with this class. */
+  private static final class ByClientClass {
+    static final ClassValue<AwsOperation> CACHE =
+        new ClassValue<AwsOperation>() {
+          @Override
+          protected AwsOperation computeValue(Class<?> type) {
+            return fromClientName(type.getName());
+          }
+        };
   }
 
   private static String superclassName(Class<?> type) {

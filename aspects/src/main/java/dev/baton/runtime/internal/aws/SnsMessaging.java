@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequest;
@@ -70,8 +71,17 @@ public final class SnsMessaging {
     return call instanceof PublishBatch batch && batch.request != null ? batch.request : request;
   }
 
-  private static MessageAttributeValue stringValue(String value) {
-    return MessageAttributeValue.builder().dataType(STRING).stringValue(value).build();
+  /**
+   * A String message attribute. A class rather than a method reference, which would spin a
+   * lambda class on the first send.
+   */
+  private enum StringValue implements Function<String, MessageAttributeValue> {
+    INSTANCE;
+
+    @Override
+    public MessageAttributeValue apply(String value) {
+      return MessageAttributeValue.builder().dataType(STRING).stringValue(value).build();
+    }
   }
 
   private abstract static class SnsCall extends MessagingCall {
@@ -96,7 +106,7 @@ public final class SnsMessaging {
     final Map<String, MessageAttributeValue> withContext(
         Map<String, MessageAttributeValue> existing, ContextFields fields, String entryId) {
       return MessageAttributes.withContext(
-          existing, fields.attributes(), SnsMessaging::stringValue, span, entryId);
+          existing, fields.attributes(), StringValue.INSTANCE, span, entryId);
     }
   }
 

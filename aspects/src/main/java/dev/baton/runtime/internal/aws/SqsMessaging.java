@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -111,7 +112,7 @@ public final class SqsMessaging {
       io.opentelemetry.api.trace.Span span,
       String entryId) {
     return MessageAttributes.withContext(
-        existing, fields.attributes(), SqsMessaging::stringValue, span, entryId);
+        existing, fields.attributes(), StringValue.INSTANCE, span, entryId);
   }
 
   /** One message's system attributes with {@code AWSTraceHeader}, or null to leave them. */
@@ -130,8 +131,17 @@ public final class SqsMessaging {
     return merged;
   }
 
-  private static MessageAttributeValue stringValue(String value) {
-    return MessageAttributeValue.builder().dataType(STRING).stringValue(value).build();
+  /**
+   * A String message attribute. A class rather than a method reference, which would spin a
+   * lambda class on the first send.
+   */
+  private enum StringValue implements Function<String, MessageAttributeValue> {
+    INSTANCE;
+
+    @Override
+    public MessageAttributeValue apply(String value) {
+      return MessageAttributeValue.builder().dataType(STRING).stringValue(value).build();
+    }
   }
 
   private abstract static class SqsCall extends MessagingCall {

@@ -16,19 +16,26 @@ import org.crac.Resource;
  * Lambda's Java runtimes drive on SnapStart and which is a no-op elsewhere) whose {@code
  * afterRestore} sets the flag again. Priming invocations themselves report true: they are the
  * first in their JVM.
+ *
+ * <p>The resource is not registered where no snapshot can be taken: in a Lambda environment that
+ * says it started {@code on-demand} or as {@code provisioned-concurrency} ({@value
+ * #INITIALIZATION_TYPE}). There {@code org.crac} is never loaded, which keeps its class loading
+ * and probing of the JDK off the first invocation.
  */
-final class ColdStart implements Resource {
+final class ColdStart {
+
+  /** How Lambda started this environment: {@code on-demand}, {@code provisioned-concurrency}, {@code snap-start}. */
+  static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
 
   private static final AtomicBoolean FIRST = new AtomicBoolean(true);
 
-  /** Held strongly: CRaC contexts keep only weak references to their resources. */
-  private static final ColdStart RESTORE_HOOK = new ColdStart();
-
   static {
-    try {
-      Core.getGlobalContext().register(RESTORE_HOOK);
-    } catch (Throwable failure) {
-      Failures.report("registering the SnapStart restore hook for faas.coldstart", failure);
+    if (mayBeRestored(System.getenv(INITIALIZATION_TYPE))) {
+      try {
+        RestoreHook.register();
+      } catch (Throwable failure) {
+        Failures.report("registering the SnapStart restore hook for faas.coldstart", failure);
+      }
     }
   }
 
@@ -44,11 +51,32 @@ final class ColdStart implements Resource {
     FIRST.set(true);
   }
 
-  @Override
-  public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {}
+  /**
+   * Whether a JVM started this way may be checkpointed and restored: not in an on-demand or
+   * provisioned-concurrency Lambda environment; under SnapStart, outside Lambda ({@code null}: a
+   * CRaC JDK, say) or with an initialisation type Baton does not know, it may.
+   */
+  static boolean mayBeRestored(String initializationType) {
+    return !"on-demand".equals(initializationType)
+        && !"provisioned-concurrency".equals(initializationType);
+  }
 
-  @Override
-  public void afterRestore(org.crac.Context<? extends Resource> context) {
-    rearm();
+  /** The CRaC resource that re-arms the flag after a restore; loaded only when registered. */
+  private static final class RestoreHook implements Resource {
+
+    /** Held strongly: CRaC contexts keep only weak references to their resources. */
+    private static final RestoreHook INSTANCE = new RestoreHook();
+
+    static void register() {
+      Core.getGlobalContext().register(INSTANCE);
+    }
+
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {}
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+      rearm();
+    }
   }
 }

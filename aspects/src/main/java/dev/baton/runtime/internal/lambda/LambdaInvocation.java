@@ -13,7 +13,6 @@ import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -224,7 +223,7 @@ public final class LambdaInvocation {
           Names.functionName(context),
           SpanKind.SERVER,
           trigger,
-          Attributes.empty(),
+          null,
           null,
           List.of(),
           coldStart,
@@ -377,7 +376,7 @@ public final class LambdaInvocation {
         http.spanName(),
         SpanKind.SERVER,
         FaasTriggerIncubatingValues.HTTP,
-        http.attributes(),
+        http,
         IncomingContext.fromCarrier(http.headers, "HTTP headers"),
         List.of(),
         coldStart,
@@ -390,7 +389,7 @@ public final class LambdaInvocation {
         batch.spanName(),
         SpanKind.CONSUMER,
         FaasTriggerIncubatingValues.PUBSUB,
-        batch.attributes(),
+        batch,
         batch.sharedParent(),
         batch.links(),
         coldStart,
@@ -401,7 +400,7 @@ public final class LambdaInvocation {
       String name,
       SpanKind kind,
       String trigger,
-      Attributes attributes,
+      EventAttributes eventAttributes,
       Context incoming,
       List<SpanContext> links,
       boolean coldStart,
@@ -415,7 +414,9 @@ public final class LambdaInvocation {
     }
     SpanBuilder builder =
         BatonTelemetry.tracer().spanBuilder(name).setSpanKind(kind).setParent(parent);
-    builder.setAllAttributes(attributes);
+    if (eventAttributes != null) {
+      eventAttributes.addTo(builder);
+    }
     builder.setAttribute(FaasIncubatingAttributes.FAAS_TRIGGER, trigger);
     builder.setAttribute(FaasIncubatingAttributes.FAAS_COLDSTART, coldStart);
     builder.setAttribute(CloudIncubatingAttributes.CLOUD_PROVIDER, CloudProviderIncubatingValues.AWS);
@@ -480,8 +481,16 @@ public final class LambdaInvocation {
     return space < 0 ? null : routeKey.substring(space + 1);
   }
 
+  /**
+   * What an event adds to the invocation span's attributes. Written straight into the span
+   * builder: {@link SpanBuilder#setAllAttributes} would spin a lambda on the first invocation.
+   */
+  private interface EventAttributes {
+    void addTo(SpanBuilder builder);
+  }
+
   /** The HTTP request of an API Gateway or ALB event. */
-  private static final class Http {
+  private static final class Http implements EventAttributes {
     final String method;
     final String route;
     final String path;
@@ -511,34 +520,33 @@ public final class LambdaInvocation {
       return route == null ? prefix : prefix + " " + route;
     }
 
-    Attributes attributes() {
-      AttributesBuilder attributes = Attributes.builder();
+    @Override
+    public void addTo(SpanBuilder builder) {
       if (knownMethod()) {
-        attributes.put(HttpAttributes.HTTP_REQUEST_METHOD, method);
+        builder.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, method);
       } else if (method != null) {
-        attributes.put(HttpAttributes.HTTP_REQUEST_METHOD, HttpAttributes.HttpRequestMethodValues.OTHER);
-        attributes.put(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL, method);
+        builder.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, HttpAttributes.HttpRequestMethodValues.OTHER);
+        builder.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL, method);
       }
       if (route != null) {
-        attributes.put(HttpAttributes.HTTP_ROUTE, route);
+        builder.setAttribute(HttpAttributes.HTTP_ROUTE, route);
       }
       if (path != null) {
-        attributes.put(UrlAttributes.URL_PATH, path);
+        builder.setAttribute(UrlAttributes.URL_PATH, path);
       }
       String scheme = Carriers.first(headers, "X-Forwarded-Proto");
       if (scheme != null) {
-        attributes.put(UrlAttributes.URL_SCHEME, scheme);
+        builder.setAttribute(UrlAttributes.URL_SCHEME, scheme);
       }
       String userAgent = Carriers.first(headers, "User-Agent");
       if (userAgent != null) {
-        attributes.put(UserAgentAttributes.USER_AGENT_ORIGINAL, userAgent);
+        builder.setAttribute(UserAgentAttributes.USER_AGENT_ORIGINAL, userAgent);
       }
-      return attributes.build();
     }
   }
 
   /** The messages of an SQS or SNS event: their distinct contexts and where they came from. */
-  private static final class Batch {
+  private static final class Batch implements EventAttributes {
     final String system;
     final Map<String, Context> contexts = new LinkedHashMap<>();
     String source;
@@ -569,19 +577,18 @@ public final class LambdaInvocation {
       return destination == null ? "process" : "process " + destination;
     }
 
-    Attributes attributes() {
-      AttributesBuilder attributes =
-          Attributes.builder()
-              .put(MessagingIncubatingAttributes.MESSAGING_SYSTEM, system)
-              .put(
-                  MessagingIncubatingAttributes.MESSAGING_OPERATION_TYPE,
-                  MessagingOperationTypeIncubatingValues.PROCESS)
-              .put(MessagingIncubatingAttributes.MESSAGING_OPERATION_NAME, "process")
-              .put(MessagingIncubatingAttributes.MESSAGING_BATCH_MESSAGE_COUNT, count);
+    @Override
+    public void addTo(SpanBuilder builder) {
+      builder
+          .setAttribute(MessagingIncubatingAttributes.MESSAGING_SYSTEM, system)
+          .setAttribute(
+              MessagingIncubatingAttributes.MESSAGING_OPERATION_TYPE,
+              MessagingOperationTypeIncubatingValues.PROCESS)
+          .setAttribute(MessagingIncubatingAttributes.MESSAGING_OPERATION_NAME, "process")
+          .setAttribute(MessagingIncubatingAttributes.MESSAGING_BATCH_MESSAGE_COUNT, count);
       if (source != null && !multipleSources) {
-        attributes.put(MessagingIncubatingAttributes.MESSAGING_DESTINATION_NAME, source);
+        builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_DESTINATION_NAME, source);
       }
-      return attributes.build();
     }
 
     /** The one context all messages that carry one share, or null. */

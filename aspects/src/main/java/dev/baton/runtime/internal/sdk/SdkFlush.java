@@ -3,7 +3,6 @@ package dev.baton.runtime.internal.sdk;
 import dev.baton.runtime.internal.TelemetryFlush;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -27,22 +26,32 @@ public final class SdkFlush implements TelemetryFlush {
     return new SdkFlush(sdk);
   }
 
+  /**
+   * Starts the three flushes together and waits for them one after the other against one
+   * deadline: what {@link CompletableResultCode#ofAll} would do, without the completion callbacks
+   * it registers (a lambda spun on the first invocation).
+   */
   @Override
   public void flush(long timeoutMillis) throws TimeoutException {
-    CompletableResultCode all =
-        CompletableResultCode.ofAll(
-            Arrays.asList(
-                sdk.getSdkTracerProvider().forceFlush(),
-                sdk.getSdkMeterProvider().forceFlush(),
-                sdk.getSdkLoggerProvider().forceFlush()));
-    all.join(timeoutMillis, TimeUnit.MILLISECONDS);
-    if (!all.isDone()) {
-      throw new TimeoutException(
-          "the exporter did not finish within " + timeoutMillis + " ms (BATON_FLUSH_TIMEOUT_MS)");
+    CompletableResultCode[] flushes = {
+      sdk.getSdkTracerProvider().forceFlush(),
+      sdk.getSdkMeterProvider().forceFlush(),
+      sdk.getSdkLoggerProvider().forceFlush()
+    };
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    CompletableResultCode failed = null;
+    for (CompletableResultCode flush : flushes) {
+      flush.join(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (!flush.isDone()) {
+        throw new TimeoutException(
+            "the exporter did not finish within " + timeoutMillis + " ms (BATON_FLUSH_TIMEOUT_MS)");
+      }
+      if (!flush.isSuccess() && (failed == null || failed.getFailureThrowable() == null)) {
+        failed = flush;
+      }
     }
-    if (!all.isSuccess()) {
-      Throwable cause = all.getFailureThrowable();
-      throw new IllegalStateException("the exporter reported a failure", cause);
+    if (failed != null) {
+      throw new IllegalStateException("the exporter reported a failure", failed.getFailureThrowable());
     }
   }
 
