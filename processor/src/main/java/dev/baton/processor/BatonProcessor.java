@@ -13,9 +13,9 @@ import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 
 /**
- * Baton's annotation processor: validates {@code @Traced} and {@code @SpanAttribute}, and
- * generates for each class with traced methods a readable aspect and its span code, which {@code
- * baton:weave} weaves in after javac. It never claims the annotations, so other processors (Lombok,
+ * Baton's annotation processor: validates {@code @Traced}, {@code @SpanAttribute} and {@code
+ * @TracedHandler}, and generates for each class with traced methods or a traced handler a readable
+ * aspect, its span code and its weave metadata, which {@code baton:weave} weaves in after javac. It never claims the annotations, so other processors (Lombok,
  * say) see them too.
  */
 @AutoService(Processor.class)

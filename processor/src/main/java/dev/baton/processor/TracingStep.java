@@ -144,8 +144,12 @@ final class TracingStep {
     }
   }
 
-  private static List<ExecutableElement> tracedMethodsOf(TypeElement type) {
+  /** A deferred type's traced methods and handler method, found again in a later round. */
+  private List<ExecutableElement> tracedMethodsOf(TypeElement type) {
     List<ExecutableElement> methods = new ArrayList<>();
+    if (Annotations.find(type, BatonProcessor.TRACED_HANDLER).isPresent()) {
+      handlers.locate(type).ifPresent(methods::add);
+    }
     for (Element member : type.getEnclosedElements()) {
       if (member.getKind() == ElementKind.METHOD
           && (Annotations.find(member, BatonProcessor.TRACED).isPresent()

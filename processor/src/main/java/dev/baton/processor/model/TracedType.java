@@ -4,15 +4,15 @@ import java.util.List;
 import javax.lang.model.element.TypeElement;
 
 /**
- * A class, interface, enum or record with {@code @Traced} methods: what one generated aspect
- * covers.
+ * A class, interface, enum or record with {@code @Traced} methods or a {@code @TracedHandler}
+ * handler method: what one generated aspect covers.
  *
  * @param element the type
  * @param packageName its package ("" for the unnamed package)
  * @param qualifiedName its canonical name, e.g. {@code com.acme.Outer.Inner}
  * @param binaryName its binary name, e.g. {@code com.acme.Outer$Inner}
  * @param generatedPrefix the prefix of the generated types' names, e.g. {@code Outer_Inner}
- * @param methods its traced methods, in source order
+ * @param methods its traced methods and handler method, in source order
  */
 public record TracedType(
     TypeElement element,

@@ -8,7 +8,6 @@ import dev.baton.processor.ErrorMessages;
 import dev.baton.processor.ErrorReporter;
 import dev.baton.processor.model.HandlerTriggers;
 import dev.baton.processor.model.Signatures;
-import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
@@ -61,8 +60,8 @@ public final class HandlerLocator {
           && member.getSimpleName().contentEquals("handleRequest")
           && !member.getModifiers().contains(Modifier.ABSTRACT)) {
         ExecutableElement method = (ExecutableElement) member;
-        List<Integer> context = HandlerTriggers.contextPosition(method).stream().toList();
-        if (method.getParameters().size() == parameters && context.equals(List.of(parameters - 1))) {
+        if (method.getParameters().size() == parameters
+            && HandlerTriggers.contextPosition(method).equals(Optional.of(parameters - 1))) {
           return validate(method, annotation) ? Optional.of(method) : Optional.empty();
         }
       }
