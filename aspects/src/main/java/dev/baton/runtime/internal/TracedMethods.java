@@ -4,7 +4,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.semconv.ErrorAttributes;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -113,7 +112,7 @@ public final class TracedMethods {
   private static void recordFailure(Span span, Throwable failure) {
     try {
       span.setStatus(StatusCode.ERROR);
-      span.setAttribute(ErrorAttributes.ERROR_TYPE, failure.getClass().getName());
+      span.setAttribute(SemanticConventions.ERROR_TYPE, failure.getClass().getName());
       span.recordException(failure);
     } catch (Throwable recordingFailure) {
       Failures.report("recording an exception on a span", recordingFailure);

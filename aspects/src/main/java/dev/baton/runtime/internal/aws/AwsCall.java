@@ -2,16 +2,12 @@ package dev.baton.runtime.internal.aws;
 
 import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
+import dev.baton.runtime.internal.SemanticConventions;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.semconv.ErrorAttributes;
-import io.opentelemetry.semconv.HttpAttributes;
-import io.opentelemetry.semconv.incubating.AwsIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.CloudIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.RpcIncubatingAttributes;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import software.amazon.awssdk.awscore.AwsResponse;
@@ -95,7 +91,6 @@ public class AwsCall implements Consumer<Object> {
    * rpc.system} and {@code rpc.service} are deprecated in semconv 1.43 but are what AWS SDK
    * instrumentation and backends read today.
    */
-  @SuppressWarnings("deprecation")
   final void start(AwsOperation operation, SpanKind kind, String spanName) {
     started = true;
     try {
@@ -103,14 +98,14 @@ public class AwsCall implements Consumer<Object> {
           BatonTelemetry.tracer()
               .spanBuilder(spanName)
               .setSpanKind(kind)
-              .setAttribute(RpcIncubatingAttributes.RPC_SYSTEM, AWS_API)
-              .setAttribute(RpcIncubatingAttributes.RPC_SERVICE, operation.service());
+              .setAttribute(SemanticConventions.RPC_SYSTEM, AWS_API)
+              .setAttribute(SemanticConventions.RPC_SERVICE, operation.service());
       if (operation.operation() != null) {
-        builder.setAttribute(RpcIncubatingAttributes.RPC_METHOD, operation.operation());
+        builder.setAttribute(SemanticConventions.RPC_METHOD, operation.operation());
       }
       String region = ClientRegions.of(client);
       if (region != null) {
-        builder.setAttribute(CloudIncubatingAttributes.CLOUD_REGION, region);
+        builder.setAttribute(SemanticConventions.CLOUD_REGION, region);
       }
       addStartAttributes(builder);
       span = builder.startSpan();
@@ -190,12 +185,12 @@ public class AwsCall implements Consumer<Object> {
     }
     SdkHttpResponse http = response.sdkHttpResponse();
     if (http != null) {
-      span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) http.statusCode());
+      span.setAttribute(SemanticConventions.HTTP_RESPONSE_STATUS_CODE, (long) http.statusCode());
     }
     if (response instanceof AwsResponse aws && aws.responseMetadata() != null) {
       String requestId = aws.responseMetadata().requestId();
       if (requestId != null && !"UNKNOWN".equals(requestId)) {
-        span.setAttribute(AwsIncubatingAttributes.AWS_REQUEST_ID, requestId);
+        span.setAttribute(SemanticConventions.AWS_REQUEST_ID, requestId);
       }
     }
     onResponse(response);
@@ -208,11 +203,11 @@ public class AwsCall implements Consumer<Object> {
     String errorType = failure.getClass().getName();
     if (failure instanceof SdkServiceException service) {
       if (service.statusCode() > 0) {
-        span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) service.statusCode());
+        span.setAttribute(SemanticConventions.HTTP_RESPONSE_STATUS_CODE, (long) service.statusCode());
       }
       String requestId = service.requestId();
       if (requestId != null && !requestId.isEmpty() && !"UNKNOWN".equals(requestId)) {
-        span.setAttribute(AwsIncubatingAttributes.AWS_REQUEST_ID, requestId);
+        span.setAttribute(SemanticConventions.AWS_REQUEST_ID, requestId);
       }
     }
     if (failure instanceof AwsServiceException aws) {
@@ -222,7 +217,7 @@ public class AwsCall implements Consumer<Object> {
       }
     }
     span.setStatus(StatusCode.ERROR);
-    span.setAttribute(ErrorAttributes.ERROR_TYPE, errorType);
+    span.setAttribute(SemanticConventions.ERROR_TYPE, errorType);
     span.recordException(failure);
   }
 

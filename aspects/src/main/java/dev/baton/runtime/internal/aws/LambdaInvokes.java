@@ -1,9 +1,9 @@
 package dev.baton.runtime.internal.aws;
 
 import dev.baton.runtime.internal.Failures;
+import dev.baton.runtime.internal.SemanticConventions;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
-import io.opentelemetry.semconv.incubating.FaasIncubatingAttributes;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -170,8 +170,8 @@ public final class LambdaInvokes {
     @Override
     void addStartAttributes(SpanBuilder builder) {
       if (functionName != null) {
-        builder.setAttribute(FaasIncubatingAttributes.FAAS_INVOKED_NAME, MessagingCall.arnName(functionName));
-        builder.setAttribute(FaasIncubatingAttributes.FAAS_INVOKED_PROVIDER, "aws");
+        builder.setAttribute(SemanticConventions.FAAS_INVOKED_NAME, MessagingCall.arnName(functionName));
+        builder.setAttribute(SemanticConventions.FAAS_INVOKED_PROVIDER, "aws");
       }
     }
 

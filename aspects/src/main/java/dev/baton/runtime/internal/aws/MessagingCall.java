@@ -1,8 +1,8 @@
 package dev.baton.runtime.internal.aws;
 
+import dev.baton.runtime.internal.SemanticConventions;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
 import java.util.function.Consumer;
 
 /**
@@ -35,11 +35,11 @@ abstract class MessagingCall extends AwsCall {
 
   @Override
   void addStartAttributes(SpanBuilder builder) {
-    builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_SYSTEM, system);
-    builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_OPERATION_TYPE, operationType);
-    builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_OPERATION_NAME, operationType);
+    builder.setAttribute(SemanticConventions.MESSAGING_SYSTEM, system);
+    builder.setAttribute(SemanticConventions.MESSAGING_OPERATION_TYPE, operationType);
+    builder.setAttribute(SemanticConventions.MESSAGING_OPERATION_NAME, operationType);
     if (destination != null) {
-      builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_DESTINATION_NAME, destination);
+      builder.setAttribute(SemanticConventions.MESSAGING_DESTINATION_NAME, destination);
     }
     addMessagingAttributes(builder);
   }

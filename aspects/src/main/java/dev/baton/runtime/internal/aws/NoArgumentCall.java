@@ -1,8 +1,8 @@
 package dev.baton.runtime.internal.aws;
 
 import dev.baton.runtime.internal.Failures;
+import dev.baton.runtime.internal.SemanticConventions;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.semconv.incubating.RpcIncubatingAttributes;
 import software.amazon.awssdk.core.SdkResponse;
 
 /**
@@ -16,7 +16,6 @@ import software.amazon.awssdk.core.SdkResponse;
  * A sampler or span processor that looks at the name on start sees the service alone, and so does
  * the exported span of a call that failed: no response, no operation.
  */
-@SuppressWarnings("deprecation") // rpc.service: see AwsCall#start
 final class NoArgumentCall extends AwsCall {
 
   NoArgumentCall(Object client) {
@@ -49,7 +48,7 @@ final class NoArgumentCall extends AwsCall {
       return; // not a response class the SDK generated: the span keeps the service's name
     }
     span.updateName(operation.spanName());
-    span.setAttribute(RpcIncubatingAttributes.RPC_SERVICE, operation.service());
-    span.setAttribute(RpcIncubatingAttributes.RPC_METHOD, operation.operation());
+    span.setAttribute(SemanticConventions.RPC_SERVICE, operation.service());
+    span.setAttribute(SemanticConventions.RPC_METHOD, operation.operation());
   }
 }

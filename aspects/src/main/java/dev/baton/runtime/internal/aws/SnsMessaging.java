@@ -1,12 +1,9 @@
 package dev.baton.runtime.internal.aws;
 
 import dev.baton.runtime.internal.Failures;
+import dev.baton.runtime.internal.SemanticConventions;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.semconv.incubating.AwsIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingSystemIncubatingValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +85,11 @@ public final class SnsMessaging {
     private String topicArn;
 
     SnsCall(Object client, Consumer<Object> mutation) {
-      super(client, mutation, MessagingSystemIncubatingValues.AWS_SNS, MessagingOperationTypeIncubatingValues.SEND);
+      super(
+          client,
+          mutation,
+          SemanticConventions.MESSAGING_SYSTEM_AWS_SNS,
+          SemanticConventions.MESSAGING_OPERATION_TYPE_SEND);
     }
 
     final void startOn(Object request, String topicArn) {
@@ -99,7 +100,7 @@ public final class SnsMessaging {
     @Override
     void addMessagingAttributes(SpanBuilder builder) {
       if (topicArn != null) {
-        builder.setAttribute(AwsIncubatingAttributes.AWS_SNS_TOPIC_ARN, topicArn);
+        builder.setAttribute(SemanticConventions.AWS_SNS_TOPIC_ARN, topicArn);
       }
     }
 
@@ -147,7 +148,7 @@ public final class SnsMessaging {
     @Override
     void onResponse(SdkResponse response) {
       if (response instanceof PublishResponse published && published.messageId() != null) {
-        span.setAttribute(MessagingIncubatingAttributes.MESSAGING_MESSAGE_ID, published.messageId());
+        span.setAttribute(SemanticConventions.MESSAGING_MESSAGE_ID, published.messageId());
       }
     }
   }
@@ -194,7 +195,7 @@ public final class SnsMessaging {
     @Override
     void addMessagingAttributes(SpanBuilder builder) {
       super.addMessagingAttributes(builder);
-      builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_BATCH_MESSAGE_COUNT, (long) entries);
+      builder.setAttribute(SemanticConventions.MESSAGING_BATCH_MESSAGE_COUNT, (long) entries);
     }
 
     @Override

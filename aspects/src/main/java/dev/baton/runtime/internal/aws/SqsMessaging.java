@@ -1,12 +1,9 @@
 package dev.baton.runtime.internal.aws;
 
 import dev.baton.runtime.internal.Failures;
+import dev.baton.runtime.internal.SemanticConventions;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.semconv.incubating.AwsIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingSystemIncubatingValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,7 +145,7 @@ public final class SqsMessaging {
     private String queueUrl;
 
     SqsCall(Object client, Consumer<Object> mutation, String operationType) {
-      super(client, mutation, MessagingSystemIncubatingValues.AWS_SQS, operationType);
+      super(client, mutation, SemanticConventions.MESSAGING_SYSTEM_AWS_SQS, operationType);
     }
 
     final void startOn(Object request, SpanKind kind, String queueUrl) {
@@ -159,7 +156,7 @@ public final class SqsMessaging {
     @Override
     void addMessagingAttributes(SpanBuilder builder) {
       if (queueUrl != null) {
-        builder.setAttribute(AwsIncubatingAttributes.AWS_SQS_QUEUE_URL, queueUrl);
+        builder.setAttribute(SemanticConventions.AWS_SQS_QUEUE_URL, queueUrl);
       }
     }
   }
@@ -169,7 +166,7 @@ public final class SqsMessaging {
     SendMessageRequest request;
 
     Send(Object client, Consumer<Object> mutation) {
-      super(client, mutation, MessagingOperationTypeIncubatingValues.SEND);
+      super(client, mutation, SemanticConventions.MESSAGING_OPERATION_TYPE_SEND);
     }
 
     void prepare(SendMessageRequest original) {
@@ -216,7 +213,7 @@ public final class SqsMessaging {
     @Override
     void onResponse(SdkResponse response) {
       if (response instanceof SendMessageResponse sent && sent.messageId() != null) {
-        span.setAttribute(MessagingIncubatingAttributes.MESSAGING_MESSAGE_ID, sent.messageId());
+        span.setAttribute(SemanticConventions.MESSAGING_MESSAGE_ID, sent.messageId());
       }
     }
   }
@@ -227,7 +224,7 @@ public final class SqsMessaging {
     private int entries;
 
     SendBatch(Object client, Consumer<Object> mutation) {
-      super(client, mutation, MessagingOperationTypeIncubatingValues.SEND);
+      super(client, mutation, SemanticConventions.MESSAGING_OPERATION_TYPE_SEND);
     }
 
     void prepare(SendMessageBatchRequest original) {
@@ -278,7 +275,7 @@ public final class SqsMessaging {
     @Override
     void addMessagingAttributes(SpanBuilder builder) {
       super.addMessagingAttributes(builder);
-      builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_BATCH_MESSAGE_COUNT, (long) entries);
+      builder.setAttribute(SemanticConventions.MESSAGING_BATCH_MESSAGE_COUNT, (long) entries);
     }
 
     @Override
@@ -303,7 +300,7 @@ public final class SqsMessaging {
     private String queue;
 
     Receive(Object client, Consumer<Object> mutation) {
-      super(client, mutation, MessagingOperationTypeIncubatingValues.RECEIVE);
+      super(client, mutation, SemanticConventions.MESSAGING_OPERATION_TYPE_RECEIVE);
     }
 
     void prepare(ReceiveMessageRequest original) {
@@ -375,7 +372,7 @@ public final class SqsMessaging {
       if (response instanceof ReceiveMessageResponse received && received.hasMessages()) {
         ReceivedMessages.remember(received.messages(), queue);
         span.setAttribute(
-            MessagingIncubatingAttributes.MESSAGING_BATCH_MESSAGE_COUNT, (long) received.messages().size());
+            SemanticConventions.MESSAGING_BATCH_MESSAGE_COUNT, (long) received.messages().size());
       }
     }
   }

@@ -11,6 +11,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
+import dev.baton.runtime.internal.SemanticConventions;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -20,18 +21,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.semconv.ErrorAttributes;
-import io.opentelemetry.semconv.HttpAttributes;
-import io.opentelemetry.semconv.UrlAttributes;
-import io.opentelemetry.semconv.UserAgentAttributes;
-import io.opentelemetry.semconv.incubating.AwsIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.CloudIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.CloudIncubatingAttributes.CloudProviderIncubatingValues;
-import io.opentelemetry.semconv.incubating.FaasIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.FaasIncubatingAttributes.FaasTriggerIncubatingValues;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingSystemIncubatingValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,13 +57,13 @@ import java.util.TreeMap;
 public final class LambdaInvocation {
 
   /** {@code faas.trigger} for {@code ScheduledEvent} handlers. */
-  public static final String TIMER = FaasTriggerIncubatingValues.TIMER;
+  public static final String TIMER = SemanticConventions.FAAS_TRIGGER_TIMER;
 
   /** {@code faas.trigger} for DynamoDB, Kinesis and S3 event handlers. */
-  public static final String DATASOURCE = FaasTriggerIncubatingValues.DATASOURCE;
+  public static final String DATASOURCE = SemanticConventions.FAAS_TRIGGER_DATASOURCE;
 
   /** {@code faas.trigger} for any other event: POJOs, maps, streams. */
-  public static final String OTHER = FaasTriggerIncubatingValues.OTHER;
+  public static final String OTHER = SemanticConventions.FAAS_TRIGGER_OTHER;
 
   /**
    * How many messages of an SQS batch response failed ({@code batchItemFailures}); each failure
@@ -173,7 +162,7 @@ public final class LambdaInvocation {
       SQSEvent event, com.amazonaws.services.lambda.runtime.Context context) {
     boolean coldStart = ColdStart.take();
     try {
-      Batch batch = new Batch(MessagingSystemIncubatingValues.AWS_SQS);
+      Batch batch = new Batch(SemanticConventions.MESSAGING_SYSTEM_AWS_SQS);
       List<SQSEvent.SQSMessage> records = event == null ? null : event.getRecords();
       if (records != null) {
         for (SQSEvent.SQSMessage message : records) {
@@ -193,7 +182,7 @@ public final class LambdaInvocation {
       SNSEvent event, com.amazonaws.services.lambda.runtime.Context context) {
     boolean coldStart = ColdStart.take();
     try {
-      Batch batch = new Batch(MessagingSystemIncubatingValues.AWS_SNS);
+      Batch batch = new Batch(SemanticConventions.MESSAGING_SYSTEM_AWS_SNS);
       List<SNSEvent.SNSRecord> records = event == null ? null : event.getRecords();
       if (records != null) {
         for (SNSEvent.SNSRecord record : records) {
@@ -286,7 +275,7 @@ public final class LambdaInvocation {
               span.addEvent(
                   BATCH_ITEM_FAILURE_EVENT,
                   Attributes.of(
-                      MessagingIncubatingAttributes.MESSAGING_MESSAGE_ID,
+                      SemanticConventions.MESSAGING_MESSAGE_ID,
                       String.valueOf(failure.getItemIdentifier())));
             }
           }
@@ -326,7 +315,7 @@ public final class LambdaInvocation {
       try {
         span.setStatus(StatusCode.ERROR);
         if (failure != null) {
-          span.setAttribute(ErrorAttributes.ERROR_TYPE, failure.getClass().getName());
+          span.setAttribute(SemanticConventions.ERROR_TYPE, failure.getClass().getName());
           span.recordException(failure);
         }
       } catch (Throwable recordingFailure) {
@@ -344,10 +333,10 @@ public final class LambdaInvocation {
   private void endHttp(Integer status) {
     if (!ended && status != null) {
       try {
-        span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status);
+        span.setAttribute(SemanticConventions.HTTP_RESPONSE_STATUS_CODE, (long) status);
         if (status >= 500) {
           span.setStatus(StatusCode.ERROR);
-          span.setAttribute(ErrorAttributes.ERROR_TYPE, String.valueOf(status));
+          span.setAttribute(SemanticConventions.ERROR_TYPE, String.valueOf(status));
         }
       } catch (Throwable failure) {
         Failures.report("recording the HTTP response status", failure);
@@ -375,7 +364,7 @@ public final class LambdaInvocation {
     return start(
         http.spanName(),
         SpanKind.SERVER,
-        FaasTriggerIncubatingValues.HTTP,
+        SemanticConventions.FAAS_TRIGGER_HTTP,
         http,
         IncomingContext.fromCarrier(http.headers, "HTTP headers"),
         List.of(),
@@ -388,7 +377,7 @@ public final class LambdaInvocation {
     return start(
         batch.spanName(),
         SpanKind.CONSUMER,
-        FaasTriggerIncubatingValues.PUBSUB,
+        SemanticConventions.FAAS_TRIGGER_PUBSUB,
         batch,
         batch.sharedParent(),
         batch.links(),
@@ -417,9 +406,9 @@ public final class LambdaInvocation {
     if (eventAttributes != null) {
       eventAttributes.addTo(builder);
     }
-    builder.setAttribute(FaasIncubatingAttributes.FAAS_TRIGGER, trigger);
-    builder.setAttribute(FaasIncubatingAttributes.FAAS_COLDSTART, coldStart);
-    builder.setAttribute(CloudIncubatingAttributes.CLOUD_PROVIDER, CloudProviderIncubatingValues.AWS);
+    builder.setAttribute(SemanticConventions.FAAS_TRIGGER, trigger);
+    builder.setAttribute(SemanticConventions.FAAS_COLDSTART, coldStart);
+    builder.setAttribute(SemanticConventions.CLOUD_PROVIDER, SemanticConventions.CLOUD_PROVIDER_AWS);
     try {
       addLambdaAttributes(builder, context);
     } catch (Throwable failure) {
@@ -448,21 +437,21 @@ public final class LambdaInvocation {
       region = arnParts[3];
     }
     if (region != null && !region.isEmpty()) {
-      builder.setAttribute(CloudIncubatingAttributes.CLOUD_REGION, region);
+      builder.setAttribute(SemanticConventions.CLOUD_REGION, region);
     }
     if (context == null) {
       return;
     }
     String requestId = context.getAwsRequestId();
     if (requestId != null) {
-      builder.setAttribute(FaasIncubatingAttributes.FAAS_INVOCATION_ID, requestId);
+      builder.setAttribute(SemanticConventions.FAAS_INVOCATION_ID, requestId);
     }
     if (arn != null) {
-      builder.setAttribute(CloudIncubatingAttributes.CLOUD_RESOURCE_ID, arn);
-      builder.setAttribute(AwsIncubatingAttributes.AWS_LAMBDA_INVOKED_ARN, arn);
+      builder.setAttribute(SemanticConventions.CLOUD_RESOURCE_ID, arn);
+      builder.setAttribute(SemanticConventions.AWS_LAMBDA_INVOKED_ARN, arn);
     }
     if (arnParts.length > 4 && !arnParts[4].isEmpty()) {
-      builder.setAttribute(CloudIncubatingAttributes.CLOUD_ACCOUNT_ID, arnParts[4]);
+      builder.setAttribute(SemanticConventions.CLOUD_ACCOUNT_ID, arnParts[4]);
     }
   }
 
@@ -523,24 +512,25 @@ public final class LambdaInvocation {
     @Override
     public void addTo(SpanBuilder builder) {
       if (knownMethod()) {
-        builder.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, method);
+        builder.setAttribute(SemanticConventions.HTTP_REQUEST_METHOD, method);
       } else if (method != null) {
-        builder.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, HttpAttributes.HttpRequestMethodValues.OTHER);
-        builder.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL, method);
+        builder.setAttribute(
+            SemanticConventions.HTTP_REQUEST_METHOD, SemanticConventions.HTTP_REQUEST_METHOD_OTHER);
+        builder.setAttribute(SemanticConventions.HTTP_REQUEST_METHOD_ORIGINAL, method);
       }
       if (route != null) {
-        builder.setAttribute(HttpAttributes.HTTP_ROUTE, route);
+        builder.setAttribute(SemanticConventions.HTTP_ROUTE, route);
       }
       if (path != null) {
-        builder.setAttribute(UrlAttributes.URL_PATH, path);
+        builder.setAttribute(SemanticConventions.URL_PATH, path);
       }
       String scheme = Carriers.first(headers, "X-Forwarded-Proto");
       if (scheme != null) {
-        builder.setAttribute(UrlAttributes.URL_SCHEME, scheme);
+        builder.setAttribute(SemanticConventions.URL_SCHEME, scheme);
       }
       String userAgent = Carriers.first(headers, "User-Agent");
       if (userAgent != null) {
-        builder.setAttribute(UserAgentAttributes.USER_AGENT_ORIGINAL, userAgent);
+        builder.setAttribute(SemanticConventions.USER_AGENT_ORIGINAL, userAgent);
       }
     }
   }
@@ -580,14 +570,14 @@ public final class LambdaInvocation {
     @Override
     public void addTo(SpanBuilder builder) {
       builder
-          .setAttribute(MessagingIncubatingAttributes.MESSAGING_SYSTEM, system)
+          .setAttribute(SemanticConventions.MESSAGING_SYSTEM, system)
           .setAttribute(
-              MessagingIncubatingAttributes.MESSAGING_OPERATION_TYPE,
-              MessagingOperationTypeIncubatingValues.PROCESS)
-          .setAttribute(MessagingIncubatingAttributes.MESSAGING_OPERATION_NAME, "process")
-          .setAttribute(MessagingIncubatingAttributes.MESSAGING_BATCH_MESSAGE_COUNT, count);
+              SemanticConventions.MESSAGING_OPERATION_TYPE,
+              SemanticConventions.MESSAGING_OPERATION_TYPE_PROCESS)
+          .setAttribute(SemanticConventions.MESSAGING_OPERATION_NAME, "process")
+          .setAttribute(SemanticConventions.MESSAGING_BATCH_MESSAGE_COUNT, count);
       if (source != null && !multipleSources) {
-        builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_DESTINATION_NAME, source);
+        builder.setAttribute(SemanticConventions.MESSAGING_DESTINATION_NAME, source);
       }
     }
 

@@ -4,15 +4,13 @@ import com.amazonaws.services.lambda.runtime.events.SNSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
+import dev.baton.runtime.internal.SemanticConventions;
 import dev.baton.runtime.internal.TracedMethods;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingSystemIncubatingValues;
 
 /**
  * Internal: not part of Baton's public API.
@@ -38,7 +36,7 @@ public final class MessageSpans {
       Context incoming = IncomingContext.fromSqsMessage(message);
       String queue = message == null ? null : Names.lastArnPart(message.getEventSourceArn());
       String id = message == null ? null : message.getMessageId();
-      return start(spanName, MessagingSystemIncubatingValues.AWS_SQS, queue, id, incoming);
+      return start(spanName, SemanticConventions.MESSAGING_SYSTEM_AWS_SQS, queue, id, incoming);
     } catch (Throwable failure) {
       return TracedMethods.startFailed(failure);
     }
@@ -51,7 +49,7 @@ public final class MessageSpans {
       SNSEvent.SNS sns = record == null ? null : record.getSNS();
       String topic = sns == null ? null : Names.lastArnPart(sns.getTopicArn());
       String id = sns == null ? null : sns.getMessageId();
-      return start(spanName, MessagingSystemIncubatingValues.AWS_SNS, topic, id, incoming);
+      return start(spanName, SemanticConventions.MESSAGING_SYSTEM_AWS_SNS, topic, id, incoming);
     } catch (Throwable failure) {
       return TracedMethods.startFailed(failure);
     }
@@ -79,16 +77,16 @@ public final class MessageSpans {
         builder.addLink(currentSpan);
       }
     }
-    builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_SYSTEM, system);
+    builder.setAttribute(SemanticConventions.MESSAGING_SYSTEM, system);
     builder.setAttribute(
-        MessagingIncubatingAttributes.MESSAGING_OPERATION_TYPE,
-        MessagingOperationTypeIncubatingValues.PROCESS);
-    builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_OPERATION_NAME, "process");
+        SemanticConventions.MESSAGING_OPERATION_TYPE,
+        SemanticConventions.MESSAGING_OPERATION_TYPE_PROCESS);
+    builder.setAttribute(SemanticConventions.MESSAGING_OPERATION_NAME, "process");
     if (destination != null) {
-      builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_DESTINATION_NAME, destination);
+      builder.setAttribute(SemanticConventions.MESSAGING_DESTINATION_NAME, destination);
     }
     if (messageId != null) {
-      builder.setAttribute(MessagingIncubatingAttributes.MESSAGING_MESSAGE_ID, messageId);
+      builder.setAttribute(SemanticConventions.MESSAGING_MESSAGE_ID, messageId);
     }
     try {
       return builder.startSpan();

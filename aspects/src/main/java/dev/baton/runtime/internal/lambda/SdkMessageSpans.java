@@ -1,11 +1,11 @@
 package dev.baton.runtime.internal.lambda;
 
 import dev.baton.runtime.internal.Failures;
+import dev.baton.runtime.internal.SemanticConventions;
 import dev.baton.runtime.internal.TracedMethods;
 import dev.baton.runtime.internal.aws.ReceivedMessages;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingSystemIncubatingValues;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,7 +33,8 @@ public final class SdkMessageSpans {
       Context incoming = fromMessage(message);
       String queue = ReceivedMessages.queueOf(message);
       String id = message == null ? null : message.messageId();
-      return MessageSpans.start(spanName, MessagingSystemIncubatingValues.AWS_SQS, queue, id, incoming);
+      return MessageSpans.start(
+          spanName, SemanticConventions.MESSAGING_SYSTEM_AWS_SQS, queue, id, incoming);
     } catch (Throwable failure) {
       return TracedMethods.startFailed(failure);
     }

@@ -1,13 +1,9 @@
 package dev.baton.runtime.internal.sdk;
 
+import dev.baton.runtime.internal.SemanticConventions;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.semconv.ServiceAttributes;
-import io.opentelemetry.semconv.incubating.CloudIncubatingAttributes;
-import io.opentelemetry.semconv.incubating.CloudIncubatingAttributes.CloudPlatformIncubatingValues;
-import io.opentelemetry.semconv.incubating.CloudIncubatingAttributes.CloudProviderIncubatingValues;
-import io.opentelemetry.semconv.incubating.FaasIncubatingAttributes;
 import java.util.Map;
 
 /**
@@ -30,10 +26,10 @@ public final class LambdaResource {
   public static Resource complete(Resource configured, Map<String, String> environment) {
     Resource lambda = fromEnvironment(environment);
     Resource merged = lambda.merge(configured);
-    String service = configured.getAttribute(ServiceAttributes.SERVICE_NAME);
+    String service = configured.getAttribute(SemanticConventions.SERVICE_NAME);
     String function = environment.get("AWS_LAMBDA_FUNCTION_NAME");
     if ((service == null || service.startsWith(UNKNOWN_SERVICE)) && notEmpty(function)) {
-      merged = merged.merge(Resource.create(Attributes.of(ServiceAttributes.SERVICE_NAME, function)));
+      merged = merged.merge(Resource.create(Attributes.of(SemanticConventions.SERVICE_NAME, function)));
     }
     return merged;
   }
@@ -42,18 +38,18 @@ public final class LambdaResource {
   public static Resource fromEnvironment(Map<String, String> environment) {
     AttributesBuilder attributes =
         Attributes.builder()
-            .put(CloudIncubatingAttributes.CLOUD_PROVIDER, CloudProviderIncubatingValues.AWS)
-            .put(CloudIncubatingAttributes.CLOUD_PLATFORM, CloudPlatformIncubatingValues.AWS_LAMBDA);
-    putIfSet(attributes, CloudIncubatingAttributes.CLOUD_REGION.getKey(), environment.get("AWS_REGION"));
-    putIfSet(attributes, FaasIncubatingAttributes.FAAS_NAME.getKey(), environment.get("AWS_LAMBDA_FUNCTION_NAME"));
+            .put(SemanticConventions.CLOUD_PROVIDER, SemanticConventions.CLOUD_PROVIDER_AWS)
+            .put(SemanticConventions.CLOUD_PLATFORM, SemanticConventions.CLOUD_PLATFORM_AWS_LAMBDA);
+    putIfSet(attributes, SemanticConventions.CLOUD_REGION.getKey(), environment.get("AWS_REGION"));
+    putIfSet(attributes, SemanticConventions.FAAS_NAME.getKey(), environment.get("AWS_LAMBDA_FUNCTION_NAME"));
     putIfSet(
-        attributes, FaasIncubatingAttributes.FAAS_VERSION.getKey(), environment.get("AWS_LAMBDA_FUNCTION_VERSION"));
+        attributes, SemanticConventions.FAAS_VERSION.getKey(), environment.get("AWS_LAMBDA_FUNCTION_VERSION"));
     putIfSet(
-        attributes, FaasIncubatingAttributes.FAAS_INSTANCE.getKey(), environment.get("AWS_LAMBDA_LOG_STREAM_NAME"));
+        attributes, SemanticConventions.FAAS_INSTANCE.getKey(), environment.get("AWS_LAMBDA_LOG_STREAM_NAME"));
     String memory = environment.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
     if (notEmpty(memory)) {
       try {
-        attributes.put(FaasIncubatingAttributes.FAAS_MAX_MEMORY, Long.parseLong(memory.trim()) * 1024 * 1024);
+        attributes.put(SemanticConventions.FAAS_MAX_MEMORY, Long.parseLong(memory.trim()) * 1024 * 1024);
       } catch (NumberFormatException ignored) {
         // not a number: left out
       }
