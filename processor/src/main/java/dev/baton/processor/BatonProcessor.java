@@ -1,6 +1,7 @@
 package dev.baton.processor;
 
 import com.google.auto.service.AutoService;
+import dev.baton.processor.model.Bootstrap;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Set;
@@ -41,6 +42,12 @@ public final class BatonProcessor extends AbstractProcessor {
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     return Set.of("*");
+  }
+
+  /** {@value Bootstrap#OPTION}: how handlers set up OpenTelemetry (see {@link Bootstrap}). */
+  @Override
+  public Set<String> getSupportedOptions() {
+    return Set.of(Bootstrap.OPTION);
   }
 
   @Override

@@ -89,4 +89,14 @@ public final class ErrorMessages {
           + " stack trace:%n%s";
 
   private ErrorMessages() {}
+
+  /** Arguments: the option's value. */
+  public static final String UNKNOWN_TELEMETRY_OPTION =
+      "[BatonTelemetryOption] -Abaton.telemetry=%s names no setup: use auto (the default: choose"
+          + " from the classpath), autoconfigure, built-in or none.";
+
+  /** Arguments: the option's value, the missing type, the dependencies that provide it. */
+  public static final String TELEMETRY_UNAVAILABLE =
+      "[BatonTelemetryOption] -Abaton.telemetry=%s needs %s on the compile classpath: add %s, or"
+          + " choose another setup (auto, autoconfigure, built-in, none).";
 }

@@ -49,6 +49,12 @@ public final class ErrorReporter {
     trees.printMessage(Diagnostic.Kind.ERROR, message, tree, unit);
   }
 
+  /** An error about the compilation as a whole (a processor option), not about an element. */
+  public void error(String message) {
+    errors++;
+    messager.printMessage(Diagnostic.Kind.ERROR, message);
+  }
+
   /** How many errors were reported so far. */
   public int errorCount() {
     return errors;

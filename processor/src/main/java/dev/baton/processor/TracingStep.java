@@ -1,6 +1,7 @@
 package dev.baton.processor;
 
 import dev.baton.processor.model.AttributeTypes;
+import dev.baton.processor.model.Bootstrap;
 import dev.baton.processor.model.Signatures;
 import dev.baton.processor.model.TracedType;
 import dev.baton.processor.model.TracedTypeFactory;
@@ -65,9 +66,9 @@ final class TracingStep {
     this.validator = new TracedValidator(reporter, attributeTypes, signatures);
     this.unnamedClasses = new UnnamedClassScanner(env, reporter);
     this.handlers = new HandlerLocator(reporter, signatures, env.getTypeUtils(), elements);
-    // Decided once, at compile time: with the autoconfigure module on the classpath, handlers
-    // start the SDK from the OTEL_* settings themselves (zero-code setup).
-    boolean autoConfigure = elements.getTypeElement(HandlerTriggers.AUTOCONFIGURE) != null;
+    // Decided once, at compile time: how handlers set up OpenTelemetry when the function did not
+    // (zero-code setup from the OTEL_* settings), from the option or the compile classpath.
+    Bootstrap bootstrap = bootstrap(env.getOptions().get(Bootstrap.OPTION));
     this.factory =
         new TracedTypeFactory(
             elements,
@@ -75,10 +76,42 @@ final class TracingStep {
             typeStrings,
             signatures,
             attributeTypes,
-            new HandlerTriggers(typeStrings, autoConfigure));
+            new HandlerTriggers(typeStrings, bootstrap));
     this.spansWriter = new SpansWriter(generator);
     this.aspectWriter = new AspectWriter(generator);
     this.metadataWriter = new MetadataWriter(generator);
+  }
+
+  /**
+   * The setup {@code option} asks for, else the default one for the compile classpath. A value
+   * naming no setup, or a setup whose classes are missing, is a compile error (and no setup).
+   */
+  private Bootstrap bootstrap(String option) {
+    if (option == null || option.isBlank() || option.trim().equalsIgnoreCase(Bootstrap.AUTO)) {
+      return Bootstrap.chooseFrom(this::onClasspath);
+    }
+    Bootstrap chosen = Bootstrap.ofOption(option);
+    if (chosen == null) {
+      reporter.error(String.format(ErrorMessages.UNKNOWN_TELEMETRY_OPTION, option));
+      return Bootstrap.NONE;
+    }
+    String missing = chosen.missingWith(this::onClasspath);
+    if (missing != null) {
+      reporter.error(
+          String.format(
+              ErrorMessages.TELEMETRY_UNAVAILABLE,
+              chosen.optionValue(),
+              missing,
+              chosen == Bootstrap.AUTOCONFIGURE
+                  ? "io.opentelemetry:opentelemetry-sdk-extension-autoconfigure and dev.baton:baton-aspects"
+                  : "dev.baton:baton-aspects (with io.opentelemetry:opentelemetry-sdk-trace)"));
+      return Bootstrap.NONE;
+    }
+    return chosen;
+  }
+
+  private boolean onClasspath(String qualifiedName) {
+    return elements.getTypeElement(qualifiedName) != null;
   }
 
   void process(RoundEnvironment round) {

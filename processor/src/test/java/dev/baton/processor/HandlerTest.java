@@ -171,4 +171,96 @@ class HandlerTest {
         .contentsAsUtf8String()
         .contains("Span span = SdkMessageSpans.sqsMessage(HANDLE, message);");
   }
+
+  // ---- How handlers set up OpenTelemetry (-Abaton.telemetry, else the compile classpath) ----
+  // Stubs stand in for the SDK and runtime classes whose presence the processor looks for, so each
+  // test controls what is "on the classpath" (sources win over the test classpath's classes).
+
+  private static final JavaFileObject TIMER_HANDLER =
+      JavaFileObjects.forSourceLines(
+          "test.Cron",
+          "package test;",
+          "import com.amazonaws.services.lambda.runtime.Context;",
+          "import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;",
+          "import dev.baton.TracedHandler;",
+          "public class Cron {",
+          "  @TracedHandler public void run(ScheduledEvent event, Context context) {}",
+          "}");
+
+  private static JavaFileObject stub(String qualifiedName) {
+    int dot = qualifiedName.lastIndexOf('.');
+    return JavaFileObjects.forSourceLines(
+        qualifiedName,
+        "package " + qualifiedName.substring(0, dot) + ";",
+        "public final class " + qualifiedName.substring(dot + 1) + " {",
+        "  public static void startOnce() {}",
+        "}");
+  }
+
+  private static final JavaFileObject AUTOCONFIGURE_SDK =
+      stub("io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk");
+  private static final JavaFileObject TRACE_SDK = stub("io.opentelemetry.sdk.trace.SdkTracerProvider");
+  private static final JavaFileObject BUILT_IN = stub("dev.baton.runtime.internal.sdk.BuiltInTelemetry");
+
+  private static String cronSpans(Compilation compilation) throws Exception {
+    assertThat(compilation).succeeded();
+    return compilation
+        .generatedSourceFile("test.Cron_BatonSpans")
+        .orElseThrow()
+        .getCharContent(true)
+        .toString();
+  }
+
+  private static Compilation compileWith(String option, JavaFileObject... sources) {
+    Compiler compiler = Compiler.javac().withProcessors(new BatonProcessor());
+    if (option != null) {
+      compiler = compiler.withOptions("-Abaton.telemetry=" + option);
+    }
+    return compiler.compile(sources);
+  }
+
+  @Test
+  void autoconfigureOnTheClasspathIsChosenByDefault() throws Exception {
+    org.assertj.core.api.Assertions.assertThat(
+            cronSpans(compileWith(null, TIMER_HANDLER, AUTOCONFIGURE_SDK, TRACE_SDK, BUILT_IN)))
+        .contains("AutoConfiguredTelemetry.startOnce();")
+        .doesNotContain("BuiltInTelemetry");
+  }
+
+  @Test
+  void withoutAutoconfigureTheBuiltInTraceOnlySdkIsChosen() throws Exception {
+    org.assertj.core.api.Assertions.assertThat(
+            cronSpans(compileWith("auto", TIMER_HANDLER, TRACE_SDK, BUILT_IN)))
+        .contains("BuiltInTelemetry.startOnce();")
+        .doesNotContain("AutoConfiguredTelemetry");
+  }
+
+  @Test
+  void theOptionOverridesTheClasspath() throws Exception {
+    org.assertj.core.api.Assertions.assertThat(
+            cronSpans(compileWith("built-in", TIMER_HANDLER, AUTOCONFIGURE_SDK, TRACE_SDK, BUILT_IN)))
+        .contains("BuiltInTelemetry.startOnce();")
+        .doesNotContain("AutoConfiguredTelemetry");
+    org.assertj.core.api.Assertions.assertThat(
+            cronSpans(compileWith("NONE", TIMER_HANDLER, AUTOCONFIGURE_SDK, TRACE_SDK, BUILT_IN)))
+        .doesNotContain("startOnce");
+  }
+
+  @Test
+  void anUnknownSetupIsACompileError() {
+    Compilation compilation = compileWith("xray", TIMER_HANDLER);
+    assertThat(compilation).failed();
+    assertThat(compilation)
+        .hadErrorContaining(String.format(ErrorMessages.UNKNOWN_TELEMETRY_OPTION, "xray"));
+  }
+
+  @Test
+  void aSetupWhoseClassesAreMissingIsACompileErrorNamingTheDependency() {
+    Compilation compilation = compileWith("autoconfigure", TIMER_HANDLER, TRACE_SDK, BUILT_IN);
+    assertThat(compilation).failed();
+    assertThat(compilation)
+        .hadErrorContaining("[BatonTelemetryOption] -Abaton.telemetry=autoconfigure needs"
+            + " io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk");
+    assertThat(compilation).hadErrorContaining("opentelemetry-sdk-extension-autoconfigure");
+  }
 }

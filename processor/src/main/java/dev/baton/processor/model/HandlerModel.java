@@ -12,8 +12,8 @@ package dev.baton.processor.model;
  * @param eventPosition the event parameter's index, or -1 when the start does not take the event
  * @param eventType the event's type in source form (when bound)
  * @param contextPosition the {@code Context} parameter's index
- * @param autoConfigure whether to start the SDK from {@code OTEL_*} settings first, decided by the
- *     presence of the autoconfigure module on the compile classpath
+ * @param bootstrap how the generated code sets up OpenTelemetry first, when the function did not
+ *     (decided once per compilation, see {@link Bootstrap})
  */
 public record HandlerModel(
     String startMethod,
@@ -22,7 +22,7 @@ public record HandlerModel(
     int eventPosition,
     String eventType,
     int contextPosition,
-    boolean autoConfigure) {
+    Bootstrap bootstrap) {
 
   /** Whether the end method takes the handler's response. */
   public boolean endTakesResponse() {

@@ -17,8 +17,6 @@ import javax.lang.model.type.TypeMirror;
 public final class HandlerTriggers {
 
   public static final String CONTEXT = "com.amazonaws.services.lambda.runtime.Context";
-  public static final String AUTOCONFIGURE =
-      "io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk";
   private static final String EVENTS = "com.amazonaws.services.lambda.runtime.events.";
 
   /** Event type to {start method, response type, end method}. */
@@ -47,11 +45,11 @@ public final class HandlerTriggers {
           "com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification");
 
   private final TypeStrings typeStrings;
-  private final boolean autoConfigure;
+  private final Bootstrap bootstrap;
 
-  public HandlerTriggers(TypeStrings typeStrings, boolean autoConfigure) {
+  public HandlerTriggers(TypeStrings typeStrings, Bootstrap bootstrap) {
     this.typeStrings = typeStrings;
-    this.autoConfigure = autoConfigure;
+    this.bootstrap = bootstrap;
   }
 
   /** The index of {@code method}'s {@code Context} parameter, if it has one. */
@@ -81,13 +79,13 @@ public final class HandlerTriggers {
           0,
           typeStrings.erased(parameters.get(0).asType()),
           context,
-          autoConfigure);
+          bootstrap);
     }
     String trigger =
         event.equals(EVENTS + "ScheduledEvent")
             ? "TIMER"
             : DATASOURCES.contains(event) ? "DATASOURCE" : "OTHER";
-    return new HandlerModel("startOther", trigger, "end", -1, null, context, autoConfigure);
+    return new HandlerModel("startOther", trigger, "end", -1, null, context, bootstrap);
   }
 
   private static String qualifiedName(TypeMirror type) {

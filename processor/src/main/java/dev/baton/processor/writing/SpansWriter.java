@@ -8,6 +8,7 @@ import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.baton.processor.model.Bootstrap;
 import dev.baton.processor.model.BoundParameter;
 import dev.baton.processor.model.HandlerModel;
 import dev.baton.processor.model.MessageModel;
@@ -32,8 +33,6 @@ public final class SpansWriter {
       ClassName.get("io.opentelemetry.api.common", "AttributeKey");
   private static final ClassName LAMBDA_INVOCATION =
       ClassName.get("dev.baton.runtime.internal.lambda", "LambdaInvocation");
-  private static final ClassName AUTO_CONFIGURED_TELEMETRY =
-      ClassName.get("dev.baton.runtime.internal.sdk", "AutoConfiguredTelemetry");
   private static final ClassName FAILURES = ClassName.get("dev.baton.runtime.internal", "Failures");
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
@@ -149,10 +148,22 @@ public final class SpansWriter {
                 + "Never throws: a tracing failure is reported and the invocation goes on.\n",
             simpleName(type),
             method.signature());
-    if (handler.autoConfigure()) {
-      factory.addComment("The OpenTelemetry SDK autoconfigure module was on the compile classpath:");
-      factory.addComment("build the SDK from the OTEL_* settings on the first invocation.");
-      factory.addStatement("$T.startOnce()", AUTO_CONFIGURED_TELEMETRY);
+    switch (handler.bootstrap()) {
+      case AUTOCONFIGURE -> {
+        factory.addComment("The OpenTelemetry SDK autoconfigure module was on the compile classpath:");
+        factory.addComment("build the SDK from the OTEL_* settings on the first invocation.");
+        factory.addStatement("$T.startOnce()", bootstrapClass(handler.bootstrap()));
+      }
+      case BUILT_IN -> {
+        factory.addComment("No autoconfigure module on the compile classpath: Baton's trace-only SDK,");
+        factory.addComment("built from the OTEL_* settings on the first invocation unless the function");
+        factory.addComment("set one up itself.");
+        factory.addStatement("$T.startOnce()", bootstrapClass(handler.bootstrap()));
+      }
+      case NONE -> {
+        // -Abaton.telemetry=none, or no SDK on the compile classpath: spans go to what the
+        // function registers.
+      }
     }
     if (handler.trigger() != null) {
       return factory
@@ -199,5 +210,9 @@ public final class SpansWriter {
 
   private static String simpleName(TracedType type) {
     return type.element().getSimpleName().toString();
+  }
+
+  private static ClassName bootstrapClass(Bootstrap bootstrap) {
+    return ClassName.get(Bootstrap.RUNTIME_PACKAGE, bootstrap.runtimeClass());
   }
 }
