@@ -2,6 +2,7 @@ package dev.baton.maven;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.objectweb.asm.AnnotationVisitor;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ConstantDynamic;
@@ -21,16 +25,18 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 /**
- * Finds run-time reflection and AspectJ closure machinery in class files: what Baton promises
- * woven code never uses.
+ * Finds run-time reflection and any use of AspectJ in class files: what Baton promises woven code
+ * never uses.
  *
- * <p>A class fails the scan when its bytecode refers to any type in {@code java/lang/reflect/} or
- * {@code org/aspectj/runtime/reflect/}, to AspectJ's {@code AroundClosure} (or extends it, as
- * ajc's {@code AjcClosure} classes do), or invokes {@code Class.forName}, {@code
- * Class.getDeclared*}, {@code Class.getMethod*}, {@code Class.get*Annotation*}, {@code
- * Class.newInstance}, {@code ClassLoader.loadClass}, or {@code MethodHandles.Lookup.find*} or
- * {@code unreflect*}. References are read from class headers, field and method signatures,
- * instructions, method handles and exception handlers.
+ * <p>A class fails the scan when its bytecode refers to any type in {@code java/lang/reflect/},
+ * invokes {@code Class.forName}, {@code Class.getDeclared*}, {@code Class.getMethod*}, {@code
+ * Class.get*Annotation*}, {@code Class.newInstance}, {@code ClassLoader.loadClass}, or {@code
+ * MethodHandles.Lookup.find*} or {@code unreflect*}; or when it refers to AspectJ at all: a type in
+ * {@code org/aspectj/} anywhere in its constant pool (closures, join points, {@code
+ * NoAspectBoundException}, annotations), an {@code ...$AjcClosure} class, or a call of an aspect's
+ * {@code aspectOf()}, which would load the aspect. Woven code runs without the AspectJ runtime.
+ * References are read from class headers, field and method signatures, instructions, method
+ * handles and exception handlers, and AspectJ's types also from every other constant.
  *
  * <pre>{@code
  * List<ReflectionScanner.Violation> violations = new ReflectionScanner().scanJar(jar);
@@ -38,10 +44,21 @@ import org.objectweb.asm.Type;
  */
 public final class ReflectionScanner {
 
-  private static final String AROUND_CLOSURE = "org/aspectj/runtime/internal/AroundClosure";
+  private static final String ASPECTJ = "org/aspectj/";
+  private static final String ASPECT_ANNOTATION = "Lorg/aspectj/lang/annotation/Aspect;";
+  private static final Pattern ASPECTJ_TYPE = Pattern.compile("org/aspectj/[\\w/$]*");
+  private static final int CONSTANT_UTF8 = 1;
 
   /** A forbidden reference in one class, e.g. {@code com.acme.Foo: invokes java/lang/Class.forName}. */
   public record Violation(String className, String reference) {
+
+    /** Whether the reference is to AspectJ (or loads an aspect) rather than to reflection. */
+    public boolean isAspectJ() {
+      return reference.contains(ASPECTJ)
+          || reference.contains("$AjcClosure")
+          || reference.endsWith(".aspectOf");
+    }
+
     @Override
     public String toString() {
       return className + ": " + reference;
@@ -51,7 +68,7 @@ public final class ReflectionScanner {
   /** The violations in one class file. */
   public List<Violation> scan(byte[] classFile) {
     References references = References.of(classFile);
-    return violations(references.className, references.all);
+    return violations(references.className, references.all, false);
   }
 
   /**
@@ -63,7 +80,7 @@ public final class ReflectionScanner {
     References after = References.of(woven);
     Set<String> introduced = new LinkedHashSet<>(after.all);
     introduced.removeAll(before.all);
-    return violations(after.className, introduced);
+    return violations(after.className, introduced, false);
   }
 
   /** The violations in every class file under {@code directory}. */
@@ -82,23 +99,31 @@ public final class ReflectionScanner {
 
   /**
    * The violations in a jar of library aspects, such as {@code baton-aspects}: as {@link
-   * #scanJar}, except the around advice bodies of compiled aspects (methods {@code
-   * ajc$around$...}). ajc keeps those, with their {@code AroundClosure} parameter, as the
-   * templates it inlines into woven code; the woven classes are scanned after inlining, where a
-   * closure that was not inlined away would show.
+   * #scanJar}, except that an aspect class (annotated {@code @Aspect}, as ajc compiles every
+   * aspect) may refer to AspectJ. Woven code never loads a library aspect: ajc inlines its advice
+   * into the woven class, and {@code baton:weave} replaces the woven class's {@code aspectOf()}
+   * call with {@code null}, so the aspect's {@code aspectOf()} with its {@code
+   * NoAspectBoundException}, its annotations and the {@code AroundClosure} of its advice templates
+   * ({@code ajc$around$...}) are never reached. Reflection is still reported in aspects, and every
+   * other class, Baton's runtime, must not refer to AspectJ at all. The woven classes are scanned
+   * again after inlining, where anything of AspectJ that was not finished away shows.
    */
   public List<Violation> scanLibraryJar(Path jar) throws IOException {
     return scanJar(jar, true);
   }
 
-  private List<Violation> scanJar(Path jar, boolean skipAdviceTemplates) throws IOException {
+  private List<Violation> scanJar(Path jar, boolean aspectsMayUseAspectJ) throws IOException {
     List<Violation> violations = new ArrayList<>();
     try (JarFile file = new JarFile(jar.toFile())) {
       for (JarEntry entry : file.stream().toList()) {
         if (entry.getName().endsWith(".class") && !entry.getName().endsWith("module-info.class")) {
           try (InputStream in = file.getInputStream(entry)) {
-            References references = References.of(in.readAllBytes(), skipAdviceTemplates);
-            violations.addAll(violations(references.className, references.all));
+            References references = References.of(in.readAllBytes());
+            violations.addAll(
+                violations(
+                    references.className,
+                    references.all,
+                    aspectsMayUseAspectJ && references.isAspect));
           }
         }
       }
@@ -106,11 +131,15 @@ public final class ReflectionScanner {
     return violations;
   }
 
-  private static List<Violation> violations(String className, Set<String> references) {
+  private static List<Violation> violations(
+      String className, Set<String> references, boolean aspectJAllowed) {
     List<Violation> violations = new ArrayList<>();
     for (String reference : references) {
       if (isForbidden(reference)) {
-        violations.add(new Violation(className, reference));
+        Violation violation = new Violation(className, reference);
+        if (!(aspectJAllowed && violation.isAspectJ())) {
+          violations.add(violation);
+        }
       }
     }
     return violations;
@@ -128,12 +157,14 @@ public final class ReflectionScanner {
 
   private static boolean isForbiddenType(String internalName) {
     return internalName.startsWith("java/lang/reflect/")
-        || internalName.startsWith("org/aspectj/runtime/reflect/")
-        || internalName.equals(AROUND_CLOSURE)
+        || internalName.startsWith(ASPECTJ)
         || internalName.contains("$AjcClosure");
   }
 
   private static boolean isForbiddenCall(String owner, String name) {
+    if (name.equals("aspectOf")) {
+      return true;
+    }
     return switch (owner) {
       case "java/lang/Class" ->
           name.equals("forName")
@@ -150,25 +181,54 @@ public final class ReflectionScanner {
     };
   }
 
-  /** The references of one class, as {@code uses T}, {@code extends T} and {@code invokes T.m}. */
+  /**
+   * The references of one class, as {@code uses T}, {@code extends T} and {@code invokes T.m}; and
+   * {@code uses T} for every AspectJ type {@code T} named anywhere in the constant pool (in an
+   * annotation or a generic signature, say), so that none is missed.
+   */
   private static final class References extends ClassVisitor {
     private final Set<String> all = new LinkedHashSet<>();
-    private final boolean skipAdviceTemplates;
     private String className;
+    private boolean isAspect;
 
-    private References(boolean skipAdviceTemplates) {
+    private References() {
       super(Opcodes.ASM9);
-      this.skipAdviceTemplates = skipAdviceTemplates;
     }
 
     static References of(byte[] classFile) {
-      return of(classFile, false);
+      References references = new References();
+      ClassReader reader = new ClassReader(classFile);
+      reader.accept(references, 0);
+      references.usesAspectJConstants(reader);
+      return references;
     }
 
-    static References of(byte[] classFile, boolean skipAdviceTemplates) {
-      References references = new References(skipAdviceTemplates);
-      new ClassReader(classFile).accept(references, 0);
-      return references;
+    private void usesAspectJConstants(ClassReader reader) {
+      for (int item = 1; item < reader.getItemCount(); item++) {
+        int offset = reader.getItem(item);
+        if (offset > 0 && reader.readByte(offset - 1) == CONSTANT_UTF8) {
+          int length = reader.readUnsignedShort(offset);
+          byte[] utf8 = new byte[length];
+          for (int i = 0; i < length; i++) {
+            utf8[i] = (byte) reader.readByte(offset + 2 + i);
+          }
+          // Type names of AspectJ are ASCII, which modified UTF-8 keeps byte for byte.
+          Matcher type = ASPECTJ_TYPE.matcher(new String(utf8, StandardCharsets.ISO_8859_1));
+          while (type.find()) {
+            if (!all.contains("extends " + type.group())) {
+              all.add("uses " + type.group());
+            }
+          }
+        }
+      }
+    }
+
+    @Override
+    public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
+      if (descriptor.equals(ASPECT_ANNOTATION)) {
+        isAspect = true;
+      }
+      return null;
     }
 
     @Override
@@ -195,9 +255,6 @@ public final class ReflectionScanner {
     @Override
     public MethodVisitor visitMethod(
         int access, String name, String descriptor, String signature, String[] exceptions) {
-      if (skipAdviceTemplates && name.startsWith("ajc$around$")) {
-        return null;
-      }
       usesDescriptor(descriptor);
       if (exceptions != null) {
         for (String type : exceptions) {

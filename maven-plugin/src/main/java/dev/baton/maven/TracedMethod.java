@@ -68,17 +68,20 @@ record TracedMethod(String className, String name, String descriptor, String sou
   }
 
   /**
-   * Whether this method's body in {@code wovenClassFile} hands over to an aspect: ajc replaces the
-   * body of an advised execution join point with a call of the aspect's {@code aspectOf()} and of
-   * the inlined {@code ...$advice} method (or the advice itself when it did not inline).
+   * Whether this method's body in {@code wovenClassFile} hands over to an aspect: ajc moves the
+   * body of an advised execution join point into {@code name_aroundBody<n>} and replaces it with a
+   * call of the inlined advice {@code name_aroundBody<n+1>$advice} (or, when it could not inline,
+   * of the aspect's {@code ajc$around$...} advice). The {@code aspectOf()} call that ajc passes to
+   * the advice is not looked for: the finished class passes {@code null} instead, and a call-site
+   * advice woven into the body (an AWS SDK call) has one too, without the method being woven.
    */
   boolean isWovenIn(byte[] wovenClassFile) {
+    String inlinedAdvice = name + "_aroundBody";
     for (MethodNode method : read(wovenClassFile).methods) {
       if (method.name.equals(name) && method.desc.equals(descriptor)) {
         for (AbstractInsnNode instruction : method.instructions) {
           if (instruction instanceof MethodInsnNode call
-              && (call.name.equals("aspectOf")
-                  || call.name.endsWith("$advice")
+              && (call.name.startsWith(inlinedAdvice) && call.name.endsWith("$advice")
                   || call.name.startsWith("ajc$around$"))) {
             return true;
           }

@@ -24,7 +24,8 @@ import org.apache.maven.project.MavenProject;
  * <p>Compiles the aspects that {@code baton-processor} generated with the AspectJ compiler and
  * weaves them, and the library aspects of the {@code baton-aspects} dependency, into the classes
  * directory. The build fails when a {@code @Traced} method was not woven or when weaving introduced
- * reflection. Building again without {@code clean} never weaves a class twice. Writes {@code
+ * reflection or any reference to AspectJ: the woven classes run without the AspectJ runtime.
+ * Building again without {@code clean} never weaves a class twice. Writes {@code
  * weave-report.json} and {@code weave-report.html} listing every woven join point.
  *
  * @since 0.1.0
@@ -38,6 +39,8 @@ public final class WeaveMojo extends AbstractMojo {
 
   private static final String ASPECTS_GROUP = "dev.baton";
   private static final String ASPECTS_ARTIFACT = "baton-aspects";
+  private static final String ASPECTJ_GROUP = "org.aspectj";
+  private static final String ASPECTJ_RUNTIME = "aspectjrt";
 
   /**
    * The classes to weave, in place: javac's output.
@@ -84,6 +87,10 @@ public final class WeaveMojo extends AbstractMojo {
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   private MavenProject project;
 
+  /** This plugin's dependencies: AspectJ's runtime, which ajc compiles the aspects against. */
+  @Parameter(defaultValue = "${plugin.artifacts}", readonly = true, required = true)
+  private List<Artifact> pluginArtifacts;
+
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skip) {
@@ -113,7 +120,11 @@ public final class WeaveMojo extends AbstractMojo {
     }
   }
 
-  /** The compile classpath without the classes directory, which ajc reads from its copy. */
+  /**
+   * The compile classpath without the classes directory, which ajc reads from its copy, and with
+   * AspectJ's runtime at the end: ajc needs it to compile the aspects, but the woven classes refer
+   * to nothing in it, so the project does not depend on it.
+   */
   private List<Path> classpath(Path classes) throws MojoExecutionException {
     List<String> elements;
     try {
@@ -128,7 +139,21 @@ public final class WeaveMojo extends AbstractMojo {
         classpath.add(path);
       }
     }
+    classpath.add(aspectjRuntime());
     return classpath;
+  }
+
+  private Path aspectjRuntime() throws MojoExecutionException {
+    for (Artifact artifact : pluginArtifacts) {
+      if (ASPECTJ_GROUP.equals(artifact.getGroupId())
+          && ASPECTJ_RUNTIME.equals(artifact.getArtifactId())
+          && artifact.getFile() != null) {
+        return artifact.getFile().toPath();
+      }
+    }
+    throw new MojoExecutionException(
+        "[baton] " + ASPECTJ_GROUP + ":" + ASPECTJ_RUNTIME
+            + " is missing from the plugin's dependencies");
   }
 
   /** The {@code baton-aspects} jar among the dependencies: its library aspects are woven too. */

@@ -13,7 +13,8 @@ import java.util.List;
  *     target/generated-sources/annotations})
  * @param reportDirectory where the weave report goes ({@code target/baton})
  * @param workDirectory where unwoven originals and the weave state are kept ({@code target/baton})
- * @param classpath the compile classpath, without the classes directory
+ * @param classpath the compile classpath, without the classes directory, and AspectJ's runtime
+ *     (which ajc compiles the aspects against; the woven classes do not refer to it)
  * @param aspectpath library aspect jars ({@code baton-aspects}) woven in as well
  */
 record WeaveRequest(

@@ -21,14 +21,15 @@ import java.util.TreeMap;
  *
  * <p>Weaves the classes directory in place: compiles the processor's aspects with ajc and weaves
  * them and the library aspects into the unwoven originals, finishes ajc's output, checks that
- * every {@code @Traced} method was woven and that weaving introduced no reflection, then writes the
- * classes, the weave state and the report. Nothing is written into the classes directory unless
- * every check passed. When nothing changed since the last weave, nothing is done.
+ * every {@code @Traced} method was woven and that weaving introduced no reflection and no
+ * reference to the AspectJ runtime, then writes the classes, the weave state and the report.
+ * Nothing is written into the classes directory unless every check passed. When nothing changed
+ * since the last weave, nothing is done.
  */
 final class Weaver {
 
   /** Bump when the weave changes, so that a new plugin version weaves again. */
-  private static final String WEAVE_FORMAT = "baton-weave-1";
+  private static final String WEAVE_FORMAT = "baton-weave-2";
 
   private final WeaveLog log;
   private final ReflectionScanner scanner = new ReflectionScanner();
@@ -84,9 +85,9 @@ final class Weaver {
 
     Map<String, byte[]> wovenClasses = new TreeMap<>();
     Map<String, byte[]> generatedClasses = new TreeMap<>();
-    finish(output, unwoven, originals, wovenClasses, generatedClasses);
+    finish(output, originals, internalNames(woven), wovenClasses, generatedClasses);
     checkTracedMethodsWoven(unwoven, originals.keySet(), wovenClasses);
-    checkNoReflection(unwoven, wovenClasses, generatedClasses);
+    checkNoReflectionOrAspectJ(unwoven, wovenClasses, generatedClasses);
 
     WeaveReport report = WeaveReport.of(aspects, outcome.joinPoints());
     WeaveState state =
@@ -121,11 +122,14 @@ final class Weaver {
     return aspects;
   }
 
-  /** Puts ajc's output, finished, into the two maps: rewritten classes and new classes. */
+  /**
+   * Puts ajc's output, finished, into the two maps: rewritten classes and new classes. {@code
+   * aspects} are the internal names of every aspect woven, generated or from a library.
+   */
   private static void finish(
       Path output,
-      Path unwoven,
       Map<String, String> originals,
+      Set<String> aspects,
       Map<String, byte[]> wovenClasses,
       Map<String, byte[]> generatedClasses)
       throws IOException {
@@ -137,7 +141,7 @@ final class Weaver {
       if (!originals.containsKey(path)) {
         added.put(path, bytes);
       } else if (!ClassFiles.sha256(bytes).equals(originals.get(path))) {
-        byte[] finished = WovenClassFinisher.finishWovenClass(bytes);
+        byte[] finished = WovenClassFinisher.finishWovenClass(bytes, aspects);
         rewritten.put(path, finished);
         WovenClassFinisher.collectCalls(finished, calls);
       }
@@ -150,6 +154,12 @@ final class Weaver {
                 path.endsWith("_BatonAspect.class")
                     ? WovenClassFinisher.finishAspect(bytes, calls)
                     : bytes));
+  }
+
+  private static Set<String> internalNames(List<String> binaryNames) {
+    Set<String> names = new HashSet<>();
+    binaryNames.forEach(name -> names.add(name.replace('.', '/')));
+    return names;
   }
 
   private static void checkTracedMethodsWoven(
@@ -176,34 +186,68 @@ final class Weaver {
     }
   }
 
-  private void checkNoReflection(
+  /**
+   * Fails the build when weaving added reflection or any reference to AspectJ: woven code must run
+   * without the AspectJ runtime, and the classes written (woven classes and generated aspects)
+   * must not refer to {@code org/aspectj/} anywhere in their constant pool, nor load an aspect.
+   */
+  private void checkNoReflectionOrAspectJ(
       Path unwoven, Map<String, byte[]> wovenClasses, Map<String, byte[]> generatedClasses)
       throws IOException, WeaveException {
-    List<String> violations = new ArrayList<>();
+    List<ReflectionScanner.Violation> violations = new ArrayList<>();
     for (Map.Entry<String, byte[]> woven : wovenClasses.entrySet()) {
       byte[] original = Files.readAllBytes(unwoven.resolve(woven.getKey()));
-      List<ReflectionScanner.Violation> found =
+      violations.addAll(
           isBatonSpans(woven.getKey())
               ? scanner.scan(woven.getValue())
-              : scanner.scanIntroduced(original, woven.getValue());
-      found.forEach(violation -> violations.add(violation.toString()));
+              : scanner.scanIntroduced(original, woven.getValue()));
     }
     for (String path : ClassFiles.list(unwoven)) {
       if (isBatonSpans(path) && !wovenClasses.containsKey(path)) {
-        scanner.scan(Files.readAllBytes(unwoven.resolve(path)))
-            .forEach(violation -> violations.add(violation.toString()));
+        violations.addAll(scanner.scan(Files.readAllBytes(unwoven.resolve(path))));
       }
     }
     for (byte[] generated : generatedClasses.values()) {
-      scanner.scan(generated).forEach(violation -> violations.add(violation.toString()));
+      violations.addAll(scanner.scan(generated));
     }
-    if (!violations.isEmpty()) {
-      throw new WeaveException(
-          "[baton] Weaving introduced reflection or AspectJ closures, which Baton's woven code must"
-              + " never use (an AjcClosure means ajc could not inline an advice; please report it"
-              + " with the aspect):",
-          violations);
+    if (violations.isEmpty()) {
+      return;
     }
+    StringBuilder headline = new StringBuilder("[baton]");
+    if (violations.stream().anyMatch(violation -> !violation.isAspectJ())) {
+      headline.append(" Weaving introduced reflection, which Baton's woven code must never use.");
+    }
+    if (violations.stream().anyMatch(ReflectionScanner.Violation::isAspectJ)) {
+      headline.append(
+          " Woven code must run without the AspectJ runtime, but weaving left references to it."
+              + " Baton's advice must only make static calls: an advice that uses its aspect"
+              + " instance keeps the aspectOf() call, one that uses thisJoinPoint refers to"
+              + " org.aspectj.lang, and an AjcClosure means ajc could not inline an advice.");
+    }
+    headline.append(" Please report it with the aspect:");
+    throw new WeaveException(
+        headline.toString(), violations.stream().map(Weaver::withLikelyCause).toList());
+  }
+
+  /** {@code com.acme.Foo: invokes com/acme/Foo_BatonAspect.aspectOf (an advice uses ...)}. */
+  private static String withLikelyCause(ReflectionScanner.Violation violation) {
+    String reference = violation.reference();
+    String cause;
+    if (reference.endsWith(".aspectOf")) {
+      cause = "an advice of this aspect uses its aspect instance";
+    } else if (reference.contains("AroundClosure") || reference.contains("$AjcClosure")) {
+      cause = "ajc could not inline an advice";
+    } else if (reference.contains("org/aspectj/runtime/reflect/")
+        || reference.contains("org/aspectj/lang/")
+            && !reference.contains("org/aspectj/lang/annotation/")
+            && !reference.contains("org/aspectj/lang/NoAspectBoundException")) {
+      cause = "an advice uses thisJoinPoint or thisJoinPointStaticPart";
+    } else if (violation.isAspectJ()) {
+      cause = "an advice or the aspect refers to AspectJ";
+    } else {
+      return violation.toString();
+    }
+    return violation + " (" + cause + ")";
   }
 
   private static boolean isBatonSpans(String path) {

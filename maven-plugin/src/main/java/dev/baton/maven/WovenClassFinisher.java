@@ -12,43 +12,61 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.AnnotationNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldNode;
 import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.IincInsnNode;
+import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.LocalVariableNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
 
 /**
  * Internal: not part of Baton's public API.
  *
- * <p>Removes what ajc leaves behind in its output but the woven code never uses, so that no
- * AspectJ closure machinery is referenced:
+ * <p>Removes what ajc leaves behind in its output but the woven code never uses, so that woven
+ * code runs without the AspectJ runtime and never loads an aspect:
  *
  * <ul>
  *   <li>In a woven class, the trailing {@code AroundClosure} parameter of each inlined {@code
  *       ...$advice} method (only when the body never loads it and every call passes {@code null}
- *       for it), AspectJ's private {@code org.aspectj.weaver.*} attributes, and the constant pool
- *       entries nothing uses any more.
+ *       for it); each {@code Aspect.aspectOf()} call whose result goes straight into an inlined
+ *       advice method that never reads it, replaced by {@code null} (so the aspect is not loaded
+ *       and its {@code NoAspectBoundException} cannot be thrown); AspectJ's private {@code
+ *       org.aspectj.weaver.*} attributes; and the constant pool entries nothing uses any more.
  *   <li>In a generated aspect, the {@code ajc$around$...} methods taking an {@code AroundClosure}
- *       that no woven class calls: the fallback for advice ajc did not inline.
+ *       that no woven class calls (the fallback for advice ajc did not inline), AspectJ's
+ *       annotations, and {@code NoAspectBoundException}, thrown as an {@code
+ *       IllegalStateException} instead: the class refers to nothing in {@code org.aspectj}.
  * </ul>
  *
  * <p>Control flow is never changed, so the stack map frames stay valid with the closure's local
- * removed from them. If ajc did not inline an advice, the closure stays and the reflection scan
- * reports it.
+ * removed from them, and with {@code null} where an aspect instance was. If ajc did not inline an
+ * advice, or an advice uses its aspect instance, the closure or the {@code aspectOf()} call stays
+ * and the reflection scan reports it.
  */
 final class WovenClassFinisher {
 
   static final String AROUND_CLOSURE = "org/aspectj/runtime/internal/AroundClosure";
   private static final String AROUND_CLOSURE_DESCRIPTOR = "L" + AROUND_CLOSURE + ";";
+  private static final String NO_ASPECT_BOUND = "org/aspectj/lang/NoAspectBoundException";
+  private static final String ILLEGAL_STATE = "java/lang/IllegalStateException";
+  private static final String ASPECTJ_DESCRIPTOR_PREFIX = "Lorg/aspectj/";
 
   private WovenClassFinisher() {}
 
-  /** {@code wovenClass} without unused closure parameters, AspectJ attributes or dead constants. */
-  static byte[] finishWovenClass(byte[] wovenClass) {
+  /**
+   * {@code wovenClass} without unused closure parameters, {@code aspectOf()} calls whose aspect
+   * instance is never used, AspectJ attributes or dead constants.
+   *
+   * @param aspects the internal names ({@code com/acme/Foo_BatonAspect}) of the aspects woven:
+   *     only their {@code aspectOf()} calls are replaced
+   */
+  static byte[] finishWovenClass(byte[] wovenClass, Set<String> aspects) {
     ClassNode type = read(wovenClass);
     Map<String, ClosureParameter> removable = new HashMap<>();
     for (MethodNode method : type.methods) {
@@ -74,6 +92,7 @@ final class WovenClassFinisher {
         closure.removeFrom(method);
       }
     }
+    replaceUnusedAspectInstances(type, aspects);
     stripAspectJAttributes(type);
     return write(type);
   }
@@ -81,8 +100,10 @@ final class WovenClassFinisher {
   /**
    * {@code aspectClass} without its {@code ajc$around$...} closure methods that no method in
    * {@code calledMethods} ({@code owner.name+descriptor}) refers to, and without AspectJ's
-   * attributes: the aspect is never woven from again, since the weave goal always compiles it
-   * from its source.
+   * attributes and annotations: the aspect is never woven from again, since the weave goal always
+   * compiles it from its source. Its {@code aspectOf()} throws an {@code IllegalStateException}
+   * (with the same message and cause) where ajc's throws AspectJ's {@code
+   * NoAspectBoundException}, so that nothing in it needs the AspectJ runtime either.
    */
   static byte[] finishAspect(byte[] aspectClass, Set<String> calledMethods) {
     ClassNode type = read(aspectClass);
@@ -91,6 +112,8 @@ final class WovenClassFinisher {
             method.name.startsWith("ajc$around$")
                 && method.desc.contains(AROUND_CLOSURE_DESCRIPTOR)
                 && !calledMethods.contains(type.name + "." + method.name + method.desc));
+    throwIllegalStateInsteadOfNoAspectBound(type);
+    stripAspectJAnnotations(type);
     stripAspectJAttributes(type);
     return write(type);
   }
@@ -120,6 +143,90 @@ final class WovenClassFinisher {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Replaces with {@code aconst_null} each {@code aspectOf()} call of one of {@code aspects} whose
+   * result is an argument of an inlined advice method of this class that never loads that
+   * parameter: ajc passes every inlined advice its aspect instance, which Baton's advice, making
+   * only static calls, never uses. A call whose instance is used stays (the scan reports it).
+   */
+  private static void replaceUnusedAspectInstances(ClassNode type, Set<String> aspects) {
+    Map<String, MethodNode> inlinedAdvice = new HashMap<>();
+    for (MethodNode method : type.methods) {
+      if (method.name.endsWith("$advice") && (method.access & Opcodes.ACC_STATIC) != 0) {
+        inlinedAdvice.put(method.name + method.desc, method);
+      }
+    }
+    for (MethodNode method : type.methods) {
+      for (AbstractInsnNode instruction : method.instructions.toArray()) {
+        if (instruction instanceof MethodInsnNode call && isAspectOf(call, aspects)) {
+          AspectArgument argument = AspectArgument.of(call, type.name);
+          MethodNode advice = argument == null ? null : inlinedAdvice.get(argument.advice());
+          if (advice != null && !argument.isUsedIn(advice)) {
+            method.instructions.set(call, new InsnNode(Opcodes.ACONST_NULL));
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean isAspectOf(MethodInsnNode call, Set<String> aspects) {
+    return call.getOpcode() == Opcodes.INVOKESTATIC
+        && call.name.equals("aspectOf")
+        && call.desc.equals("()L" + call.owner + ";")
+        && aspects.contains(call.owner);
+  }
+
+  /** {@code aspectOf()} of a generated aspect throws the JDK's exception instead of AspectJ's. */
+  private static void throwIllegalStateInsteadOfNoAspectBound(ClassNode type) {
+    for (MethodNode method : type.methods) {
+      for (AbstractInsnNode instruction : method.instructions) {
+        if (instruction instanceof TypeInsnNode typed && typed.desc.equals(NO_ASPECT_BOUND)) {
+          typed.desc = ILLEGAL_STATE;
+        } else if (instruction instanceof MethodInsnNode call
+            && call.owner.equals(NO_ASPECT_BOUND)
+            && call.name.equals("<init>")) {
+          // (String, Throwable) and (): IllegalStateException has both constructors.
+          call.owner = ILLEGAL_STATE;
+        } else if (instruction instanceof FrameNode frame) {
+          replaceIn(frame.local);
+          replaceIn(frame.stack);
+        }
+      }
+      for (TryCatchBlockNode handler : method.tryCatchBlocks) {
+        if (NO_ASPECT_BOUND.equals(handler.type)) {
+          handler.type = ILLEGAL_STATE;
+        }
+      }
+    }
+  }
+
+  private static void replaceIn(List<Object> frameTypes) {
+    if (frameTypes != null) {
+      frameTypes.replaceAll(
+          frameType -> NO_ASPECT_BOUND.equals(frameType) ? ILLEGAL_STATE : frameType);
+    }
+  }
+
+  /** Removes {@code @Aspect}, {@code @SuppressAjWarnings} and the like: types nothing loads. */
+  private static void stripAspectJAnnotations(ClassNode type) {
+    removeAspectJ(type.visibleAnnotations);
+    removeAspectJ(type.invisibleAnnotations);
+    for (MethodNode method : type.methods) {
+      removeAspectJ(method.visibleAnnotations);
+      removeAspectJ(method.invisibleAnnotations);
+    }
+    for (FieldNode field : type.fields) {
+      removeAspectJ(field.visibleAnnotations);
+      removeAspectJ(field.invisibleAnnotations);
+    }
+  }
+
+  private static void removeAspectJ(List<AnnotationNode> annotations) {
+    if (annotations != null) {
+      annotations.removeIf(annotation -> annotation.desc.startsWith(ASPECTJ_DESCRIPTOR_PREFIX));
     }
   }
 
@@ -158,6 +265,70 @@ final class WovenClassFinisher {
     ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
     type.accept(writer);
     return writer.toByteArray();
+  }
+
+  /**
+   * Where the result of an {@code aspectOf()} call goes: straight into a parameter of a static
+   * {@code ...$advice} method of the same class. ajc pushes the advice's arguments in
+   * order, the aspect instance among them, with plain loads and constants between it and the
+   * call, e.g. {@code aload_0; aload_3; invokestatic aspectOf; aload_2; invokestatic
+   * price_aroundBody1$advice}. Any other shape (a branch target, an instruction that consumes or
+   * duplicates a value) is not recognised, and the call stays.
+   *
+   * @param advice the advice method's {@code name+descriptor}
+   * @param slot the local variable slot of the parameter that receives the aspect instance
+   */
+  private record AspectArgument(String advice, int slot) {
+
+    static AspectArgument of(MethodInsnNode aspectOf, String className) {
+      int pushedAfter = 0;
+      for (AbstractInsnNode next = aspectOf.getNext(); next != null; next = next.getNext()) {
+        if (next instanceof FrameNode) {
+          return null;
+        } else if (next.getOpcode() < 0) {
+          continue; // a label or line number
+        } else if (pushesOneValue(next)) {
+          pushedAfter++;
+        } else if (next instanceof MethodInsnNode call
+            && call.getOpcode() == Opcodes.INVOKESTATIC
+            && call.owner.equals(className)
+            && call.name.endsWith("$advice")) {
+          Type[] parameters = Type.getArgumentTypes(call.desc);
+          int index = parameters.length - 1 - pushedAfter;
+          if (index < 0 || !parameters[index].getDescriptor().equals(aspectOf.desc.substring(2))) {
+            return null;
+          }
+          int slot = 0;
+          for (int i = 0; i < index; i++) {
+            slot += parameters[i].getSize();
+          }
+          return new AspectArgument(call.name + call.desc, slot);
+        } else {
+          return null;
+        }
+      }
+      return null;
+    }
+
+    /** Whether {@code advice} (static) reads or overwrites the parameter, or has no code. */
+    boolean isUsedIn(MethodNode advice) {
+      if (advice.instructions.size() == 0) {
+        return true;
+      }
+      for (AbstractInsnNode instruction : advice.instructions) {
+        if (instruction instanceof VarInsnNode variable && variable.var == slot
+            || instruction instanceof IincInsnNode increment && increment.var == slot) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean pushesOneValue(AbstractInsnNode instruction) {
+      int opcode = instruction.getOpcode();
+      return opcode >= Opcodes.ACONST_NULL && opcode <= Opcodes.LDC
+          || opcode >= Opcodes.ILOAD && opcode <= Opcodes.ALOAD;
+    }
   }
 
   /**

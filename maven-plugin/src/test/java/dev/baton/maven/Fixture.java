@@ -80,17 +80,47 @@ final class Fixture {
     return Files.readAllBytes(classes.resolve(classFile));
   }
 
-  /** A fresh class loader for the classes directory, over the test's OpenTelemetry and runtime. */
-  URLClassLoader classLoader() {
+  /**
+   * A fresh class loader for the classes directory, over the test's OpenTelemetry and runtime but
+   * without AspectJ (which the test classpath has, in aspectjtools): woven code runs without it.
+   */
+  WovenClassLoader classLoader() {
     try {
-      return new URLClassLoader(
-          new URL[] {classes.toUri().toURL()}, Fixture.class.getClassLoader());
+      return new WovenClassLoader(classes.toUri().toURL());
     } catch (MalformedURLException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** The test classpath: annotations, runtime, OpenTelemetry, aspectjrt. */
+  /** Loads the classes directory; no class in {@code org.aspectj} is found. */
+  static final class WovenClassLoader extends URLClassLoader {
+
+    WovenClassLoader(URL classes) {
+      super(new URL[] {classes}, new WithoutAspectJ(Fixture.class.getClassLoader()));
+    }
+
+    /** Whether this loader has loaded the class {@code name}, e.g. an aspect. */
+    boolean hasLoaded(String name) {
+      return findLoadedClass(name) != null;
+    }
+  }
+
+  private static final class WithoutAspectJ extends ClassLoader {
+
+    WithoutAspectJ(ClassLoader parent) {
+      super(parent);
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      if (name.startsWith("org.aspectj.")) {
+        throw new ClassNotFoundException(name + " (hidden: woven code must run without AspectJ)");
+      }
+      return super.loadClass(name, resolve);
+    }
+  }
+
+  /** The test classpath: annotations, runtime, OpenTelemetry, AspectJ (in aspectjtools). */
   static List<Path> classpath() {
     return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
         .map(Path::of)

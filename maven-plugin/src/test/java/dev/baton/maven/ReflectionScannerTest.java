@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.objectweb.asm.ClassWriter;
@@ -117,6 +119,41 @@ class ReflectionScannerTest {
     assertThat(scanner.scanDirectory(classes)).hasSize(1);
   }
 
+  @Test
+  void anyReferenceToAspectJFailsWhereverItIs() {
+    ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "com/acme/Generated", null, "java/lang/Object", null);
+    writer.visitAnnotation("Lorg/aspectj/lang/annotation/Aspect;", true).visitEnd();
+    writer.visitField(Opcodes.ACC_STATIC, "points", "Ljava/util/List;",
+        "Ljava/util/List<Lorg/aspectj/lang/JoinPoint;>;", null).visitEnd();
+    MethodVisitor code = writer.visitMethod(Opcodes.ACC_STATIC, "run", "()V", null, null);
+    code.visitCode();
+    code.visitTypeInsn(Opcodes.NEW, "org/aspectj/lang/NoAspectBoundException");
+    code.visitInsn(Opcodes.POP);
+    invoke(code, "com/acme/Generated_BatonAspect", "aspectOf", "()Lcom/acme/Generated_BatonAspect;");
+    code.visitInsn(Opcodes.POP);
+    code.visitInsn(Opcodes.RETURN);
+    code.visitMaxs(0, 0);
+    writer.visitEnd();
+
+    List<ReflectionScanner.Violation> violations = scanner.scan(writer.toByteArray());
+
+    assertThat(violations)
+        .extracting(ReflectionScanner.Violation::reference)
+        .containsExactlyInAnyOrder(
+            "uses org/aspectj/lang/NoAspectBoundException",
+            "invokes com/acme/Generated_BatonAspect.aspectOf",
+            "uses org/aspectj/lang/annotation/Aspect",
+            "uses org/aspectj/lang/JoinPoint");
+    assertThat(violations).allMatch(ReflectionScanner.Violation::isAspectJ);
+  }
+
+  @Test
+  void reflectionIsNotAspectJ() {
+    assertThat(scanner.scan(classCalling(ReflectionScannerTest::forName)))
+        .noneMatch(ReflectionScanner.Violation::isAspectJ);
+  }
+
   /** "Our own runtime classes pass the same scan in our build." */
   @Test
   void batonRuntimePassesTheScan() throws Exception {
@@ -126,6 +163,49 @@ class ReflectionScannerTest {
 
     assertThat(aspects.getFileName().toString()).endsWith(".jar");
     assertThat(violations).isEmpty();
+  }
+
+  /** The library aspects refer to AspectJ, which woven code never reaches; nothing else does. */
+  @Test
+  void onlyTheLibraryAspectsReferToAspectJ() throws Exception {
+    List<ReflectionScanner.Violation> violations = scanner.scanJar(Fixture.aspectsJar());
+
+    assertThat(violations)
+        .isNotEmpty()
+        .allMatch(ReflectionScanner.Violation::isAspectJ)
+        .allMatch(violation -> violation.className().startsWith("dev.baton.aspects."))
+        .extracting(ReflectionScanner.Violation::reference)
+        .contains("uses org/aspectj/lang/NoAspectBoundException");
+  }
+
+  @Test
+  void aLibraryJarMayReferToAspectJInItsAspectsOnly(@TempDir Path directory) throws Exception {
+    ClassWriter aspect = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    aspect.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "com/acme/Calls", null, "java/lang/Object", null);
+    aspect.visitAnnotation("Lorg/aspectj/lang/annotation/Aspect;", true).visitEnd();
+    MethodVisitor code = aspect.visitMethod(Opcodes.ACC_STATIC, "ajc$around$com_acme_Calls$1$0",
+        "(Lorg/aspectj/runtime/internal/AroundClosure;)V", null, null);
+    code.visitCode();
+    forName(code);
+    code.visitInsn(Opcodes.POP);
+    code.visitInsn(Opcodes.RETURN);
+    code.visitMaxs(0, 0);
+    aspect.visitEnd();
+    Path jar = directory.resolve("library.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new JarEntry("com/acme/Calls.class"));
+      out.write(aspect.toByteArray());
+      out.putNextEntry(new JarEntry("com/acme/Runtime.class"));
+      out.write(classCalling(run -> invoke(run, "org/aspectj/lang/Aspects", "aspectOf",
+          "(Ljava/lang/Class;)Ljava/lang/Object;")));
+    }
+
+    assertThat(scanner.scanLibraryJar(jar))
+        .extracting(ReflectionScanner.Violation::toString)
+        .containsExactlyInAnyOrder(
+            "com.acme.Calls: invokes java/lang/Class.forName",
+            "com.acme.Generated: invokes org/aspectj/lang/Aspects.aspectOf",
+            "com.acme.Generated: uses org/aspectj/lang/Aspects");
   }
 
   private static void forName(MethodVisitor code) {

@@ -33,10 +33,50 @@ class WeaverTest {
     for (String file : List.of(Fixture.ORDER_SERVICE, "com/acme/Shipping$Courier.class",
         "com/acme/OrderService_BatonAspect.class", "com/acme/Shipping_Courier_BatonAspect.class")) {
       String constants = new String(fixture.read(file), StandardCharsets.ISO_8859_1);
-      assertThat(constants).as(file).doesNotContain("AroundClosure", "org.aspectj.weaver");
+      assertThat(constants).as(file).doesNotContain("AroundClosure", "org.aspectj.weaver", "org/aspectj/");
       assertThat(new ReflectionScanner().scan(fixture.read(file))).as(file).isEmpty();
     }
+    for (String file : List.of(Fixture.ORDER_SERVICE, "com/acme/Shipping$Courier.class")) {
+      assertThat(new String(fixture.read(file), StandardCharsets.ISO_8859_1)).as(file).doesNotContain("aspectOf");
+    }
     assertThat(log.warnings).isEmpty();
+  }
+
+  @Test
+  void anAdviceUsingItsAspectInstanceFailsTheBuild() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    Path aspect = fixture.generatedSources.resolve("com/acme/OrderService_BatonAspect.aj");
+    Files.writeString(aspect, Files.readString(aspect)
+        .replace("aspect OrderService_BatonAspect {", "aspect OrderService_BatonAspect {\n  public int calls;")
+        .replace("Span span = OrderService_BatonSpans.price(", "calls++;\n    Span span = OrderService_BatonSpans.price("));
+
+    WeaveException failure =
+        catchThrowableOfType(WeaveException.class, () -> new Weaver(log).weave(fixture.request()));
+
+    assertThat(failure.getMessage()).contains("without the AspectJ runtime", "uses its aspect instance");
+    assertThat(failure.problems())
+        .containsExactly("com.acme.OrderService: invokes com/acme/OrderService_BatonAspect.aspectOf"
+            + " (an advice of this aspect uses its aspect instance)");
+    assertThat(fixture.read(Fixture.ORDER_SERVICE))
+        .isEqualTo(Files.readAllBytes(fixture.target.resolve("baton/unwoven/" + Fixture.ORDER_SERVICE)));
+  }
+
+  @Test
+  void anAdviceUsingThisJoinPointFailsTheBuild() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    Path aspect = fixture.generatedSources.resolve("com/acme/OrderService_BatonAspect.aj");
+    Files.writeString(aspect, Files.readString(aspect)
+        .replace("Span span = OrderService_BatonSpans.load();",
+            "Span span = OrderService_BatonSpans.load();\n"
+                + "    span.setAttribute(\"method\", thisJoinPointStaticPart.getSignature().getName());"));
+
+    WeaveException failure =
+        catchThrowableOfType(WeaveException.class, () -> new Weaver(log).weave(fixture.request()));
+
+    assertThat(failure.getMessage()).contains("without the AspectJ runtime", "thisJoinPoint");
+    assertThat(failure.problems())
+        .anySatisfy(problem -> assertThat(problem).startsWith("com.acme.OrderService: ")
+            .contains("org/aspectj/lang/JoinPoint$StaticPart", "(an advice uses thisJoinPoint"));
   }
 
   @Test

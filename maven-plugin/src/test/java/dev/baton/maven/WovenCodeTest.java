@@ -3,6 +3,7 @@ package dev.baton.maven;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.baton.runtime.Baton;
@@ -17,9 +18,11 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +40,7 @@ class WovenCodeTest {
 
   private final InMemorySpanExporter spans = InMemorySpanExporter.create();
   private OpenTelemetrySdk openTelemetry;
-  private URLClassLoader loader;
+  private Fixture.WovenClassLoader loader;
 
   @BeforeAll
   static void weave() throws Exception {
@@ -142,6 +145,25 @@ class WovenCodeTest {
             equalTo(AttributeKey.stringArrayKey("tags"), List.of("a", "b")));
   }
 
+  @Test
+  void wovenCodeLoadsNeitherAspectJNorItsAspects() throws Throwable {
+    Object orders = newInstance("com.acme.OrderService");
+    Object courier = newInstance("com.acme.Shipping$Courier");
+
+    // Not through getDeclaredMethods(), which would load every parameter type, aspects included.
+    MethodType price = MethodType.methodType(int.class, int.class, String.class);
+    handle(orders, "price", price).invoke(orders, 3, "sku-1");
+    handle(courier, "quote", MethodType.methodType(String.class, int.class)).invoke(courier, 2);
+    catchThrowable(() -> handle(orders, "price", price).invoke(orders, -1, "sku-1"));
+
+    assertThat(spans.getFinishedSpanItems()).hasSize(4);
+    assertThat(loader.hasLoaded("com.acme.OrderService")).isTrue();
+    assertThat(loader.hasLoaded("com.acme.OrderService_BatonAspect")).isFalse();
+    assertThat(loader.hasLoaded("com.acme.Shipping_Courier_BatonAspect")).isFalse();
+    assertThatThrownBy(() -> loader.loadClass("org.aspectj.lang.NoAspectBoundException"))
+        .isInstanceOf(ClassNotFoundException.class);
+  }
+
   private SpanData single() {
     assertThat(spans.getFinishedSpanItems()).hasSize(1);
     return spans.getFinishedSpanItems().get(0);
@@ -158,6 +180,12 @@ class WovenCodeTest {
     var constructor = loader.loadClass(className).getDeclaredConstructor();
     constructor.setAccessible(true);
     return constructor.newInstance();
+  }
+
+  private static MethodHandle handle(Object target, String name, MethodType type)
+      throws ReflectiveOperationException {
+    return MethodHandles.privateLookupIn(target.getClass(), MethodHandles.lookup())
+        .findVirtual(target.getClass(), name, type);
   }
 
   /** Calls the one method named {@code name}, unwrapping what it threw. */

@@ -2,10 +2,10 @@ package dev.baton.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.semconv.incubating.FaasIncubatingAttributes;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -16,13 +16,18 @@ import java.util.stream.Collectors;
  */
 public final class SpanAssertions {
 
+  // The FaaS keys, written out: a test library should not pin users to an incubating semconv.
+  private static final AttributeKey<String> FAAS_INVOCATION_ID = AttributeKey.stringKey("faas.invocation_id");
+  private static final AttributeKey<String> FAAS_TRIGGER = AttributeKey.stringKey("faas.trigger");
+  private static final AttributeKey<Boolean> FAAS_COLDSTART = AttributeKey.booleanKey("faas.coldstart");
+
   private SpanAssertions() {}
 
   /** The one span carrying {@code faas.invocation_id = requestId}. */
   public static SpanData invocationSpan(Collection<SpanData> spans, String requestId) {
     List<SpanData> found =
         spans.stream()
-            .filter(span -> requestId.equals(span.getAttributes().get(FaasIncubatingAttributes.FAAS_INVOCATION_ID)))
+            .filter(span -> requestId.equals(span.getAttributes().get(FAAS_INVOCATION_ID)))
             .collect(Collectors.toList());
     assertThat(found).as("spans with faas.invocation_id %s among %s", requestId, spans).hasSize(1);
     return found.get(0);
@@ -32,8 +37,8 @@ public final class SpanAssertions {
   public static SpanData invocationSpan(Collection<SpanData> spans) {
     List<SpanData> found =
         spans.stream()
-            .filter(span -> span.getAttributes().get(FaasIncubatingAttributes.FAAS_TRIGGER) != null
-                && span.getAttributes().get(FaasIncubatingAttributes.FAAS_COLDSTART) != null)
+            .filter(span -> span.getAttributes().get(FAAS_TRIGGER) != null
+                && span.getAttributes().get(FAAS_COLDSTART) != null)
             .collect(Collectors.toList());
     assertThat(found).as("invocation spans among %s", spans).hasSize(1);
     return found.get(0);

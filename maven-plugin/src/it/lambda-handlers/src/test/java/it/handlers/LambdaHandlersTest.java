@@ -53,6 +53,14 @@ class LambdaHandlersTest {
     return found.get(0);
   }
 
+  /** Each function JVM gets this JVM's class path: the woven handlers run without AspectJ. */
+  @Test
+  void theFunctionClassPathHasNoAspectJRuntime() {
+    assertThat(System.getProperty("java.class.path")).doesNotContain("aspectj");
+    assertThat(getClass().getClassLoader().getResource("org/aspectj/lang/NoAspectBoundException.class"))
+        .isNull();
+  }
+
   @Test
   void httpApiInvocationsAreExportedBeforeTheyReturn() throws Exception {
     try (LocalLambdaRuntime lambda = function(PlaceOrder.class.getName(), "place-order").start()) {

@@ -81,6 +81,16 @@ class OrdersTest {
   }
 
   @Test
+  void wovenCodeRunsWithoutTheAspectJRuntime() throws Exception {
+    assertThat(getClass().getClassLoader().getResource("org/aspectj/lang/NoAspectBoundException.class"))
+        .as("AspectJ's runtime on the test classpath")
+        .isNull();
+
+    assertThat(orders.place("o-4", 1)).isEqualTo(10);
+    assertThat(spans.getFinishedSpanItems()).hasSize(3);
+  }
+
+  @Test
   void staticMethodsAreTraced() {
     assertThat(Orders.Pricing.unitPrice(2)).isEqualTo(10);
 

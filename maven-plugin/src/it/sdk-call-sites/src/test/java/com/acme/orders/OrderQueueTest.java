@@ -138,6 +138,16 @@ class OrderQueueTest {
   }
 
   @Test
+  void wovenCallSitesRunWithoutTheAspectJRuntime() {
+    assertThat(getClass().getClassLoader().getResource("org/aspectj/lang/NoAspectBoundException.class"))
+        .as("AspectJ's runtime on the test classpath")
+        .isNull();
+
+    assertThat(queue.send("no aspectj").messageId()).isNotBlank();
+    assertThat(exporter.getFinishedSpanItems()).extracting(SpanData::getKind).contains(SpanKind.PRODUCER);
+  }
+
+  @Test
   void errorsPassThroughUnchangedAndMarkTheSpan() {
     assertThatThrownBy(queue::missingQueue).isInstanceOf(QueueDoesNotExistException.class);
     SpanData span = exporter.getFinishedSpanItems().get(0);
