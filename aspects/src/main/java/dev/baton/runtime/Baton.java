@@ -16,9 +16,12 @@ import java.util.Objects;
  * spans are not recorded, and Baton never registers a no-op instance globally, so a function can
  * set up its SDK at any time.
  *
- * <p>With {@code opentelemetry-sdk-extension-autoconfigure} on the function's classpath no call
- * is needed at all: the handler's generated code builds the SDK from the {@code OTEL_*} settings
- * on the first invocation.
+ * <p>Most functions need no call at all: the code generated for a {@code @TracedHandler} sets up
+ * tracing from the {@code OTEL_*} settings on the first invocation, unless the function already
+ * did. Which setup was decided at compile time: the full SDK through {@code
+ * opentelemetry-sdk-extension-autoconfigure} when that module is on the compile classpath, else
+ * Baton's built-in trace-only SDK (OTLP/HTTP, on {@code opentelemetry-sdk-trace} alone); the
+ * processor option {@code -Abaton.telemetry=autoconfigure|built-in|none} overrides the choice.
  */
 public final class Baton {
 

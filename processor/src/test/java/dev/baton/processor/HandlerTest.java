@@ -95,6 +95,8 @@ class HandlerTest {
         .contains("LambdaInvocation.startOther(LambdaInvocation.TIMER, context)")
         .contains("LambdaInvocation.startOther(LambdaInvocation.DATASOURCE, context)")
         .contains("LambdaInvocation.startOther(LambdaInvocation.OTHER, context)")
+        // baton-aspects (with the trace SDK) and no autoconfigure on this test's classpath
+        .contains("BuiltInTelemetry.startOnce();")
         .doesNotContain("AutoConfiguredTelemetry");
     org.assertj.core.api.Assertions.assertThat(aspect(compilation, "test/Functions_BatonAspect.aj"))
         .contains("invocation.endHttpApi(result);")

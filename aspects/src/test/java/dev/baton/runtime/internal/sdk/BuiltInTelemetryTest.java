@@ -1,0 +1,221 @@
+package dev.baton.runtime.internal.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.baton.runtime.internal.BatonTelemetry;
+import dev.baton.runtime.internal.Failures;
+import dev.baton.runtime.internal.export.ProtoFields;
+import dev.baton.runtime.internal.export.ProtoFields.Field;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The built-in setup from settings to spans received by a local OTLP endpoint. */
+class BuiltInTelemetryTest {
+
+  private final List<byte[]> received = new CopyOnWriteArrayList<>();
+  private final Properties properties = new Properties();
+  private final Map<String, String> environment = new HashMap<>();
+  private HttpServer server;
+
+  @BeforeEach
+  void startCollector() throws IOException {
+    reset();
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/v1/traces",
+        exchange -> {
+          received.add(exchange.getRequestBody().readAllBytes());
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    server.start();
+    environment.put(
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + server.getAddress().getPort());
+    environment.put("AWS_LAMBDA_FUNCTION_NAME", "orders-fn");
+    environment.put("AWS_REGION", "eu-west-1");
+    environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
+  }
+
+  @AfterEach
+  void stopCollector() {
+    reset();
+    server.stop(0);
+  }
+
+  private static void reset() {
+    if (BatonTelemetry.hasExplicitInstance()
+        && BatonTelemetry.openTelemetry() instanceof BuiltInTelemetry telemetry) {
+      telemetry.sdkTracerProvider().shutdown();
+    }
+    BatonTelemetry.use(null, null);
+    GlobalOpenTelemetry.resetForTest();
+    BuiltInTelemetry.resetForTest();
+  }
+
+  private void start() {
+    BuiltInTelemetry.start(properties, environment);
+  }
+
+  @Test
+  void spansGoToTheEndpointWithTheLambdaResourceAtTheFlush() {
+    start();
+    assertThat(BuiltInTelemetry.started()).isTrue();
+    assertThat(BatonTelemetry.hasExplicitInstance()).isTrue();
+    assertThat(GlobalOpenTelemetry.isSet()).isTrue();
+
+    Span span = BatonTelemetry.tracer().spanBuilder("handle order").startSpan();
+    span.end();
+    assertThat(received).isEmpty();
+    assertThat(BatonTelemetry.flush(5_000)).isTrue();
+
+    assertThat(received).hasSize(1);
+    List<Field> resourceSpans = ProtoFields.one(ProtoFields.of(received.get(0)), 1).fields();
+    Map<String, String> resource =
+        ProtoFields.stringAttributes(ProtoFields.one(resourceSpans, 1).fields(), 1);
+    assertThat(resource)
+        .containsEntry("service.name", "orders-fn")
+        .containsEntry("cloud.provider", "aws")
+        .containsEntry("cloud.platform", "aws_lambda")
+        .containsEntry("cloud.region", "eu-west-1")
+        .containsEntry("faas.name", "orders-fn")
+        .containsEntry("telemetry.sdk.language", "java");
+    List<Field> scopeSpans = ProtoFields.one(resourceSpans, 2).fields();
+    assertThat(ProtoFields.one(ProtoFields.one(scopeSpans, 1).fields(), 1).string())
+        .isEqualTo(BatonTelemetry.INSTRUMENTATION_SCOPE);
+    assertThat(ProtoFields.all(scopeSpans, 2))
+        .extracting(spanField -> ProtoFields.one(spanField.fields(), 5).string())
+        .containsExactly("handle order");
+
+    assertThat(BatonTelemetry.flush(5_000)).isTrue();
+    assertThat(received).hasSize(1);
+  }
+
+  @Test
+  void theConfiguredServiceNameWinsOverTheFunctionName() {
+    environment.put("OTEL_SERVICE_NAME", "orders");
+    start();
+
+    Span span = BatonTelemetry.tracer().spanBuilder("handle order").startSpan();
+    span.end();
+
+    assertThat(
+            ((ReadableSpan) span)
+                .toSpanData()
+                .getResource()
+                .getAttribute(AttributeKey.stringKey("service.name")))
+        .isEqualTo("orders");
+  }
+
+  @Test
+  void laterCallsDoNothing() {
+    start();
+    OpenTelemetry first = BatonTelemetry.openTelemetry();
+
+    start();
+    BuiltInTelemetry.startOnce();
+
+    assertThat(BatonTelemetry.openTelemetry()).isSameAs(first);
+  }
+
+  @Test
+  void exporterNoneCreatesSpansAndExportsNothing() {
+    environment.put("OTEL_TRACES_EXPORTER", "none");
+    start();
+
+    Span span = BatonTelemetry.tracer().spanBuilder("handle order").startSpan();
+    span.end();
+
+    assertThat(span.getSpanContext().isSampled()).isTrue();
+    assertThat(BatonTelemetry.flush(5_000)).isTrue();
+    assertThat(received).isEmpty();
+  }
+
+  @Test
+  void disabledSetsNothingUp() {
+    environment.put("OTEL_SDK_DISABLED", "true");
+    start();
+
+    assertThat(BuiltInTelemetry.started()).isTrue();
+    assertThat(BatonTelemetry.hasExplicitInstance()).isFalse();
+    assertThat(GlobalOpenTelemetry.isSet()).isFalse();
+  }
+
+  @Test
+  void anUnsupportedSettingIsReportedAndLeavesTracingOff() {
+    environment.put("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
+    long failures = Failures.count();
+
+    start();
+
+    assertThat(Failures.count()).isEqualTo(failures + 1);
+    assertThat(BatonTelemetry.hasExplicitInstance()).isFalse();
+    assertThat(GlobalOpenTelemetry.isSet()).isFalse();
+    start();
+    assertThat(Failures.count()).isEqualTo(failures + 1);
+  }
+
+  @Test
+  void nothingIsBuiltWhenTheFunctionHandedBatonAnInstance() {
+    BatonTelemetry.use(OpenTelemetry.noop());
+
+    start();
+
+    assertThat(BatonTelemetry.openTelemetry()).isSameAs(OpenTelemetry.noop());
+    assertThat(GlobalOpenTelemetry.isSet()).isFalse();
+  }
+
+  @Test
+  void nothingIsBuiltWhenTheFunctionRegisteredAGlobalInstance() {
+    GlobalOpenTelemetry.set(OpenTelemetry.noop());
+
+    start();
+
+    assertThat(BatonTelemetry.hasExplicitInstance()).isFalse();
+  }
+
+  @Test
+  void aFailedExportIsReportedByTheFlush() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    environment.put(
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:" + closedPort + "/v1/traces");
+    start();
+    BatonTelemetry.tracer().spanBuilder("lost").startSpan().end();
+    long failures = Failures.count();
+
+    assertThat(BatonTelemetry.flush(5_000)).isFalse();
+
+    assertThat(Failures.count()).isEqualTo(failures + 1);
+  }
+
+  @Test
+  void startOnceReadsTheSystemProperties() {
+    System.setProperty("otel.traces.exporter", "none");
+    try {
+      BuiltInTelemetry.startOnce();
+    } finally {
+      System.clearProperty("otel.traces.exporter");
+    }
+
+    assertThat(BatonTelemetry.openTelemetry()).isInstanceOf(BuiltInTelemetry.class);
+    assertThat(((BuiltInTelemetry) BatonTelemetry.openTelemetry()).buffer()).isNull();
+  }
+}
