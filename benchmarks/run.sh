@@ -15,7 +15,7 @@ jdks=(--jdk "17=$jdk17")
 [ -x "$jdk25/bin/java" ] && jdks+=(--jdk "25=$jdk25")
 
 # Build Baton and the benchmark modules (the function variants, JMH, the harness); no tests.
-./mvnw -B -q install -DskipTests -Dinvoker.skip -pl benchmarks/harness,benchmarks/jmh,benchmarks/function-untraced,benchmarks/function-handwritten,benchmarks/function-baton,benchmarks/function-baton-autoconfigure -am
+./mvnw -B -q install -DskipTests -Dinvoker.skip -pl benchmarks/harness,benchmarks/jmh,benchmarks/function-untraced,benchmarks/function-handwritten,benchmarks/function-baton,benchmarks/function-baton-sdk,benchmarks/function-baton-autoconfigure -am
 
 exec "$jdk17/bin/java" -Dbaton.benchmarks.dir=benchmarks \
   -cp "benchmarks/harness/target/classes:$(cat benchmarks/harness/target/harness.classpath)" \

@@ -28,7 +28,7 @@ record PackageSize(Map<String, Long> packageBytes, Map<String, Long> addedJars, 
 
   static PackageSize measure(Layout layout) {
     Map<String, Long> packages = new LinkedHashMap<>();
-    for (Variant variant : List.of(Variant.UNTRACED, Variant.HANDWRITTEN, Variant.BATON, Variant.BATON_AUTOCONFIGURE)) {
+    for (Variant variant : List.of(Variant.UNTRACED, Variant.HANDWRITTEN, Variant.BATON, Variant.BATON_SDK, Variant.BATON_AUTOCONFIGURE)) {
       packages.put(variant.key, zippedSize(layout.classes(variant.module)) + jars(layout, variant.module).values().stream().mapToLong(Long::longValue).sum());
     }
     Map<String, Long> added = new TreeMap<>(jars(layout, Variant.BATON.module));

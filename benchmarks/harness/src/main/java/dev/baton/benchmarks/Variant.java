@@ -7,13 +7,15 @@ import java.util.Map;
 
 /**
  * One way of building (and running) the benchmarked function. The first four are the variants of
- * {@code results.json}; {@link #BATON_AUTOCONFIGURE} is reported in RESULTS.md only.
+ * {@code results.json}; {@link #BATON_SDK} and {@link #BATON_AUTOCONFIGURE} are reported in
+ * RESULTS.md only. {@link #BATON} is Baton as a user adds it: zero code, Baton's trace-only SDK.
  */
 enum Variant {
   UNTRACED("untraced", "function-untraced", false),
   HANDWRITTEN("handwritten", "function-handwritten", true),
   BATON("baton", "function-baton", true),
   OTEL_AGENT("otel_agent", "function-untraced", true),
+  BATON_SDK("baton_sdk", "function-baton-sdk", true),
   BATON_AUTOCONFIGURE("baton_autoconfigure", "function-baton-autoconfigure", true);
 
   /** The handler, as in the function's handler setting. */

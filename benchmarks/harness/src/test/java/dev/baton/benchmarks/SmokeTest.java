@@ -56,6 +56,16 @@ class SmokeTest {
   }
 
   @Test
+  void batonsPackageHasTheTraceSdkOnlyAndNoAspectJ() {
+    String classpath = LAYOUT.functionClasspath(Variant.BATON.module);
+
+    assertThat(classpath)
+        .contains("opentelemetry-api-", "opentelemetry-sdk-trace-", "baton-aspects-")
+        .doesNotContain("aspectjrt", "opentelemetry-semconv", "opentelemetry-sdk-metrics", "opentelemetry-sdk-logs",
+            "opentelemetry-exporter", "opentelemetry-sdk-extension-autoconfigure");
+  }
+
+  @Test
   void theDeploymentPackagesAreCounted() {
     PackageSize size = PackageSize.measure(LAYOUT);
 
