@@ -39,6 +39,28 @@ public final class BatonTelemetry {
     explicit = openTelemetry;
   }
 
+  /**
+   * Whether the function set OpenTelemetry up itself, handing Baton an instance or registering a
+   * global one: then Baton's zero-code setups build nothing.
+   */
+  public static boolean setUpByFunction() {
+    return explicit != null || GlobalOpenTelemetry.isSet();
+  }
+
+  /**
+   * What a zero-code setup does with what it built: registers it globally, so that the function's
+   * own spans join Baton's (unless something registered a global instance meanwhile: Baton then
+   * still uses and flushes its own), and uses it with {@code flush} from now on.
+   */
+  public static void useAndRegisterGlobally(OpenTelemetry openTelemetry, TelemetryFlush flush) {
+    try {
+      GlobalOpenTelemetry.set(openTelemetry);
+    } catch (IllegalStateException raced) {
+      // Registered by someone else meanwhile.
+    }
+    use(openTelemetry, flush);
+  }
+
   /** Whether an instance was handed to Baton explicitly (not just registered globally). */
   public static boolean hasExplicitInstance() {
     return explicit != null;

@@ -67,12 +67,7 @@ public enum Bootstrap {
 
   /** Whether every type this setup needs is on the classpath ({@code present} tells). */
   public boolean availableWith(Predicate<String> present) {
-    for (String type : requiredTypes()) {
-      if (!present.test(type)) {
-        return false;
-      }
-    }
-    return true;
+    return missingWith(present) == null;
   }
 
   /** The first type this setup needs that {@code present} does not know, or null. */

@@ -2,7 +2,6 @@ package dev.baton.runtime.internal.sdk;
 
 import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
-import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 
@@ -49,7 +48,7 @@ public final class AutoConfiguredTelemetry {
     }
     started = true;
     try {
-      if (BatonTelemetry.hasExplicitInstance() || GlobalOpenTelemetry.isSet()) {
+      if (BatonTelemetry.setUpByFunction()) {
         return;
       }
       OpenTelemetrySdk sdk =
@@ -58,12 +57,7 @@ public final class AutoConfiguredTelemetry {
                   (resource, config) -> LambdaResource.complete(resource, System.getenv()))
               .build()
               .getOpenTelemetrySdk();
-      try {
-        GlobalOpenTelemetry.set(sdk);
-      } catch (IllegalStateException raced) {
-        // Registered by someone else meanwhile: Baton still uses and flushes its own.
-      }
-      BatonTelemetry.use(sdk, SdkFlush.of(sdk));
+      BatonTelemetry.useAndRegisterGlobally(sdk, SdkFlush.of(sdk));
     } catch (Throwable failure) {
       Failures.report("setting up OpenTelemetry from the OTEL_* settings", failure);
     }

@@ -4,7 +4,6 @@ import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
 import dev.baton.runtime.internal.export.InvocationSpanBuffer;
 import dev.baton.runtime.internal.export.OtlpHttpSpanExporter;
-import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -66,7 +65,7 @@ public final class BuiltInTelemetry implements OpenTelemetry {
     }
     started = true;
     try {
-      if (BatonTelemetry.hasExplicitInstance() || GlobalOpenTelemetry.isSet()) {
+      if (BatonTelemetry.setUpByFunction()) {
         return;
       }
       BuiltInTelemetry telemetry =
@@ -74,12 +73,7 @@ public final class BuiltInTelemetry implements OpenTelemetry {
       if (telemetry == null) {
         return;
       }
-      try {
-        GlobalOpenTelemetry.set(telemetry);
-      } catch (IllegalStateException raced) {
-        // Registered by someone else meanwhile: Baton still uses and flushes its own.
-      }
-      BatonTelemetry.use(telemetry, telemetry.buffer);
+      BatonTelemetry.useAndRegisterGlobally(telemetry, telemetry.buffer);
     } catch (Throwable failure) {
       Failures.report("setting up tracing from the OTEL_* settings", failure);
     }
