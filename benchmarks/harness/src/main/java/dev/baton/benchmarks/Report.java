@@ -304,14 +304,14 @@ final class Report {
     svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
     svg.append("<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Cold start to first response, ms (median; whiskers: min-max)</text>\n");
     int y = 40;
-    List<String> colours = List.of("#9e9e9e", "#1f77b4", "#2ca02c", "#d62728", "#98df8a");
+    List<String> colours = List.of("#9e9e9e", "#1f77b4", "#2ca02c", "#d62728", "#98df8a", "#c5e5b4");
     for (JdkResults r : jdks) {
       svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\" font-weight=\"bold\">JDK %s</text>%n", y + 12, r.jdk().name()));
       y += 20;
       for (Variant v : Variant.values()) {
         Stats s = r.cold(v).millis();
         double w = s.median() * scale;
-        String colour = colours.get(v.ordinal());
+        String colour = colours.get(v.ordinal() % colours.size());
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n", labelWidth - 8, y + 14, plain(v)));
         svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>%n", labelWidth, y + 3, w, rowHeight - 6, colour));
         double x1 = labelWidth + s.min() * scale;

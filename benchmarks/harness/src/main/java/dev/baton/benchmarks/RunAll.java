@@ -61,9 +61,24 @@ public final class RunAll {
     }
     PackageSize size = PackageSize.measure(layout);
     Report report = new Report(results, size, runs);
-    Files.writeString(layout.results().resolve("results.json"), report.json());
-    Files.writeString(layout.results().resolve("cold-start.svg"), report.chart());
-    Files.writeString(layout.results().resolve("RESULTS.md"), report.markdown());
+    // Each output on its own: a half-hour run is not lost to one renderer's bug.
+    boolean written = write(layout.results().resolve("results.json"), report::json);
+    written &= write(layout.results().resolve("cold-start.svg"), report::chart);
+    written &= write(layout.results().resolve("RESULTS.md"), report::markdown);
     System.out.println("[benchmarks] wrote " + layout.results());
+    if (!written) {
+      System.exit(1);
+    }
+  }
+
+  private static boolean write(java.nio.file.Path file, java.util.function.Supplier<String> content) {
+    try {
+      Files.writeString(file, content.get());
+      return true;
+    } catch (Exception | Error e) {
+      System.err.println("[benchmarks] could not write " + file + ":");
+      e.printStackTrace();
+      return false;
+    }
   }
 }
