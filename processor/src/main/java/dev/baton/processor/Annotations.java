@@ -7,6 +7,7 @@ import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
 
 /** Reads annotations as mirrors, so errors can point at the annotation and value at fault. */
 public final class Annotations {
@@ -33,6 +34,15 @@ public final class Annotations {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The key of a {@code @SpanAttribute} on {@code parameter}: the explicit value, else the
+   * parameter's name.
+   */
+  public static String attributeKey(VariableElement parameter, AnnotationMirror spanAttribute) {
+    String key = explicitString(spanAttribute, "value");
+    return key.isEmpty() ? parameter.getSimpleName().toString() : key;
   }
 
   /** The explicit string value for {@code name}, or {@code ""}. */

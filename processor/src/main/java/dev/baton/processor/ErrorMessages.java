@@ -38,6 +38,17 @@ public final class ErrorMessages {
       "[BatonSpanAttributeOnConstructor] @SpanAttribute on parameter '%s' of constructor '%s' has"
           + " no effect: constructors are not traced; move the work into a @Traced method.";
 
+  /** Arguments: parameter name, handler method signature. */
+  public static final String SPAN_ATTRIBUTE_ON_HANDLER =
+      "[BatonSpanAttributeOnHandler] @SpanAttribute on parameter '%s' of handler '%s' has no"
+          + " effect: attributes are not recorded on handler parameters; move the value into a"
+          + " @Traced method.";
+
+  /** Arguments: method signature, the kind given, message parameter name. */
+  public static final String MESSAGE_SPAN_KIND =
+      "[BatonMessageSpanKind] @Traced kind %2$s of '%1$s' would be ignored: a method taking a"
+          + " message (parameter '%3$s') gets that message's CONSUMER process span; remove kind.";
+
   /** Arguments: type, parameter name, method signature. */
   public static final String UNSUPPORTED_ATTRIBUTE_TYPE =
       "[BatonUnsupportedAttributeType] @SpanAttribute cannot record type '%s' of parameter '%s'"
@@ -82,6 +93,11 @@ public final class ErrorMessages {
   public static final String ABSTRACT_HANDLER =
       "[BatonAbstractMethod] @TracedHandler cannot weave abstract method '%s': annotate the"
           + " implementation instead.";
+
+  /** Arguments: method signature. */
+  public static final String NATIVE_HANDLER =
+      "[BatonNativeMethod] @TracedHandler cannot weave native method '%s': call it from a Java"
+          + " method and annotate that one.";
 
   /** Arguments: exception class and message. */
   public static final String INTERNAL_ERROR =

@@ -23,10 +23,6 @@ public final class ErrorReporter {
     this.messager = messager;
   }
 
-  public void error(Element element, String format, Object... arguments) {
-    error(element, null, null, format, arguments);
-  }
-
   public void error(
       Element element, AnnotationMirror annotation, String format, Object... arguments) {
     error(element, annotation, null, format, arguments);

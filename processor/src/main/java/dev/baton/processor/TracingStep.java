@@ -6,7 +6,6 @@ import dev.baton.processor.model.Signatures;
 import dev.baton.processor.model.TracedType;
 import dev.baton.processor.model.TracedTypeFactory;
 import dev.baton.processor.model.TypeStrings;
-import dev.baton.processor.model.HandlerTriggers;
 import dev.baton.processor.validation.HandlerLocator;
 import dev.baton.processor.validation.TracedValidator;
 import dev.baton.processor.validation.UnnamedClassScanner;
@@ -17,10 +16,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.annotation.processing.Filer;
 import javax.annotation.processing.ProcessingEnvironment;
@@ -32,6 +30,7 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.tools.FileObject;
 import javax.tools.StandardLocation;
@@ -75,9 +74,8 @@ final class TracingStep {
             env.getTypeUtils(),
             typeStrings,
             signatures,
-            attributeTypes,
-            new HandlerTriggers(typeStrings, bootstrap));
-    this.spansWriter = new SpansWriter(generator);
+            attributeTypes);
+    this.spansWriter = new SpansWriter(generator, bootstrap);
     this.aspectWriter = new AspectWriter(generator);
     this.metadataWriter = new MetadataWriter(generator);
   }
@@ -102,9 +100,7 @@ final class TracingStep {
               ErrorMessages.TELEMETRY_UNAVAILABLE,
               chosen.optionValue(),
               missing,
-              chosen == Bootstrap.AUTOCONFIGURE
-                  ? "io.opentelemetry:opentelemetry-sdk-extension-autoconfigure and dev.baton:baton-aspects"
-                  : "dev.baton:baton-aspects (with io.opentelemetry:opentelemetry-sdk-trace)"));
+              chosen.dependencies()));
       return Bootstrap.NONE;
     }
     return chosen;
@@ -115,39 +111,29 @@ final class TracingStep {
   }
 
   void process(RoundEnvironment round) {
-    Map<TypeElement, List<ExecutableElement>> byType = new LinkedHashMap<>();
+    Set<TypeElement> types = new LinkedHashSet<>();
     for (String name : deferred) {
       TypeElement type = elements.getTypeElement(name);
       if (type != null) {
-        byType.put(type, tracedMethodsOf(type));
+        types.add(type);
       }
     }
     deferred.clear();
-    TypeElement traced = elements.getTypeElement(BatonProcessor.TRACED);
-    if (traced != null) {
-      for (Element element : round.getElementsAnnotatedWith(traced)) {
-        if (element.getKind() == ElementKind.METHOD) {
-          byType
-              .computeIfAbsent((TypeElement) element.getEnclosingElement(), t -> new ArrayList<>())
-              .add((ExecutableElement) element);
+    for (String annotation : List.of(BatonProcessor.TRACED, BatonProcessor.TRACED_HANDLER)) {
+      TypeElement annotationType = elements.getTypeElement(annotation);
+      if (annotationType == null) {
+        continue;
+      }
+      for (Element element : round.getElementsAnnotatedWith(annotationType)) {
+        if (element instanceof TypeElement) {
+          types.add((TypeElement) element);
+        } else if (element.getKind() == ElementKind.METHOD) {
+          types.add((TypeElement) element.getEnclosingElement());
         }
       }
     }
     for (Element root : round.getRootElements()) {
       unnamedClasses.scan(root);
-    }
-    TypeElement tracedHandler = elements.getTypeElement(BatonProcessor.TRACED_HANDLER);
-    if (tracedHandler != null) {
-      for (Element element : round.getElementsAnnotatedWith(tracedHandler)) {
-        handlers
-            .locate(element)
-            .ifPresent(
-                method ->
-                    byType
-                        .computeIfAbsent(
-                            (TypeElement) method.getEnclosingElement(), t -> new ArrayList<>())
-                        .add(method));
-      }
     }
     TypeElement spanAttribute = elements.getTypeElement(BatonProcessor.SPAN_ATTRIBUTE);
     if (spanAttribute != null) {
@@ -158,43 +144,71 @@ final class TracingStep {
       }
     }
 
-    for (Map.Entry<TypeElement, List<ExecutableElement>> entry : byType.entrySet()) {
-      TypeElement type = entry.getKey();
-      List<ExecutableElement> methods = dedupe(entry.getValue());
-      if (!round.processingOver() && mentionsMissingTypes(methods)) {
+    for (TypeElement type : types) {
+      if (!round.processingOver() && mentionsMissingTypes(candidates(type))) {
         deferred.add(type.getQualifiedName().toString());
         continue;
       }
+      Set<ExecutableElement> methods = new LinkedHashSet<>();
       boolean valid = true;
-      for (ExecutableElement method : methods) {
-        if (Annotations.find(method, BatonProcessor.TRACED).isPresent()) {
+      if (isHandler(type)) {
+        Optional<ExecutableElement> handler = handlers.locate(type);
+        valid &= handler.isPresent();
+        handler.ifPresent(methods::add);
+      }
+      for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+        if (isHandler(method)) {
+          Optional<ExecutableElement> handler = handlers.locate(method);
+          valid &= handler.isPresent();
+          handler.ifPresent(methods::add);
+        }
+        if (isTraced(method)) {
           valid &= validator.validateTraced(method);
+          methods.add(method);
         }
       }
       if (valid) {
-        write(factory.create(type, methods));
+        write(factory.create(type, inSourceOrder(type, methods)));
       }
     }
   }
 
-  /** A deferred type's traced methods and handler method, found again in a later round. */
-  private List<ExecutableElement> tracedMethodsOf(TypeElement type) {
-    List<ExecutableElement> methods = new ArrayList<>();
-    if (Annotations.find(type, BatonProcessor.TRACED_HANDLER).isPresent()) {
-      handlers.locate(type).ifPresent(methods::add);
-    }
-    for (Element member : type.getEnclosedElements()) {
-      if (member.getKind() == ElementKind.METHOD
-          && (Annotations.find(member, BatonProcessor.TRACED).isPresent()
-              || Annotations.find(member, BatonProcessor.TRACED_HANDLER).isPresent())) {
-        methods.add((ExecutableElement) member);
+  /**
+   * The methods of {@code type} that tracing may concern, found before anything is validated, to
+   * decide whether the type waits for a later round: its {@code @Traced} and {@code @TracedHandler}
+   * methods and, for a {@code @TracedHandler} class, its {@code handleRequest} methods.
+   */
+  private static List<ExecutableElement> candidates(TypeElement type) {
+    boolean handlerClass = isHandler(type);
+    List<ExecutableElement> candidates = new ArrayList<>();
+    for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+      if (isTraced(method)
+          || isHandler(method)
+          || (handlerClass && method.getSimpleName().contentEquals("handleRequest"))) {
+        candidates.add(method);
       }
     }
-    return methods;
+    return candidates;
   }
 
-  private static List<ExecutableElement> dedupe(List<ExecutableElement> methods) {
-    return new ArrayList<>(new LinkedHashSet<>(methods));
+  private static boolean isTraced(Element element) {
+    return Annotations.find(element, BatonProcessor.TRACED).isPresent();
+  }
+
+  private static boolean isHandler(Element element) {
+    return Annotations.find(element, BatonProcessor.TRACED_HANDLER).isPresent();
+  }
+
+  /** {@code methods}, ordered as {@code type} declares them. */
+  private static List<ExecutableElement> inSourceOrder(
+      TypeElement type, Set<ExecutableElement> methods) {
+    List<ExecutableElement> ordered = new ArrayList<>();
+    for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+      if (methods.contains(method)) {
+        ordered.add(method);
+      }
+    }
+    return ordered;
   }
 
   private static boolean mentionsMissingTypes(List<ExecutableElement> methods) {

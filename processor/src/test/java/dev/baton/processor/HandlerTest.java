@@ -5,6 +5,15 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.annotation.processing.SupportedAnnotationTypes;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.TypeElement;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
@@ -152,6 +161,116 @@ class HandlerTest {
         .hadErrorContaining(String.format(ErrorMessages.HANDLER_ALSO_TRACED, "both(String, Context)"))
         .inFile(source)
         .onLineContaining("both");
+  }
+
+  @Test
+  void typesAreNamedFromTheirElementsNotGuessedFromTheirNames() {
+    Compilation compilation =
+        Compiler.javac()
+            .withProcessors(new BatonProcessor())
+            .compile(
+                JavaFileObjects.forSourceLines(
+                    "test.lowerCaseHandler",
+                    "package test;",
+                    "import com.amazonaws.services.lambda.runtime.Context;",
+                    "import com.amazonaws.services.lambda.runtime.events.SQSEvent;",
+                    "import dev.baton.Traced;",
+                    "import dev.baton.TracedHandler;",
+                    "public class lowerCaseHandler {",
+                    "  @TracedHandler public void handle(SQSEvent event, Context context) {}",
+                    "  @Traced void process(SQSEvent.SQSMessage message) {}",
+                    "}"),
+                JavaFileObjects.forSourceLines(
+                    "com.Acme.Orders",
+                    "package com.Acme;",
+                    "import dev.baton.Traced;",
+                    "public class Orders {",
+                    "  @Traced public int price(int quantity) { return quantity; }",
+                    "}"));
+    assertThat(compilation).succeeded();
+    assertThat(compilation)
+        .generatedSourceFile("test.lowerCaseHandler_BatonSpans")
+        .contentsAsUtf8String()
+        .contains("{@link lowerCaseHandler}");
+    assertThat(compilation)
+        .generatedSourceFile("com.Acme.Orders_BatonSpans")
+        .contentsAsUtf8String()
+        .contains("{@link Orders}");
+  }
+
+  /** Generates {@code test.Later} in the first round, so types mentioning it wait a round. */
+  @SupportedAnnotationTypes("*")
+  private static final class LaterTypeProcessor extends AbstractProcessor {
+    private boolean generated;
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+      return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+      if (!generated) {
+        generated = true;
+        try (Writer writer = processingEnv.getFiler().createSourceFile("test.Later").openWriter()) {
+          writer.write("package test; public final class Later {}");
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return false;
+    }
+  }
+
+  private static Compilation compileWithLaterType(JavaFileObject source) {
+    return Compiler.javac()
+        .withProcessors(new BatonProcessor(), new LaterTypeProcessor())
+        .compile(source);
+  }
+
+  @Test
+  void aTypeWaitingForAGeneratedTypeIsTracedInALaterRound() {
+    Compilation compilation =
+        compileWithLaterType(
+            JavaFileObjects.forSourceLines(
+                "test.Deferred",
+                "package test;",
+                "import com.amazonaws.services.lambda.runtime.Context;",
+                "import dev.baton.Traced;",
+                "import dev.baton.TracedHandler;",
+                "public class Deferred {",
+                "  @TracedHandler public void handle(Later event, Context context) {}",
+                "  @Traced void step(Later later) {}",
+                "}"));
+    assertThat(compilation).succeeded();
+    assertThat(compilation)
+        .generatedSourceFile("test.Deferred_BatonSpans")
+        .contentsAsUtf8String()
+        .contains("LambdaInvocation.startOther(LambdaInvocation.OTHER, context)");
+  }
+
+  @Test
+  void misuseInADeferredTypeIsReportedOnce() {
+    JavaFileObject source =
+        JavaFileObjects.forSourceLines(
+            "test.WrongLater",
+            "package test;",
+            "import dev.baton.Traced;",
+            "import dev.baton.TracedHandler;",
+            "@TracedHandler public class WrongLater {",
+            "  @TracedHandler public void noContext(String event) {}",
+            "  @Traced void step(Later later) {}",
+            "}");
+    Compilation compilation = compileWithLaterType(source);
+    assertThat(compilation)
+        .hadErrorContaining(String.format(ErrorMessages.NOT_A_HANDLER, "test.WrongLater"))
+        .inFile(source)
+        .onLineContaining("public class WrongLater");
+    assertThat(compilation)
+        .hadErrorContaining(String.format(ErrorMessages.HANDLER_WITHOUT_CONTEXT, "noContext(String)"))
+        .inFile(source)
+        .onLineContaining("noContext");
+    assertThat(compilation).hadErrorCount(2);
   }
 
   @Test

@@ -291,6 +291,81 @@ class ValidationTest {
   }
 
   @Test
+  void spanAttributeOnAHandlerParameter() {
+    JavaFileObject source =
+        source(
+            "test.Functions",
+            "package test;",
+            "import com.amazonaws.services.lambda.runtime.Context;",
+            "import com.amazonaws.services.lambda.runtime.RequestHandler;",
+            "import dev.baton.SpanAttribute;",
+            "import dev.baton.TracedHandler;",
+            "class Functions {",
+            "  @TracedHandler public void run(@SpanAttribute String tenant, Context context) {}",
+            "  @TracedHandler static class Typed implements RequestHandler<String, String> {",
+            "    @Override public String handleRequest(@SpanAttribute String input, Context c) {",
+            "      return input;",
+            "    }",
+            "  }",
+            "}");
+    Compilation compilation = compile(source);
+    assertThat(compilation)
+        .hadErrorContaining(
+            String.format(ErrorMessages.SPAN_ATTRIBUTE_ON_HANDLER, "tenant", "run(String, Context)"))
+        .inFile(source)
+        .onLineContaining("String tenant");
+    assertThat(compilation)
+        .hadErrorContaining(
+            String.format(
+                ErrorMessages.SPAN_ATTRIBUTE_ON_HANDLER, "input", "handleRequest(String, Context)"))
+        .inFile(source)
+        .onLineContaining("String input");
+    assertThat(compilation).hadErrorCount(2);
+  }
+
+  @Test
+  void explicitKindOnAMessageSpan() {
+    JavaFileObject source =
+        source(
+            "test.Consumer",
+            "package test;",
+            "import com.amazonaws.services.lambda.runtime.events.SQSEvent;",
+            "import dev.baton.SpanKind;",
+            "import dev.baton.Traced;",
+            "class Consumer {",
+            "  @Traced(kind = SpanKind.SERVER) void process(SQSEvent.SQSMessage message) {}",
+            "  @Traced(kind = SpanKind.CONSUMER) void consume(SQSEvent.SQSMessage message) {}",
+            "}");
+    Compilation compilation = compile(source);
+    assertThat(compilation)
+        .hadErrorContaining(
+            String.format(
+                ErrorMessages.MESSAGE_SPAN_KIND, "process(SQSMessage)", "SERVER", "message"))
+        .inFile(source)
+        .onLineContaining("void process");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
+  void nativeHandlerMethod() {
+    JavaFileObject source =
+        source(
+            "test.Native",
+            "package test;",
+            "import com.amazonaws.services.lambda.runtime.Context;",
+            "import dev.baton.TracedHandler;",
+            "class Native {",
+            "  @TracedHandler native void run(String event, Context context);",
+            "}");
+    Compilation compilation = compile(source);
+    assertThat(compilation)
+        .hadErrorContaining(String.format(ErrorMessages.NATIVE_HANDLER, "run(String, Context)"))
+        .inFile(source)
+        .onLineContaining("native void run");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
   void validCodeCompilesWithoutWarnings() {
     JavaFileObject source =
         source(

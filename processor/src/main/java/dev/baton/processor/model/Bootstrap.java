@@ -5,22 +5,37 @@ import java.util.function.Predicate;
 
 /**
  * How a {@code @TracedHandler}'s generated code sets up OpenTelemetry when the function did not,
- * chosen once per compilation from the processor option {@value #OPTION} and, by default, from
- * what is on the compile classpath, so nothing is probed at run time:
+ * chosen once per compilation from the processor option {@value #OPTION} or, by default, from what
+ * is on the compile classpath, so nothing is probed at run time. Each setup names the runtime class
+ * the generated code calls, the types it needs on the compile classpath and the dependencies that
+ * provide them, and the comment the generated code carries:
  *
  * <ul>
- *   <li>{@link #AUTOCONFIGURE}: the OpenTelemetry autoconfigure module is there, so the function
- *       asked for the full SDK (every exporter and setting it knows).
- *   <li>{@link #BUILT_IN}: otherwise Baton's trace-only SDK (OTLP/HTTP, no metrics, no logs, no
- *       background thread), built from the same {@code OTEL_*} settings.
+ *   <li>{@link #AUTOCONFIGURE}: the full SDK of OpenTelemetry's autoconfigure module (every
+ *       exporter and setting it knows); the default when that module is on the classpath.
+ *   <li>{@link #BUILT_IN}: Baton's trace-only SDK (OTLP/HTTP, no metrics, no logs, no background
+ *       thread), built from the same {@code OTEL_*} settings; the default otherwise, when the trace
+ *       SDK is there.
  *   <li>{@link #NONE}: no setup; spans go to what the function registers ({@code
  *       Baton.useOpenTelemetry} or {@code GlobalOpenTelemetry}).
  * </ul>
  */
 public enum Bootstrap {
-  AUTOCONFIGURE("autoconfigure", "AutoConfiguredTelemetry"),
-  BUILT_IN("built-in", "BuiltInTelemetry"),
-  NONE("none", null);
+  AUTOCONFIGURE(
+      "autoconfigure",
+      "AutoConfiguredTelemetry",
+      "io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk",
+      "io.opentelemetry:opentelemetry-sdk-extension-autoconfigure and dev.baton:baton-aspects",
+      "Unless the function set up OpenTelemetry itself, build the full SDK of OpenTelemetry's\n"
+          + "autoconfigure module from the OTEL_* settings on the first invocation."),
+  BUILT_IN(
+      "built-in",
+      "BuiltInTelemetry",
+      "io.opentelemetry.sdk.trace.SdkTracerProvider",
+      "dev.baton:baton-aspects (with io.opentelemetry:opentelemetry-sdk-trace)",
+      "Unless the function set up OpenTelemetry itself, build Baton's trace-only SDK from the\n"
+          + "OTEL_* settings on the first invocation."),
+  NONE("none", null, null, null, null);
 
   /** The processor option ({@code -Abaton.telemetry=...}) that overrides the default choice. */
   public static final String OPTION = "baton.telemetry";
@@ -28,22 +43,26 @@ public enum Bootstrap {
   /** The option's default: choose from the compile classpath. */
   public static final String AUTO = "auto";
 
-  /** The type whose presence means the autoconfigure module is on the classpath. */
-  public static final String AUTOCONFIGURE_SDK =
-      "io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk";
-
-  /** The type whose presence means the trace SDK is on the classpath. */
-  public static final String TRACE_SDK = "io.opentelemetry.sdk.trace.SdkTracerProvider";
-
   /** The package of the runtime classes generated code calls. */
   public static final String RUNTIME_PACKAGE = "dev.baton.runtime.internal.sdk";
 
   private final String optionValue;
   private final String runtimeClass;
+  private final String sdkType;
+  private final String dependencies;
+  private final String comment;
 
-  Bootstrap(String optionValue, String runtimeClass) {
+  Bootstrap(
+      String optionValue,
+      String runtimeClass,
+      String sdkType,
+      String dependencies,
+      String comment) {
     this.optionValue = optionValue;
     this.runtimeClass = runtimeClass;
+    this.sdkType = sdkType;
+    this.dependencies = dependencies;
+    this.comment = comment;
   }
 
   /** The value of {@value #OPTION} that selects this setup. */
@@ -56,23 +75,22 @@ public enum Bootstrap {
     return runtimeClass;
   }
 
-  /** The qualified names of the types this setup needs on the compile classpath. */
-  String[] requiredTypes() {
-    return switch (this) {
-      case AUTOCONFIGURE -> new String[] {AUTOCONFIGURE_SDK, RUNTIME_PACKAGE + "." + runtimeClass};
-      case BUILT_IN -> new String[] {TRACE_SDK, RUNTIME_PACKAGE + "." + runtimeClass};
-      case NONE -> new String[0];
-    };
+  /** The dependencies that put this setup's types on the classpath, for messages; null for none. */
+  public String dependencies() {
+    return dependencies;
   }
 
-  /** Whether every type this setup needs is on the classpath ({@code present} tells). */
-  public boolean availableWith(Predicate<String> present) {
-    return missingWith(present) == null;
+  /** What the generated {@code startOnce()} call does, for a comment above it; null for none. */
+  public String comment() {
+    return comment;
   }
 
   /** The first type this setup needs that {@code present} does not know, or null. */
   public String missingWith(Predicate<String> present) {
-    for (String type : requiredTypes()) {
+    if (runtimeClass == null) {
+      return null;
+    }
+    for (String type : new String[] {sdkType, RUNTIME_PACKAGE + "." + runtimeClass}) {
       if (!present.test(type)) {
         return type;
       }
@@ -82,12 +100,11 @@ public enum Bootstrap {
 
   /** The default choice: autoconfigure when there, else built-in when there, else none. */
   public static Bootstrap chooseFrom(Predicate<String> present) {
-    if (AUTOCONFIGURE.availableWith(present)) {
+    if (AUTOCONFIGURE.missingWith(present) == null) {
       return AUTOCONFIGURE;
     }
-    return BUILT_IN.availableWith(present) ? BUILT_IN : NONE;
+    return BUILT_IN.missingWith(present) == null ? BUILT_IN : NONE;
   }
-
   /** The setup an option value names ({@value #AUTO} gives null), or null if it names none. */
   public static Bootstrap ofOption(String value) {
     String normalized = value.trim().toLowerCase(Locale.ROOT);

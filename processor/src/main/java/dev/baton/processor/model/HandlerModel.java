@@ -1,5 +1,7 @@
 package dev.baton.processor.model;
 
+import com.palantir.javapoet.ClassName;
+
 /**
  * How a {@code @TracedHandler} method's invocation span is started and ended, chosen at compile
  * time from its event and response types, so nothing is probed at run time.
@@ -10,19 +12,16 @@ package dev.baton.processor.model;
  * @param endMethod the {@code LambdaInvocation} method ending a normal return, e.g. {@code endSqs}
  *     (given the response) or {@code end}
  * @param eventPosition the event parameter's index, or -1 when the start does not take the event
- * @param eventType the event's type in source form (when bound)
+ * @param eventType the event's type (when bound); null otherwise
  * @param contextPosition the {@code Context} parameter's index
- * @param bootstrap how the generated code sets up OpenTelemetry first, when the function did not
- *     (decided once per compilation, see {@link Bootstrap})
  */
 public record HandlerModel(
     String startMethod,
     String trigger,
     String endMethod,
     int eventPosition,
-    String eventType,
-    int contextPosition,
-    Bootstrap bootstrap) {
+    ClassName eventType,
+    int contextPosition) {
 
   /** Whether the end method takes the handler's response. */
   public boolean endTakesResponse() {

@@ -4,10 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
-import javax.lang.model.type.DeclaredType;
-import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 
 /**
@@ -16,7 +13,8 @@ import javax.lang.model.type.TypeMirror;
  */
 public final class HandlerTriggers {
 
-  public static final String CONTEXT = "com.amazonaws.services.lambda.runtime.Context";
+  static final String CONTEXT_PACKAGE = "com.amazonaws.services.lambda.runtime";
+  public static final String CONTEXT = CONTEXT_PACKAGE + ".Context";
   private static final String EVENTS = "com.amazonaws.services.lambda.runtime.events.";
 
   /** Event type to {start method, response type, end method}. */
@@ -44,19 +42,13 @@ public final class HandlerTriggers {
           EVENTS + "S3EventNotification",
           "com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification");
 
-  private final TypeStrings typeStrings;
-  private final Bootstrap bootstrap;
-
-  public HandlerTriggers(TypeStrings typeStrings, Bootstrap bootstrap) {
-    this.typeStrings = typeStrings;
-    this.bootstrap = bootstrap;
-  }
+  private HandlerTriggers() {}
 
   /** The index of {@code method}'s {@code Context} parameter, if it has one. */
   public static Optional<Integer> contextPosition(ExecutableElement method) {
     List<? extends VariableElement> parameters = method.getParameters();
     for (int i = 0; i < parameters.size(); i++) {
-      if (qualifiedName(parameters.get(i).asType()).equals(CONTEXT)) {
+      if (TypeStrings.qualifiedName(parameters.get(i).asType()).equals(CONTEXT)) {
         return Optional.of(i);
       }
     }
@@ -64,34 +56,22 @@ public final class HandlerTriggers {
   }
 
   /** The model of a handler method that takes a {@code Context} (validated before). */
-  public HandlerModel of(ExecutableElement method) {
+  public static HandlerModel of(ExecutableElement method) {
     int context = contextPosition(method).orElseThrow();
     List<? extends VariableElement> parameters = method.getParameters();
-    String event = context > 0 ? qualifiedName(parameters.get(0).asType()) : "";
-    String response = qualifiedName(method.getReturnType());
+    TypeMirror eventType = context > 0 ? parameters.get(0).asType() : null;
+    String event = eventType == null ? "" : TypeStrings.qualifiedName(eventType);
+    String response = TypeStrings.qualifiedName(method.getReturnType());
     List<String> typed = TYPED.get(event);
     if (typed != null) {
       String end = response.equals(typed.get(1)) ? typed.get(2) : "end";
       return new HandlerModel(
-          typed.get(0),
-          null,
-          end,
-          0,
-          typeStrings.erased(parameters.get(0).asType()),
-          context,
-          bootstrap);
+          typed.get(0), null, end, 0, TypeStrings.className(eventType), context);
     }
     String trigger =
         event.equals(EVENTS + "ScheduledEvent")
             ? "TIMER"
             : DATASOURCES.contains(event) ? "DATASOURCE" : "OTHER";
-    return new HandlerModel("startOther", trigger, "end", -1, null, context, bootstrap);
-  }
-
-  private static String qualifiedName(TypeMirror type) {
-    if (type.getKind() != TypeKind.DECLARED) {
-      return "";
-    }
-    return ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().toString();
+    return new HandlerModel("startOther", trigger, "end", -1, null, context);
   }
 }

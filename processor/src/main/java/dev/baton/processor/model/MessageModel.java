@@ -1,16 +1,18 @@
 package dev.baton.processor.model;
 
+import com.palantir.javapoet.ClassName;
+
 /**
  * The SQS message or SNS record parameter of a {@code @Traced} method, which makes its span that
  * message's {@code process} span.
  *
  * @param position the parameter's index
  * @param formalName the name generated code uses
- * @param formalType the parameter's type in source form
+ * @param formalType the parameter's type
  * @param factoryClass the runtime class starting its span ({@code MessageSpans} for Lambda events,
  *     {@code SdkMessageSpans} for messages received with the AWS SDK), in {@code
  *     dev.baton.runtime.internal.lambda}
  * @param factory that class's method, {@code sqsMessage} or {@code snsRecord}
  */
 public record MessageModel(
-    int position, String formalName, String formalType, String factoryClass, String factory) {}
+    int position, String formalName, ClassName formalType, String factoryClass, String factory) {}

@@ -3,10 +3,7 @@ package dev.baton.processor.model;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
-import javax.lang.model.type.DeclaredType;
-import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 
 /** Finds the SQS message or SNS record a {@code @Traced} method processes. */
@@ -23,7 +20,7 @@ public final class MessageParameters {
   public static Optional<Integer> position(ExecutableElement method) {
     List<? extends VariableElement> parameters = method.getParameters();
     for (int i = 0; i < parameters.size(); i++) {
-      String name = qualifiedName(parameters.get(i).asType());
+      String name = TypeStrings.qualifiedName(parameters.get(i).asType());
       if (name.equals(SQS_MESSAGE) || name.equals(SNS_RECORD) || name.equals(SDK_SQS_MESSAGE)) {
         return Optional.of(i);
       }
@@ -33,18 +30,11 @@ public final class MessageParameters {
 
   /** The runtime class whose factory starts the span of a message of {@code type}. */
   static String factoryClass(TypeMirror type) {
-    return qualifiedName(type).equals(SDK_SQS_MESSAGE) ? "SdkMessageSpans" : "MessageSpans";
+    return TypeStrings.qualifiedName(type).equals(SDK_SQS_MESSAGE) ? "SdkMessageSpans" : "MessageSpans";
   }
 
   /** That factory's name. */
   static String factory(TypeMirror type) {
-    return qualifiedName(type).equals(SNS_RECORD) ? "snsRecord" : "sqsMessage";
-  }
-
-  private static String qualifiedName(TypeMirror type) {
-    if (type.getKind() != TypeKind.DECLARED) {
-      return "";
-    }
-    return ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().toString();
+    return TypeStrings.qualifiedName(type).equals(SNS_RECORD) ? "snsRecord" : "sqsMessage";
   }
 }

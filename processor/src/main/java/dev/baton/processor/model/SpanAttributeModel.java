@@ -6,8 +6,7 @@ import com.palantir.javapoet.TypeName;
  * One {@code @SpanAttribute} parameter.
  *
  * @param position the parameter's index in the method's parameter list
- * @param parameterName the name in the user's source
- * @param formalName the name generated code uses (the parameter name unless it clashes)
+ * @param formalName the name generated code uses (the parameter's name unless it clashes)
  * @param key the attribute key
  * @param type the OpenTelemetry attribute type
  * @param formalType the type generated code declares the value with; the parameter's own type
@@ -17,7 +16,6 @@ import com.palantir.javapoet.TypeName;
  */
 public record SpanAttributeModel(
     int position,
-    String parameterName,
     String formalName,
     String key,
     AttributeType type,

@@ -4,12 +4,10 @@ import com.palantir.javapoet.ClassName;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import javax.lang.model.element.ExecutableElement;
 
 /**
  * One {@code @Traced} method, with everything the writers need, decided at compile time.
  *
- * @param element the method (the originating element of what is generated for it)
  * @param name the method's name
  * @param signature the method as users read it, e.g. {@code price(int, String)}
  * @param descriptor the JVM method descriptor, e.g. {@code (ILjava/lang/String;)I}
@@ -32,7 +30,6 @@ import javax.lang.model.element.ExecutableElement;
  *     parameter; null otherwise
  */
 public record TracedMethod(
-    ExecutableElement element,
     String name,
     String signature,
     String descriptor,
@@ -50,6 +47,8 @@ public record TracedMethod(
     HandlerModel handler,
     MessageModel message) {
 
+  private static final ClassName CONTEXT = ClassName.get(HandlerTriggers.CONTEXT_PACKAGE, "Context");
+
   public TracedMethod {
     pointcutParameterTypes = List.copyOf(pointcutParameterTypes);
     attributes = List.copyOf(attributes);
@@ -65,16 +64,16 @@ public record TracedMethod(
       if (handler.eventPosition() >= 0) {
         bound.add(
             new BoundParameter(
-                handler.eventPosition(), "event", ClassName.bestGuess(handler.eventType())));
+                handler.eventPosition(), "event", handler.eventType()));
       }
       bound.add(
           new BoundParameter(
-              handler.contextPosition(), "context", ClassName.bestGuess(HandlerTriggers.CONTEXT)));
+              handler.contextPosition(), "context", CONTEXT));
     }
     if (message != null) {
       bound.add(
           new BoundParameter(
-              message.position(), message.formalName(), ClassName.bestGuess(message.formalType())));
+              message.position(), message.formalName(), message.formalType()));
     }
     for (SpanAttributeModel attribute : attributes) {
       bound.add(

@@ -1,5 +1,8 @@
 package dev.baton.processor.model;
 
+import static dev.baton.processor.BatonProcessor.SPAN_ATTRIBUTE;
+import static dev.baton.processor.BatonProcessor.TRACED;
+
 import dev.baton.processor.Annotations;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,21 +53,18 @@ public final class TracedTypeFactory {
   private final Signatures signatures;
   private final AttributeTypes attributeTypes;
   private final TypeMirror completionStage;
-  private final HandlerTriggers handlerTriggers;
 
   public TracedTypeFactory(
       Elements elements,
       Types types,
       TypeStrings typeStrings,
       Signatures signatures,
-      AttributeTypes attributeTypes,
-      HandlerTriggers handlerTriggers) {
+      AttributeTypes attributeTypes) {
     this.elements = elements;
     this.types = types;
     this.typeStrings = typeStrings;
     this.signatures = signatures;
     this.attributeTypes = attributeTypes;
-    this.handlerTriggers = handlerTriggers;
     this.completionStage =
         types.erasure(elements.getTypeElement("java.util.concurrent.CompletionStage").asType());
   }
@@ -89,8 +89,8 @@ public final class TracedTypeFactory {
   }
 
   private TracedMethod method(ExecutableElement method, Names constants, Names factories) {
-    Optional<AnnotationMirror> traced = Annotations.find(method, "dev.baton.Traced");
-    HandlerModel handler = traced.isEmpty() ? handlerTriggers.of(method) : null;
+    Optional<AnnotationMirror> traced = Annotations.find(method, TRACED);
+    HandlerModel handler = traced.isEmpty() ? HandlerTriggers.of(method) : null;
     Optional<Integer> messagePosition =
         traced.isPresent() ? MessageParameters.position(method) : Optional.empty();
     String explicitName =
@@ -121,26 +121,23 @@ public final class TracedTypeFactory {
                     new MessageModel(
                         i,
                         formals.allocate(parameters.get(i).getSimpleName().toString()),
-                        typeStrings.erased(parameters.get(i).asType()),
+                        TypeStrings.className(parameters.get(i).asType()),
                         MessageParameters.factoryClass(parameters.get(i).asType()),
                         MessageParameters.factory(parameters.get(i).asType())))
             .orElse(null);
-    for (int i = 0; i < parameters.size(); i++) {
+    // A handler's parameters are never recorded (its @SpanAttribute is an error).
+    for (int i = 0; handler == null && i < parameters.size(); i++) {
       VariableElement parameter = parameters.get(i);
-      Optional<AnnotationMirror> attribute =
-          Annotations.find(parameter, "dev.baton.SpanAttribute");
+      Optional<AnnotationMirror> attribute = Annotations.find(parameter, SPAN_ATTRIBUTE);
       if (attribute.isEmpty()) {
         continue;
       }
-      String parameterName = parameter.getSimpleName().toString();
-      String explicitKey = Annotations.explicitString(attribute.get(), "value");
-      String key = explicitKey.isEmpty() ? parameterName : explicitKey;
+      String key = Annotations.attributeKey(parameter, attribute.get());
       AttributeBinding binding = attributeTypes.bind(parameter.asType()).orElseThrow();
       attributes.add(
           new SpanAttributeModel(
               i,
-              parameterName,
-              formals.allocate(parameterName),
+              formals.allocate(parameter.getSimpleName().toString()),
               key,
               binding.type(),
               binding.formalType(),
@@ -171,7 +168,6 @@ public final class TracedTypeFactory {
                 : ResultKind.VALUE;
 
     return new TracedMethod(
-        method,
         methodName,
         signatures.of(method),
         descriptor(method),
@@ -217,7 +213,7 @@ public final class TracedTypeFactory {
   private String declaration(ExecutableElement method) {
     StringBuilder text =
         new StringBuilder(
-            Annotations.find(method, "dev.baton.Traced").isPresent()
+            Annotations.find(method, TRACED).isPresent()
                 ? "@Traced"
                 : "@TracedHandler");
     for (Modifier modifier : method.getModifiers()) {

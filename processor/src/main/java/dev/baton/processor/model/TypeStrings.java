@@ -1,5 +1,6 @@
 package dev.baton.processor.model;
 
+import com.palantir.javapoet.ClassName;
 import java.util.List;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Element;
@@ -16,7 +17,8 @@ import javax.lang.model.util.Types;
 
 /**
  * Types written out for the generated aspect and the weave metadata: AspectJ source (canonical
- * names, no type annotations), JVM descriptors, and the short form error messages use.
+ * names, no type annotations), JVM descriptors, the short form error messages use, and the
+ * classes the generated Java names.
  */
 public final class TypeStrings {
 
@@ -28,6 +30,20 @@ public final class TypeStrings {
     this.elements = elements;
   }
 
+  /** The qualified name of a declared type, e.g. {@code java.util.List}; "" for any other type. */
+  public static String qualifiedName(TypeMirror type) {
+    return type.getKind() == TypeKind.DECLARED ? element(type).getQualifiedName().toString() : "";
+  }
+
+  /** A declared type's raw class, for generated Java, e.g. {@code SQSEvent.SQSMessage}. */
+  static ClassName className(TypeMirror declared) {
+    return ClassName.get(element(declared));
+  }
+
+  private static TypeElement element(TypeMirror declared) {
+    return (TypeElement) ((DeclaredType) declared).asElement();
+  }
+
   /** The erasure of {@code type} in source form, e.g. {@code java.util.List}, {@code int[]}. */
   public String erased(TypeMirror type) {
     TypeMirror erasure = types.erasure(type);
@@ -35,7 +51,7 @@ public final class TypeStrings {
       case ARRAY:
         return erased(((ArrayType) erasure).getComponentType()) + "[]";
       case DECLARED:
-        return ((TypeElement) ((DeclaredType) erasure).asElement()).getQualifiedName().toString();
+        return qualifiedName(erasure);
       default:
         return erasure.getKind().isPrimitive() || erasure.getKind() == TypeKind.VOID
             ? erasure.getKind().name().toLowerCase(java.util.Locale.ROOT)

@@ -22,7 +22,8 @@ import javax.lang.model.util.Types;
 /**
  * Finds the handler method a {@code @TracedHandler} stands for, and checks it can be traced: the
  * class's own {@code handleRequest} for a {@code RequestHandler} or {@code RequestStreamHandler},
- * or the annotated method, which must take a {@code Context}.
+ * or the annotated method, which must take a {@code Context}, have a body, and not be {@code
+ * @Traced} too.
  */
 public final class HandlerLocator {
 
@@ -74,9 +75,7 @@ public final class HandlerLocator {
   private boolean validate(ExecutableElement method, AnnotationMirror annotation) {
     String signature = signatures.of(method);
     int before = reporter.errorCount();
-    if (method.getModifiers().contains(Modifier.ABSTRACT)) {
-      reporter.error(method, annotation, ErrorMessages.ABSTRACT_HANDLER, signature);
-    }
+    WeavableMethods.check(reporter, method, annotation, signature);
     if (HandlerTriggers.contextPosition(method).isEmpty()) {
       reporter.error(method, annotation, ErrorMessages.HANDLER_WITHOUT_CONTEXT, signature);
     }

@@ -2,11 +2,13 @@ package dev.baton.processor.validation;
 
 import static dev.baton.processor.BatonProcessor.SPAN_ATTRIBUTE;
 import static dev.baton.processor.BatonProcessor.TRACED;
+import static dev.baton.processor.BatonProcessor.TRACED_HANDLER;
 
 import dev.baton.processor.Annotations;
 import dev.baton.processor.ErrorMessages;
 import dev.baton.processor.ErrorReporter;
 import dev.baton.processor.model.AttributeTypes;
+import dev.baton.processor.model.MessageParameters;
 import dev.baton.processor.model.Signatures;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,9 +18,6 @@ import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.Modifier;
-import javax.lang.model.element.NestingKind;
-import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 
 /**
@@ -44,17 +43,7 @@ public final class TracedValidator {
     String signature = signatures.of(method);
     int errorsBefore = reporter.errorCount();
 
-    if (method.getModifiers().contains(Modifier.ABSTRACT)) {
-      reporter.error(method, traced, ErrorMessages.ABSTRACT_METHOD, signature);
-    }
-    if (method.getModifiers().contains(Modifier.NATIVE)) {
-      reporter.error(method, traced, ErrorMessages.NATIVE_METHOD, signature);
-    }
-    unnamedEnclosingType(method)
-        .ifPresent(
-            type ->
-                reporter.error(
-                    method, traced, ErrorMessages.UNNAMED_CLASS, signature, describe(type)));
+    WeavableMethods.check(reporter, method, traced, signature);
     Optional<AnnotationValue> name = Annotations.explicitValue(traced, "value");
     if (name.isPresent() && ((String) name.get().getValue()).isBlank()) {
       reporter.error(
@@ -64,6 +53,21 @@ public final class TracedValidator {
           ErrorMessages.BLANK_SPAN_NAME,
           signature,
           Signatures.defaultSpanName(method));
+    }
+    Optional<AnnotationValue> kind = Annotations.explicitValue(traced, "kind");
+    Optional<Integer> message = MessageParameters.position(method);
+    if (kind.isPresent() && message.isPresent()) {
+      String given = ((VariableElement) kind.get().getValue()).getSimpleName().toString();
+      if (!given.equals("CONSUMER")) {
+        reporter.error(
+            method,
+            traced,
+            kind.get(),
+            ErrorMessages.MESSAGE_SPAN_KIND,
+            signature,
+            given,
+            method.getParameters().get(message.get()).getSimpleName());
+      }
     }
     validateAttributes(method, signature);
     return reporter.errorCount() == errorsBefore;
@@ -87,27 +91,25 @@ public final class TracedValidator {
             parameterName,
             signature);
       }
-      Optional<AnnotationValue> explicitKey = Annotations.explicitValue(attribute, "value");
-      String key = explicitKey.map(value -> (String) value.getValue()).orElse("");
-      if (!key.isEmpty() && key.isBlank()) {
+      String key = Annotations.attributeKey(parameter, attribute);
+      if (key.isBlank()) {
         reporter.error(
             parameter,
             attribute,
-            explicitKey.get(),
+            Annotations.explicitValue(attribute, "value").orElseThrow(),
             ErrorMessages.BLANK_ATTRIBUTE_KEY,
             parameterName,
             signature,
             parameterName);
         continue;
       }
-      String effectiveKey = key.isEmpty() ? parameterName : key;
-      VariableElement first = keys.putIfAbsent(effectiveKey, parameter);
+      VariableElement first = keys.putIfAbsent(key, parameter);
       if (first != null) {
         reporter.error(
             parameter,
             attribute,
             ErrorMessages.DUPLICATE_ATTRIBUTE_KEY,
-            effectiveKey,
+            key,
             signature,
             first.getSimpleName(),
             parameterName);
@@ -117,7 +119,8 @@ public final class TracedValidator {
 
   /**
    * Validates a {@code @SpanAttribute} parameter whose method is not {@code @Traced}: always an
-   * error, since the annotation would silently do nothing.
+   * error, since the annotation would silently do nothing (a handler's invocation span does not
+   * record its parameters either).
    */
   public void validateStraySpanAttribute(VariableElement parameter) {
     Element enclosing = parameter.getEnclosingElement();
@@ -132,26 +135,20 @@ public final class TracedValidator {
     String message =
         executable.getKind() == ElementKind.CONSTRUCTOR
             ? ErrorMessages.SPAN_ATTRIBUTE_ON_CONSTRUCTOR
-            : ErrorMessages.SPAN_ATTRIBUTE_WITHOUT_TRACED;
+            : isHandler(executable)
+                ? ErrorMessages.SPAN_ATTRIBUTE_ON_HANDLER
+                : ErrorMessages.SPAN_ATTRIBUTE_WITHOUT_TRACED;
     reporter.error(
         parameter, attribute, message, parameter.getSimpleName(), signatures.of(executable));
   }
 
-  private static Optional<TypeElement> unnamedEnclosingType(ExecutableElement method) {
-    for (Element e = method.getEnclosingElement(); e != null; e = e.getEnclosingElement()) {
-      if (e instanceof TypeElement) {
-        NestingKind nesting = ((TypeElement) e).getNestingKind();
-        if (nesting == NestingKind.ANONYMOUS || nesting == NestingKind.LOCAL) {
-          return Optional.of((TypeElement) e);
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static String describe(TypeElement type) {
-    return type.getNestingKind() == NestingKind.ANONYMOUS
-        ? "an anonymous class"
-        : "local class '" + type.getSimpleName() + "'";
+  /**
+   * Whether {@code method} is, or may be, a handler: annotated {@code @TracedHandler}, or the
+   * {@code handleRequest} of a class annotated so.
+   */
+  private static boolean isHandler(ExecutableElement method) {
+    return Annotations.find(method, TRACED_HANDLER).isPresent()
+        || (method.getSimpleName().contentEquals("handleRequest")
+            && Annotations.find(method.getEnclosingElement(), TRACED_HANDLER).isPresent());
   }
 }

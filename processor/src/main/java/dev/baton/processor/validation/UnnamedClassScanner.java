@@ -1,5 +1,7 @@
 package dev.baton.processor.validation;
 
+import static dev.baton.processor.BatonProcessor.TRACED;
+
 import com.sun.source.tree.AnnotationTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
@@ -27,6 +29,9 @@ import javax.lang.model.element.Element;
  */
 public final class UnnamedClassScanner {
 
+  private static final String TRACED_PACKAGE = TRACED.substring(0, TRACED.lastIndexOf('.'));
+  private static final String TRACED_SIMPLE_NAME = TRACED.substring(TRACED.lastIndexOf('.') + 1);
+
   private final Trees trees;
   private final ErrorReporter reporter;
   private final Set<CompilationUnitTree> scanned = new HashSet<>();
@@ -50,12 +55,13 @@ public final class UnnamedClassScanner {
         unit.getImports().stream()
             .map(ImportTree::getQualifiedIdentifier)
             .map(Object::toString)
-            .anyMatch(name -> name.equals("dev.baton.Traced") || name.equals("dev.baton.*"));
+            .anyMatch(name -> name.equals(TRACED) || name.equals(TRACED_PACKAGE + ".*"));
     new TreePathScanner<Void, Void>() {
       @Override
       public Void visitMethod(MethodTree method, Void unused) {
-        ClassTree unnamed = unnamedEnclosingClass(getCurrentPath());
-        if (unnamed != null && isTraced(method, importsTraced)) {
+        ClassTree unnamed =
+            isTraced(method, importsTraced) ? unnamedEnclosingClass(getCurrentPath()) : null;
+        if (unnamed != null) {
           String signature =
               method.getParameters().stream()
                   .map(VariableTree::getType)
@@ -92,7 +98,7 @@ public final class UnnamedClassScanner {
   private static boolean isTraced(MethodTree method, boolean importsTraced) {
     for (AnnotationTree annotation : method.getModifiers().getAnnotations()) {
       String name = annotation.getAnnotationType().toString();
-      if (name.equals("dev.baton.Traced") || (importsTraced && name.equals("Traced"))) {
+      if (name.equals(TRACED) || (importsTraced && name.equals(TRACED_SIMPLE_NAME))) {
         return true;
       }
     }

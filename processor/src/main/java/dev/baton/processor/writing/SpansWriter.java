@@ -19,7 +19,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Writes {@code <Type>_BatonSpans}: the span name and attribute key constants of a type's traced
- * methods, and one factory per method that starts its span. The generated aspect calls these
+ * methods, and one factory per method that starts its span; a handler's factory first sets up
+ * OpenTelemetry as the compilation's {@link Bootstrap} says. The generated aspect calls these
  * factories; keeping the span code in plain Java makes it readable and testable without weaving.
  */
 public final class SpansWriter {
@@ -38,14 +39,20 @@ public final class SpansWriter {
       ClassName.get("javax.annotation.processing", "Generated");
 
   private final String generator;
+  private final Bootstrap bootstrap;
 
-  /** @param generator the processor's class name, for {@code @Generated} */
-  public SpansWriter(String generator) {
+  /**
+   * @param generator the processor's class name, for {@code @Generated}
+   * @param bootstrap how handlers set up OpenTelemetry first, when the function did not (decided
+   *     once per compilation)
+   */
+  public SpansWriter(String generator, Bootstrap bootstrap) {
     this.generator = generator;
+    this.bootstrap = bootstrap;
   }
 
   public JavaFile write(TracedType type) {
-    ClassName traced = ClassName.bestGuess(type.qualifiedName());
+    ClassName traced = ClassName.get(type.element());
     TypeSpec.Builder spans =
         TypeSpec.classBuilder(type.spansClassName())
             .addOriginatingElement(type.element())
@@ -148,22 +155,12 @@ public final class SpansWriter {
                 + "Never throws: a tracing failure is reported and the invocation goes on.\n",
             simpleName(type),
             method.signature());
-    switch (handler.bootstrap()) {
-      case AUTOCONFIGURE -> {
-        factory.addComment("The OpenTelemetry SDK autoconfigure module was on the compile classpath:");
-        factory.addComment("build the SDK from the OTEL_* settings on the first invocation.");
-        factory.addStatement("$T.startOnce()", bootstrapClass(handler.bootstrap()));
+    if (bootstrap.runtimeClass() != null) {
+      for (String line : bootstrap.comment().split("\n")) {
+        factory.addComment("$L", line);
       }
-      case BUILT_IN -> {
-        factory.addComment("No autoconfigure module on the compile classpath: Baton's trace-only SDK,");
-        factory.addComment("built from the OTEL_* settings on the first invocation unless the function");
-        factory.addComment("set one up itself.");
-        factory.addStatement("$T.startOnce()", bootstrapClass(handler.bootstrap()));
-      }
-      case NONE -> {
-        // -Abaton.telemetry=none, or no SDK on the compile classpath: spans go to what the
-        // function registers.
-      }
+      factory.addStatement(
+          "$T.startOnce()", ClassName.get(Bootstrap.RUNTIME_PACKAGE, bootstrap.runtimeClass()));
     }
     if (handler.trigger() != null) {
       return factory
@@ -210,9 +207,5 @@ public final class SpansWriter {
 
   private static String simpleName(TracedType type) {
     return type.element().getSimpleName().toString();
-  }
-
-  private static ClassName bootstrapClass(Bootstrap bootstrap) {
-    return ClassName.get(Bootstrap.RUNTIME_PACKAGE, bootstrap.runtimeClass());
   }
 }
