@@ -56,6 +56,7 @@ public final class SemanticConventions {
       AttributeKey.stringKey("faas.invoked_name");
   public static final AttributeKey<String> FAAS_INVOKED_PROVIDER =
       AttributeKey.stringKey("faas.invoked_provider");
+  public static final String FAAS_INVOKED_PROVIDER_AWS = "aws";
   public static final AttributeKey<Long> FAAS_MAX_MEMORY = AttributeKey.longKey("faas.max_memory");
   public static final AttributeKey<String> FAAS_NAME = AttributeKey.stringKey("faas.name");
   public static final AttributeKey<String> FAAS_TRIGGER = AttributeKey.stringKey("faas.trigger");

@@ -6,6 +6,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 
 /**
  * Internal: not part of Baton's public API.
@@ -85,13 +86,7 @@ public final class TracedMethods {
       return null;
     }
     try {
-      stage.whenComplete(
-          (value, failure) -> {
-            if (failure != null) {
-              recordFailure(span, unwrap(failure));
-            }
-            endSpan(span);
-          });
+      stage.whenComplete(new Completion(span));
     } catch (Throwable failure) {
       Failures.report("waiting for an asynchronous result", failure);
       endSpan(span);
@@ -109,17 +104,28 @@ public final class TracedMethods {
     throw (E) failure;
   }
 
-  private static void recordFailure(Span span, Throwable failure) {
+  /**
+   * Records {@code failure} on {@code span}: status {@code ERROR}, {@code error.type} (the class
+   * name) and an {@code exception} event; a null {@code failure} sets the status only. Never
+   * throws. Also what {@code LambdaInvocation} records a handler's exception with.
+   */
+  public static void recordFailure(Span span, Throwable failure) {
     try {
       span.setStatus(StatusCode.ERROR);
-      span.setAttribute(SemanticConventions.ERROR_TYPE, failure.getClass().getName());
-      span.recordException(failure);
+      if (failure != null) {
+        span.setAttribute(SemanticConventions.ERROR_TYPE, failure.getClass().getName());
+        span.recordException(failure);
+      }
     } catch (Throwable recordingFailure) {
       Failures.report("recording an exception on a span", recordingFailure);
     }
   }
 
-  private static Throwable unwrap(Throwable failure) {
+  /**
+   * What an asynchronous result failed with: the cause of a {@link CompletionException} (which
+   * {@code CompletableFuture} wraps failures of dependent stages in), else {@code failure}.
+   */
+  public static Throwable unwrap(Throwable failure) {
     return failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause()
         : failure;
@@ -138,6 +144,26 @@ public final class TracedMethods {
       span.end();
     } catch (Throwable failure) {
       Failures.report("ending a span", failure);
+    }
+  }
+
+  /**
+   * Ends a span when the stage a method returned completes. A class rather than a lambda, so
+   * that the first asynchronous result does not spin one up.
+   */
+  private static final class Completion implements BiConsumer<Object, Throwable> {
+    private final Span span;
+
+    Completion(Span span) {
+      this.span = span;
+    }
+
+    @Override
+    public void accept(Object value, Throwable failure) {
+      if (failure != null) {
+        recordFailure(span, unwrap(failure));
+      }
+      endSpan(span);
     }
   }
 }

@@ -14,6 +14,7 @@ import io.opentelemetry.semconv.incubating.CloudIncubatingAttributes;
 import io.opentelemetry.semconv.incubating.CloudIncubatingAttributes.CloudPlatformIncubatingValues;
 import io.opentelemetry.semconv.incubating.CloudIncubatingAttributes.CloudProviderIncubatingValues;
 import io.opentelemetry.semconv.incubating.FaasIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.FaasIncubatingAttributes.FaasInvokedProviderIncubatingValues;
 import io.opentelemetry.semconv.incubating.FaasIncubatingAttributes.FaasTriggerIncubatingValues;
 import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
 import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes.MessagingOperationTypeIncubatingValues;
@@ -84,6 +85,7 @@ class SemanticConventionsTest {
     key(SemanticConventions.FAAS_INVOCATION_ID, FaasIncubatingAttributes.FAAS_INVOCATION_ID);
     key(SemanticConventions.FAAS_INVOKED_NAME, FaasIncubatingAttributes.FAAS_INVOKED_NAME);
     key(SemanticConventions.FAAS_INVOKED_PROVIDER, FaasIncubatingAttributes.FAAS_INVOKED_PROVIDER);
+    value(SemanticConventions.FAAS_INVOKED_PROVIDER_AWS, FaasInvokedProviderIncubatingValues.AWS);
     key(SemanticConventions.FAAS_MAX_MEMORY, FaasIncubatingAttributes.FAAS_MAX_MEMORY);
     key(SemanticConventions.FAAS_NAME, FaasIncubatingAttributes.FAAS_NAME);
     key(SemanticConventions.FAAS_TRIGGER, FaasIncubatingAttributes.FAAS_TRIGGER);

@@ -118,6 +118,27 @@ class TracedMethodsTest {
   }
 
   @Test
+  void recordFailureWithoutAThrowableSetsTheStatusOnly() {
+    Span span = start("handler");
+    TracedMethods.recordFailure(span, null);
+    span.end();
+
+    SpanData data = exporter.getFinishedSpanItems().get(0);
+    assertThat(data).hasStatus(io.opentelemetry.sdk.trace.data.StatusData.error());
+    assertThat(data.getAttributes().get(ErrorAttributes.ERROR_TYPE)).isNull();
+    assertThat(data.getEvents()).isEmpty();
+  }
+
+  @Test
+  void unwrapGivesTheCauseOfACompletionException() {
+    IllegalStateException cause = new IllegalStateException("gone");
+    assertThat(TracedMethods.unwrap(new java.util.concurrent.CompletionException(cause))).isSameAs(cause);
+    java.util.concurrent.CompletionException bare = new java.util.concurrent.CompletionException("no cause", null);
+    assertThat(TracedMethods.unwrap(bare)).isSameAs(bare);
+    assertThat(TracedMethods.unwrap(cause)).isSameAs(cause);
+  }
+
+  @Test
   void nullCompletionStageEndsTheSpanAtOnce() {
     Span span = start("nothing");
     assertThat(TracedMethods.<CompletableFuture<?>>endWhenComplete(span, TracedMethods.makeCurrent(span), null))

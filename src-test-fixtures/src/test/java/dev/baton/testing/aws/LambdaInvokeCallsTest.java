@@ -129,6 +129,28 @@ class LambdaInvokeCallsTest {
   }
 
   @Test
+  void faasInvokedNameIsTheFunctionsNameWithoutQualifierOrArn() {
+    List<String> functionNames = List.of(
+        FUNCTION + ":prod",
+        FUNCTION + ":7",
+        "123456789012:function:" + FUNCTION + ":prod",
+        "arn:aws:lambda:eu-west-1:123456789012:function:" + FUNCTION,
+        "arn:aws:lambda:eu-west-1:123456789012:function:" + FUNCTION + ":7");
+    for (String functionName : functionNames) {
+      tracing.reset();
+      try {
+        lambda.invoke(b -> b.functionName(functionName).payload(json("{}")));
+      } catch (RuntimeException notFound) {
+        // The stand-in answers only the unqualified name: the span is what is looked at.
+      }
+      assertThat(tracing.span("Lambda.Invoke"))
+          .as(functionName)
+          .hasAttribute(FaasIncubatingAttributes.FAAS_INVOKED_NAME, FUNCTION)
+          .hasAttribute(FaasIncubatingAttributes.FAAS_INVOKED_PROVIDER, "aws");
+    }
+  }
+
+  @Test
   void asyncInvokeWithARequestEndsItsSpanWhenTheFutureCompletes() {
     InvokeResponse response =
         lambdaAsync.invoke(InvokeRequest.builder().functionName(FUNCTION).payload(json("{}")).build()).join();

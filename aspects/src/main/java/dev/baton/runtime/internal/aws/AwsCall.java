@@ -3,12 +3,12 @@ package dev.baton.runtime.internal.aws;
 import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
 import dev.baton.runtime.internal.SemanticConventions;
+import dev.baton.runtime.internal.TracedMethods;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import software.amazon.awssdk.awscore.AwsResponse;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -197,9 +197,7 @@ public class AwsCall implements Consumer<Object> {
   }
 
   private void recordFailure(Throwable thrown) {
-    Throwable failure = thrown instanceof CompletionException && thrown.getCause() != null
-        ? thrown.getCause()
-        : thrown;
+    Throwable failure = TracedMethods.unwrap(thrown);
     String errorType = failure.getClass().getName();
     if (failure instanceof SdkServiceException service) {
       if (service.statusCode() > 0) {

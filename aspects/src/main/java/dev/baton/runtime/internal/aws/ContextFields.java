@@ -70,16 +70,6 @@ final class ContextFields {
     return names;
   }
 
-  /** Whether the configured propagator writes the X-Ray header. */
-  static boolean xrayConfigured() {
-    try {
-      return propagator().fields().contains(XRAY_HEADER);
-    } catch (Throwable failure) {
-      Failures.report("reading the propagator's fields", failure);
-      return false;
-    }
-  }
-
   private static TextMapPropagator propagator() {
     return BatonTelemetry.openTelemetry().getPropagators().getTextMapPropagator();
   }

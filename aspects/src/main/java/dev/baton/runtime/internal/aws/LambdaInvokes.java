@@ -1,5 +1,6 @@
 package dev.baton.runtime.internal.aws;
 
+import dev.baton.runtime.internal.Arns;
 import dev.baton.runtime.internal.Failures;
 import dev.baton.runtime.internal.SemanticConventions;
 import io.opentelemetry.api.trace.Span;
@@ -18,11 +19,12 @@ import software.amazon.awssdk.services.lambda.model.InvokeRequest;
  *
  * <p>What the advice of {@code dev.baton.aspects.LambdaCalls} calls around {@code Invoke} of
  * {@code LambdaClient} and {@code LambdaAsyncClient}: the CLIENT span {@code Lambda.Invoke} (with
- * {@code faas.invoked_name}), whose context is added to the {@code custom} map of the request's
- * client context (base64 JSON), where a {@code @TracedHandler} on the other side reads it. The
- * user's own client context is kept (its {@code client}, {@code env} and custom entries of the
- * same name); a client context that is not base64 JSON, or that would pass Lambda's limit of
- * {@value #MAX_CLIENT_CONTEXT_BYTES} bytes, is left unchanged and the span gets an event.
+ * {@code faas.invoked_name}, the function's name without a qualifier or the ARN around it), whose
+ * context is added to the {@code custom} map of the request's client context (base64 JSON), where
+ * a {@code @TracedHandler} on the other side reads it. The user's own client context is kept (its
+ * {@code client}, {@code env} and custom entries of the same name); a client context that is not
+ * base64 JSON, or that would pass Lambda's limit of {@value #MAX_CLIENT_CONTEXT_BYTES} bytes, is
+ * left unchanged and the span gets an event.
  */
 public final class LambdaInvokes {
 
@@ -169,9 +171,11 @@ public final class LambdaInvokes {
 
     @Override
     void addStartAttributes(SpanBuilder builder) {
-      if (functionName != null) {
-        builder.setAttribute(SemanticConventions.FAAS_INVOKED_NAME, MessagingCall.arnName(functionName));
-        builder.setAttribute(SemanticConventions.FAAS_INVOKED_PROVIDER, "aws");
+      String name = Arns.lambdaFunctionName(functionName);
+      if (name != null) {
+        builder.setAttribute(SemanticConventions.FAAS_INVOKED_NAME, name);
+        builder.setAttribute(
+            SemanticConventions.FAAS_INVOKED_PROVIDER, SemanticConventions.FAAS_INVOKED_PROVIDER_AWS);
       }
     }
 

@@ -44,6 +44,11 @@ abstract class MessagingCall extends AwsCall {
     addMessagingAttributes(builder);
   }
 
+  /** The queue or topic name the span was started on, or null when it is not known. */
+  final String destination() {
+    return destination;
+  }
+
   /** What a subclass adds at start: the queue URL, the topic ARN, the batch size. */
   void addMessagingAttributes(SpanBuilder builder) {}
 
@@ -54,15 +59,6 @@ abstract class MessagingCall extends AwsCall {
     }
     String url = queueUrl.endsWith("/") ? queueUrl.substring(0, queueUrl.length() - 1) : queueUrl;
     String name = url.substring(url.lastIndexOf('/') + 1);
-    return name.isEmpty() ? null : name;
-  }
-
-  /** The resource name at the end of an ARN ({@code arn:aws:sns:...:orders}). */
-  static String arnName(String arn) {
-    if (arn == null) {
-      return null;
-    }
-    String name = arn.substring(arn.lastIndexOf(':') + 1);
     return name.isEmpty() ? null : name;
   }
 }

@@ -1,5 +1,6 @@
 package dev.baton.runtime.internal.aws;
 
+import dev.baton.runtime.internal.Arns;
 import dev.baton.runtime.internal.Failures;
 import dev.baton.runtime.internal.SemanticConventions;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -94,7 +95,7 @@ public final class SnsMessaging {
 
     final void startOn(Object request, String topicArn) {
       this.topicArn = topicArn;
-      startMessaging(request, SpanKind.PRODUCER, arnName(topicArn));
+      startMessaging(request, SpanKind.PRODUCER, Arns.lastPart(topicArn));
     }
 
     @Override

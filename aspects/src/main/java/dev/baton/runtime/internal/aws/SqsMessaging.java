@@ -297,7 +297,6 @@ public final class SqsMessaging {
     private static final String ALL_PATTERN = ".*";
 
     ReceiveMessageRequest request;
-    private String queue;
 
     Receive(Object client, Consumer<Object> mutation) {
       super(client, mutation, SemanticConventions.MESSAGING_OPERATION_TYPE_RECEIVE);
@@ -305,7 +304,6 @@ public final class SqsMessaging {
 
     void prepare(ReceiveMessageRequest original) {
       try {
-        queue = original == null ? null : queueName(original.queueUrl());
         startOn(original, SpanKind.CLIENT, original == null ? null : original.queueUrl());
         if (original == null) {
           return;
@@ -370,7 +368,7 @@ public final class SqsMessaging {
     @Override
     void onResponse(SdkResponse response) {
       if (response instanceof ReceiveMessageResponse received && received.hasMessages()) {
-        ReceivedMessages.remember(received.messages(), queue);
+        ReceivedMessages.remember(received.messages(), destination());
         span.setAttribute(
             SemanticConventions.MESSAGING_BATCH_MESSAGE_COUNT, (long) received.messages().size());
       }

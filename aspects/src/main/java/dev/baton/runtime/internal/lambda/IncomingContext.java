@@ -35,6 +35,9 @@ final class IncomingContext {
   static final String XRAY_TRACE_HEADER_PROPERTY = "com.amazonaws.xray.traceHeader";
   static final String XRAY_TRACE_HEADER_ENV = "_X_AMZN_TRACE_ID";
 
+  /** What a sampled X-Ray trace header contains; the only ones {@link #fromLambda} reads. */
+  private static final String SAMPLED = "Sampled=1";
+
   private static final int MAX_REPORTED_CHARS = 80;
 
   private IncomingContext() {}
@@ -102,19 +105,32 @@ final class IncomingContext {
     if (message == null) {
       return null;
     }
-    Context context = null;
     try {
-      context = fromCarrier(sqsAttributes(message.getMessageAttributes()), "SQS message attributes");
-      if (context == null && message.getAttributes() != null) {
-        context =
-            fromXrayHeader(
-                message.getAttributes().get(AWS_TRACE_HEADER), "an SQS AWSTraceHeader attribute");
-      }
-      if (context == null) {
-        context = fromCarrier(SnsEnvelope.messageAttributes(message.getBody()), "an SNS envelope");
-      }
+      Map<String, String> system = message.getAttributes();
+      return fromSqsParts(
+          sqsAttributes(message.getMessageAttributes()),
+          system == null ? null : system.get(AWS_TRACE_HEADER),
+          message.getBody());
     } catch (Throwable failure) {
       Failures.report("extracting the trace context of an SQS message", failure);
+      return null;
+    }
+  }
+
+  /**
+   * One SQS message's context from its parts, whichever type of message they come from (a Lambda
+   * event's or an AWS SDK {@code Message}): the String message attributes in {@code attributes}
+   * (filled with {@link #putSqsAttribute}), else the {@code AWSTraceHeader} system attribute
+   * (null when absent), else the attributes of an SNS notification envelope in {@code body}.
+   */
+  static Context fromSqsParts(
+      TreeMap<String, List<String>> attributes, String awsTraceHeader, String body) {
+    Context context = fromCarrier(attributes, "SQS message attributes");
+    if (context == null) {
+      context = fromXrayHeader(awsTraceHeader, "an SQS AWSTraceHeader attribute");
+    }
+    if (context == null) {
+      context = fromCarrier(SnsEnvelope.messageAttributes(body), "an SNS envelope");
     }
     return context;
   }
@@ -154,9 +170,13 @@ final class IncomingContext {
           }
         }
       }
-      Context xray = fromXrayHeader(lambdaXrayHeader(lambdaContext), "the Lambda X-Ray header");
-      if (xray != null && spanContext(xray).isSampled()) {
-        return xray;
+      // An unsampled header would be discarded below: not parsed at all (nor reported if bad).
+      String header = lambdaXrayHeader(lambdaContext);
+      if (header != null && header.contains(SAMPLED)) {
+        Context xray = fromXrayHeader(header, "the Lambda X-Ray header");
+        if (xray != null && spanContext(xray).isSampled()) {
+          return xray;
+        }
       }
     } catch (Throwable failure) {
       Failures.report("extracting the trace context Lambda passed", failure);
@@ -184,17 +204,25 @@ final class IncomingContext {
     }
     for (Map.Entry<String, SQSEvent.MessageAttribute> entry : attributes.entrySet()) {
       SQSEvent.MessageAttribute attribute = entry.getValue();
-      if (attribute == null) {
-        continue;
-      }
-      String type = attribute.getDataType();
-      if (type != null && type.startsWith("String") && attribute.getStringValue() != null) {
-        Carriers.put(carrier, entry.getKey(), attribute.getStringValue());
-      } else {
-        nonStringAttribute(entry.getKey(), type, "SQS");
+      if (attribute != null) {
+        putSqsAttribute(
+            carrier, entry.getKey(), attribute.getDataType(), attribute.getStringValue());
       }
     }
     return carrier;
+  }
+
+  /**
+   * Adds one SQS message attribute to {@code carrier} when it is a String one ({@code String} or
+   * {@code String.<custom type>}) with a value; a non-String {@code traceparent} is reported.
+   */
+  static void putSqsAttribute(
+      TreeMap<String, List<String>> carrier, String name, String dataType, String stringValue) {
+    if (dataType != null && dataType.startsWith("String") && stringValue != null) {
+      Carriers.put(carrier, name, stringValue);
+    } else {
+      nonStringAttribute(name, dataType, "SQS");
+    }
   }
 
   static TreeMap<String, List<String>> snsAttributes(

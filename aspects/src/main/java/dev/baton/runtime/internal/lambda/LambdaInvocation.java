@@ -9,9 +9,11 @@ import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerRespo
 import com.amazonaws.services.lambda.runtime.events.SNSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.baton.runtime.internal.Arns;
 import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
 import dev.baton.runtime.internal.SemanticConventions;
+import dev.baton.runtime.internal.TracedMethods;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -81,6 +83,9 @@ public final class LambdaInvocation {
 
   private static final Set<String> KNOWN_METHODS =
       Set.of("CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE");
+
+  /** {@code AWS_REGION}, read once (null when unset or empty): the ARN's region otherwise. */
+  private static final String ENV_REGION = environmentRegion();
 
   private final Span span;
   private final Scope scope;
@@ -167,7 +172,7 @@ public final class LambdaInvocation {
       if (records != null) {
         for (SQSEvent.SQSMessage message : records) {
           if (message != null) {
-            batch.add(IncomingContext.fromSqsMessage(message), Names.lastArnPart(message.getEventSourceArn()));
+            batch.add(IncomingContext.fromSqsMessage(message), Arns.lastPart(message.getEventSourceArn()));
           }
         }
       }
@@ -188,7 +193,7 @@ public final class LambdaInvocation {
         for (SNSEvent.SNSRecord record : records) {
           if (record != null) {
             String topicArn = record.getSNS() == null ? null : record.getSNS().getTopicArn();
-            batch.add(IncomingContext.fromSnsRecord(record), Names.lastArnPart(topicArn));
+            batch.add(IncomingContext.fromSnsRecord(record), Arns.lastPart(topicArn));
           }
         }
       }
@@ -312,20 +317,12 @@ public final class LambdaInvocation {
    */
   public void end(Throwable failure) {
     if (!ended) {
-      try {
-        span.setStatus(StatusCode.ERROR);
-        if (failure != null) {
-          span.setAttribute(SemanticConventions.ERROR_TYPE, failure.getClass().getName());
-          span.recordException(failure);
-        }
-      } catch (Throwable recordingFailure) {
-        Failures.report("recording the handler's exception", recordingFailure);
-      }
+      TracedMethods.recordFailure(span, failure);
     }
     end();
   }
 
-  /** The invocation span (invalid when starting it failed); for tests and message spans. */
+  /** The invocation span (invalid when starting it failed); for tests. */
   public Span span() {
     return span;
   }
@@ -431,12 +428,8 @@ public final class LambdaInvocation {
   private static void addLambdaAttributes(
       SpanBuilder builder, com.amazonaws.services.lambda.runtime.Context context) {
     String arn = context == null ? null : context.getInvokedFunctionArn();
-    String[] arnParts = arn == null ? new String[0] : arn.split(":", -1);
-    String region = System.getenv("AWS_REGION");
-    if ((region == null || region.isEmpty()) && arnParts.length > 3) {
-      region = arnParts[3];
-    }
-    if (region != null && !region.isEmpty()) {
+    String region = ENV_REGION != null ? ENV_REGION : Arns.part(arn, 3);
+    if (region != null) {
       builder.setAttribute(SemanticConventions.CLOUD_REGION, region);
     }
     if (context == null) {
@@ -450,8 +443,9 @@ public final class LambdaInvocation {
       builder.setAttribute(SemanticConventions.CLOUD_RESOURCE_ID, arn);
       builder.setAttribute(SemanticConventions.AWS_LAMBDA_INVOKED_ARN, arn);
     }
-    if (arnParts.length > 4 && !arnParts[4].isEmpty()) {
-      builder.setAttribute(SemanticConventions.CLOUD_ACCOUNT_ID, arnParts[4]);
+    String account = Arns.part(arn, 4);
+    if (account != null) {
+      builder.setAttribute(SemanticConventions.CLOUD_ACCOUNT_ID, account);
     }
   }
 
@@ -459,6 +453,17 @@ public final class LambdaInvocation {
       Throwable failure, com.amazonaws.services.lambda.runtime.Context context) {
     Failures.report("starting the invocation span", failure);
     return new LambdaInvocation(Span.getInvalid(), Scope.noop(), context);
+  }
+
+  /** Never throws: a failure here would fail this class's initialisation, and every start. */
+  private static String environmentRegion() {
+    try {
+      String region = System.getenv("AWS_REGION");
+      return region == null || region.isEmpty() ? null : region;
+    } catch (Throwable failure) {
+      Failures.report("reading AWS_REGION", failure);
+      return null;
+    }
   }
 
   /** {@code POST /orders} gives {@code /orders}; {@code $default} has no route. */
@@ -563,22 +568,13 @@ public final class LambdaInvocation {
     }
 
     String spanName() {
-      String destination = multipleSources ? MULTIPLE_SOURCES : source;
-      return destination == null ? "process" : "process " + destination;
+      return MessageSpans.processSpanName(multipleSources ? MULTIPLE_SOURCES : source);
     }
 
     @Override
     public void addTo(SpanBuilder builder) {
-      builder
-          .setAttribute(SemanticConventions.MESSAGING_SYSTEM, system)
-          .setAttribute(
-              SemanticConventions.MESSAGING_OPERATION_TYPE,
-              SemanticConventions.MESSAGING_OPERATION_TYPE_PROCESS)
-          .setAttribute(SemanticConventions.MESSAGING_OPERATION_NAME, "process")
-          .setAttribute(SemanticConventions.MESSAGING_BATCH_MESSAGE_COUNT, count);
-      if (source != null && !multipleSources) {
-        builder.setAttribute(SemanticConventions.MESSAGING_DESTINATION_NAME, source);
-      }
+      MessageSpans.addProcessAttributes(builder, system, multipleSources ? null : source);
+      builder.setAttribute(SemanticConventions.MESSAGING_BATCH_MESSAGE_COUNT, count);
     }
 
     /** The one context all messages that carry one share, or null. */

@@ -2,6 +2,7 @@ package dev.baton.runtime.internal.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.SNSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.baton.runtime.internal.Arns;
 import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
 import dev.baton.runtime.internal.SemanticConventions;
@@ -34,7 +35,7 @@ public final class MessageSpans {
   public static Span sqsMessage(String spanName, SQSEvent.SQSMessage message) {
     try {
       Context incoming = IncomingContext.fromSqsMessage(message);
-      String queue = message == null ? null : Names.lastArnPart(message.getEventSourceArn());
+      String queue = message == null ? null : Arns.lastPart(message.getEventSourceArn());
       String id = message == null ? null : message.getMessageId();
       return start(spanName, SemanticConventions.MESSAGING_SYSTEM_AWS_SQS, queue, id, incoming);
     } catch (Throwable failure) {
@@ -47,7 +48,7 @@ public final class MessageSpans {
     try {
       Context incoming = IncomingContext.fromSnsRecord(record);
       SNSEvent.SNS sns = record == null ? null : record.getSNS();
-      String topic = sns == null ? null : Names.lastArnPart(sns.getTopicArn());
+      String topic = sns == null ? null : Arns.lastPart(sns.getTopicArn());
       String id = sns == null ? null : sns.getMessageId();
       return start(spanName, SemanticConventions.MESSAGING_SYSTEM_AWS_SNS, topic, id, incoming);
     } catch (Throwable failure) {
@@ -61,7 +62,7 @@ public final class MessageSpans {
     SpanContext currentSpan = Span.fromContext(current).getSpanContext();
     String name = spanName;
     if (name == null || name.isEmpty()) {
-      name = destination == null ? "process" : "process " + destination;
+      name = processSpanName(destination);
     }
     SpanBuilder builder =
         BatonTelemetry.tracer().spanBuilder(name).setSpanKind(SpanKind.CONSUMER);
@@ -77,14 +78,7 @@ public final class MessageSpans {
         builder.addLink(currentSpan);
       }
     }
-    builder.setAttribute(SemanticConventions.MESSAGING_SYSTEM, system);
-    builder.setAttribute(
-        SemanticConventions.MESSAGING_OPERATION_TYPE,
-        SemanticConventions.MESSAGING_OPERATION_TYPE_PROCESS);
-    builder.setAttribute(SemanticConventions.MESSAGING_OPERATION_NAME, "process");
-    if (destination != null) {
-      builder.setAttribute(SemanticConventions.MESSAGING_DESTINATION_NAME, destination);
-    }
+    addProcessAttributes(builder, system, destination);
     if (messageId != null) {
       builder.setAttribute(SemanticConventions.MESSAGING_MESSAGE_ID, messageId);
     }
@@ -93,6 +87,33 @@ public final class MessageSpans {
     } catch (Throwable failure) {
       Failures.report("starting a message span", failure);
       return Span.getInvalid();
+    }
+  }
+
+  /**
+   * The default name of a {@code process} span: {@code process <destination>}, or {@code process}
+   * when the destination is not known. Also the invocation span's name for an SQS or SNS event.
+   */
+  static String processSpanName(String destination) {
+    String process = SemanticConventions.MESSAGING_OPERATION_TYPE_PROCESS;
+    return destination == null ? process : process + " " + destination;
+  }
+
+  /**
+   * The attributes of a {@code process} span: {@code messaging.system}, {@code
+   * messaging.operation.type} and {@code messaging.operation.name} ({@code process}) and, when
+   * known, {@code messaging.destination.name}. Also the invocation span's for an SQS or SNS event.
+   */
+  static void addProcessAttributes(SpanBuilder builder, String system, String destination) {
+    builder.setAttribute(SemanticConventions.MESSAGING_SYSTEM, system);
+    builder.setAttribute(
+        SemanticConventions.MESSAGING_OPERATION_TYPE,
+        SemanticConventions.MESSAGING_OPERATION_TYPE_PROCESS);
+    builder.setAttribute(
+        SemanticConventions.MESSAGING_OPERATION_NAME,
+        SemanticConventions.MESSAGING_OPERATION_TYPE_PROCESS);
+    if (destination != null) {
+      builder.setAttribute(SemanticConventions.MESSAGING_DESTINATION_NAME, destination);
     }
   }
 }

@@ -3,7 +3,8 @@ package dev.baton.runtime.internal.lambda;
 /**
  * Internal: not part of Baton's public API.
  *
- * <p>Names derived from a Lambda context and from ARNs.
+ * <p>Names derived from a Lambda context; those read from ARNs are {@link
+ * dev.baton.runtime.internal.Arns}'s.
  */
 final class Names {
 
@@ -11,15 +12,6 @@ final class Names {
   static final String UNKNOWN_FUNCTION = "lambda.invoke";
 
   private Names() {}
-
-  /** The part after the last {@code :} of an ARN: a queue or topic name. */
-  static String lastArnPart(String arn) {
-    if (arn == null || arn.isEmpty()) {
-      return null;
-    }
-    String name = arn.substring(arn.lastIndexOf(':') + 1);
-    return name.isEmpty() ? null : name;
-  }
 
   /** The function's name: from the context, else {@code AWS_LAMBDA_FUNCTION_NAME}. */
   static String functionName(com.amazonaws.services.lambda.runtime.Context context) {

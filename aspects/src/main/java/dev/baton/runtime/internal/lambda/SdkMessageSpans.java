@@ -44,22 +44,17 @@ public final class SdkMessageSpans {
     if (message == null) {
       return null;
     }
-    Context context = null;
     try {
-      context = IncomingContext.fromCarrier(attributes(message), "SQS message attributes");
-      if (context == null && message.hasAttributes()) {
-        context =
-            IncomingContext.fromXrayHeader(
-                message.attributes().get(MessageSystemAttributeName.AWS_TRACE_HEADER),
-                "an SQS AWSTraceHeader attribute");
-      }
-      if (context == null) {
-        context = IncomingContext.fromCarrier(SnsEnvelope.messageAttributes(message.body()), "an SNS envelope");
-      }
+      return IncomingContext.fromSqsParts(
+          attributes(message),
+          message.hasAttributes()
+              ? message.attributes().get(MessageSystemAttributeName.AWS_TRACE_HEADER)
+              : null,
+          message.body());
     } catch (Throwable failure) {
       Failures.report("extracting the trace context of an SQS message", failure);
+      return null;
     }
-    return context;
   }
 
   private static TreeMap<String, List<String>> attributes(Message message) {
@@ -69,11 +64,8 @@ public final class SdkMessageSpans {
     }
     for (Map.Entry<String, MessageAttributeValue> entry : message.messageAttributes().entrySet()) {
       MessageAttributeValue value = entry.getValue();
-      if (value != null
-          && value.dataType() != null
-          && value.dataType().startsWith("String")
-          && value.stringValue() != null) {
-        Carriers.put(carrier, entry.getKey(), value.stringValue());
+      if (value != null) {
+        IncomingContext.putSqsAttribute(carrier, entry.getKey(), value.dataType(), value.stringValue());
       }
     }
     return carrier;

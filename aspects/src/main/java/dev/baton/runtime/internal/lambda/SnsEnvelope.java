@@ -17,10 +17,11 @@ import java.util.TreeMap;
  *
  * <p>A small, bounded reader rather than a JSON library, so that a function needs none: it looks
  * at bodies of at most {@value #MAX_CHARS} characters (the largest SQS message) that start with
- * {@code {}, reads only the top-level {@code Type}, {@code TopicArn} and {@code MessageAttributes}
+ * {@code {} and contain {@code "MessageAttributes"} (an envelope without that member carries no
+ * context), reads only the top-level {@code Type}, {@code TopicArn} and {@code MessageAttributes}
  * members, skips every other value without building it, and gives up past {@value #MAX_DEPTH}
- * levels of nesting. Anything else is not an envelope. A body that starts like JSON but is not
- * valid JSON is reported once.
+ * levels of nesting. Anything else is not an envelope. A body that is looked at but is not valid
+ * JSON is reported once.
  */
 final class SnsEnvelope {
 
@@ -28,6 +29,12 @@ final class SnsEnvelope {
   static final int MAX_CHARS = 1 << 20;
 
   static final int MAX_DEPTH = 64;
+
+  /**
+   * The member a body must contain to be read at all: SNS writes it as is, so a body without it
+   * (not an envelope, or one whose attributes would be empty) is rejected without parsing.
+   */
+  private static final String MESSAGE_ATTRIBUTES_MEMBER = "\"MessageAttributes\"";
 
   private final String json;
   private int position;
@@ -39,7 +46,7 @@ final class SnsEnvelope {
 
   /**
    * The String message attributes of the envelope in {@code body} (maybe none), or null when
-   * {@code body} is not an SNS notification envelope.
+   * {@code body} is not an SNS notification envelope or has no {@code MessageAttributes} member.
    */
   static TreeMap<String, List<String>> messageAttributes(String body) {
     if (body == null) {
@@ -57,6 +64,9 @@ final class SnsEnvelope {
           "an SQS message body too large to look for an SNS envelope in",
           body.length() + " chars, limit " + MAX_CHARS);
       return null;
+    }
+    if (!body.contains(MESSAGE_ATTRIBUTES_MEMBER)) {
+      return null; // an envelope without message attributes carries no context: nothing to read
     }
     try {
       return new SnsEnvelope(body, start).readEnvelope();
@@ -300,17 +310,68 @@ final class SnsEnvelope {
     if (position == start) {
       throw malformed("unexpected " + (position < json.length() ? "'" + json.charAt(position) + "'" : "end"));
     }
-    String literal = json.substring(start, position);
-    if (!literal.equals("true")
-        && !literal.equals("false")
-        && !literal.equals("null")
-        && !NUMBER.matcher(literal).matches()) {
-      throw malformed("bad literal " + IncomingContext.shorten(literal));
+    int length = position - start;
+    boolean valid =
+        length == 4 && (json.startsWith("true", start) || json.startsWith("null", start))
+            || length == 5 && json.startsWith("false", start)
+            || isNumber(json, start, position);
+    if (!valid) {
+      throw malformed("bad literal " + IncomingContext.shorten(json.substring(start, position)));
     }
   }
 
-  private static final java.util.regex.Pattern NUMBER =
-      java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+  /**
+   * Whether {@code text[from, to)} is a JSON number, {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?},
+   * scanned by hand so that no regex is compiled on the cold path.
+   */
+  static boolean isNumber(String text, int from, int to) {
+    int i = from;
+    if (i < to && text.charAt(i) == '-') {
+      i++;
+    }
+    if (i >= to) {
+      return false;
+    }
+    if (text.charAt(i) == '0') {
+      i++;
+    } else if (isDigit(text.charAt(i))) {
+      i = digits(text, i, to);
+    } else {
+      return false;
+    }
+    if (i < to && text.charAt(i) == '.') {
+      int fraction = i + 1;
+      i = digits(text, fraction, to);
+      if (i == fraction) {
+        return false;
+      }
+    }
+    if (i < to && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+      i++;
+      if (i < to && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+        i++;
+      }
+      int exponent = i;
+      i = digits(text, exponent, to);
+      if (i == exponent) {
+        return false;
+      }
+    }
+    return i == to;
+  }
+
+  /** The end of the run of digits in {@code text} starting at {@code from} (before {@code to}). */
+  private static int digits(String text, int from, int to) {
+    int i = from;
+    while (i < to && isDigit(text.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
 
   private void skipWhitespace() {
     while (position < json.length()) {

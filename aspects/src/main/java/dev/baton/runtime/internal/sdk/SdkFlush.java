@@ -10,8 +10,10 @@ import java.util.concurrent.TimeoutException;
  * Internal: not part of Baton's public API.
  *
  * <p>Flushes an {@link OpenTelemetrySdk}'s tracer, meter and logger providers together and waits
- * for them at most the given time. The only place besides {@link AutoConfiguredTelemetry} that
- * touches the SDK's classes, so that a function without the SDK never loads them.
+ * for them at most the given time: the flush of {@link AutoConfiguredTelemetry} and {@link
+ * SdkSetup} (the built-in setup flushes its {@code InvocationSpanBuffer} instead). Like the rest of
+ * {@code internal.sdk} and {@code internal.export} it touches the SDK's classes, which the runtime
+ * core does not, so that a function without the SDK never loads them.
  */
 public final class SdkFlush implements TelemetryFlush {
 
