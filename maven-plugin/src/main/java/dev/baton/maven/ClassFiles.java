@@ -37,11 +37,6 @@ final class ClassFiles {
     return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
   }
 
-  /** {@code com/acme/Outer$Inner.class} as the binary name {@code com.acme.Outer$Inner}. */
-  static String className(String relativePath) {
-    return relativePath.substring(0, relativePath.length() - ".class".length()).replace('/', '.');
-  }
-
   /** {@code com.acme.Outer$Inner} as the relative path {@code com/acme/Outer$Inner.class}. */
   static String relativePath(String className) {
     return className.replace('.', '/') + ".class";

@@ -26,8 +26,10 @@ import java.util.stream.Stream;
 record GeneratedAspect(
     String type, String aspect, Path source, Path metadata, List<TracedMethodMetadata> methods) {
 
-  static final String SOURCE_SUFFIX = "_BatonAspect.aj";
-  static final String METADATA_SUFFIX = "_BatonAspect.properties";
+  /** How the processor names the aspects it generates: {@code com.acme.Foo_BatonAspect}. */
+  static final String NAME_SUFFIX = "_BatonAspect";
+  static final String SOURCE_SUFFIX = NAME_SUFFIX + ".aj";
+  static final String METADATA_SUFFIX = NAME_SUFFIX + ".properties";
 
   /**
    * The aspects under {@code generatedSources} (javac's generated-sources directory), sorted by

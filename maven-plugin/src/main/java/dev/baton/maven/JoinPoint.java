@@ -96,6 +96,11 @@ record JoinPoint(
 
   /** {@code com/acme/OrderService.java:13}. */
   String location() {
+    return location(sourceFile, line);
+  }
+
+  /** {@code com/acme/OrderService.java:13}, or the file alone when {@code line} is unknown (0). */
+  static String location(String sourceFile, int line) {
     return line > 0 ? sourceFile + ":" + line : sourceFile;
   }
 }

@@ -2,14 +2,15 @@ package dev.baton.maven;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
@@ -37,9 +38,10 @@ final class LibraryAspects {
     for (Path library : aspectpath) {
       required.putAll(descriptor(library));
     }
+    Set<String> found = onClasspath(new HashSet<>(required.values()), classpath);
     List<String> enabled = new ArrayList<>();
     for (Map.Entry<String, String> aspect : required.entrySet()) {
-      if (isOnClasspath(aspect.getValue(), classpath)) {
+      if (found.contains(aspect.getValue())) {
         enabled.add(aspect.getKey());
       }
     }
@@ -83,24 +85,35 @@ final class LibraryAspects {
     return aspects;
   }
 
-  /** Whether the class file of {@code type} is in a directory or jar of {@code classpath}. */
-  private static boolean isOnClasspath(String type, List<Path> classpath) {
-    String path = type.replace('.', '/') + ".class";
+  /**
+   * Which of {@code types} have their class file in a directory or jar of {@code classpath}: each
+   * entry is opened once, and not at all once every type is found.
+   */
+  private static Set<String> onClasspath(Set<String> types, List<Path> classpath)
+      throws IOException {
+    Set<String> found = new HashSet<>();
     for (Path entry : classpath) {
+      if (found.size() == types.size()) {
+        break;
+      }
       if (Files.isDirectory(entry)) {
-        if (Files.isRegularFile(entry.resolve(path))) {
-          return true;
+        for (String type : types) {
+          if (Files.isRegularFile(entry.resolve(ClassFiles.relativePath(type)))) {
+            found.add(type);
+          }
         }
       } else if (Files.isRegularFile(entry)) {
         try (JarFile jar = new JarFile(entry.toFile())) {
-          if (jar.getEntry(path) != null) {
-            return true;
+          for (String type : types) {
+            if (jar.getEntry(ClassFiles.relativePath(type)) != null) {
+              found.add(type);
+            }
           }
         } catch (IOException e) {
-          throw new UncheckedIOException("Could not read " + entry, e);
+          throw new IOException("Could not read " + entry, e);
         }
       }
     }
-    return false;
+    return found;
   }
 }

@@ -3,7 +3,6 @@ package dev.baton.maven;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -49,14 +48,30 @@ public final class ReflectionScanner {
   private static final Pattern ASPECTJ_TYPE = Pattern.compile("org/aspectj/[\\w/$]*");
   private static final int CONSTANT_UTF8 = 1;
 
-  /** A forbidden reference in one class, e.g. {@code com.acme.Foo: invokes java/lang/Class.forName}. */
-  public record Violation(String className, String reference) {
+  /** What a forbidden reference is, decided where the scanner finds it. */
+  public enum Kind {
+    /** Reflection: {@code java/lang/reflect/}, {@code Class.forName} and the like. */
+    REFLECTION,
+    /** A call of an aspect's {@code aspectOf()}, which loads the aspect. */
+    ASPECT_INSTANCE,
+    /** AspectJ's {@code AroundClosure} or an {@code ...$AjcClosure} class: an advice not inlined. */
+    CLOSURE,
+    /** AspectJ's join point types ({@code org/aspectj/lang/}, {@code org/aspectj/runtime/reflect/}). */
+    JOIN_POINT,
+    /** Any other reference to AspectJ: annotations, {@code NoAspectBoundException}, ... */
+    ASPECTJ
+  }
+
+  /**
+   * A forbidden reference in one class, e.g. {@code com.acme.Foo: invokes java/lang/Class.forName}.
+   *
+   * @param kind what the reference is
+   */
+  public record Violation(String className, String reference, Kind kind) {
 
     /** Whether the reference is to AspectJ (or loads an aspect) rather than to reflection. */
     public boolean isAspectJ() {
-      return reference.contains(ASPECTJ)
-          || reference.contains("$AjcClosure")
-          || reference.endsWith(".aspectOf");
+      return kind != Kind.REFLECTION;
     }
 
     @Override
@@ -81,15 +96,6 @@ public final class ReflectionScanner {
     Set<String> introduced = new LinkedHashSet<>(after.all);
     introduced.removeAll(before.all);
     return violations(after.className, introduced, false);
-  }
-
-  /** The violations in every class file under {@code directory}. */
-  public List<Violation> scanDirectory(Path directory) throws IOException {
-    List<Violation> violations = new ArrayList<>();
-    for (String file : ClassFiles.list(directory)) {
-      violations.addAll(scan(Files.readAllBytes(directory.resolve(file))));
-    }
-    return violations;
   }
 
   /** The violations in every class file in {@code jar}. */
@@ -135,36 +141,49 @@ public final class ReflectionScanner {
       String className, Set<String> references, boolean aspectJAllowed) {
     List<Violation> violations = new ArrayList<>();
     for (String reference : references) {
-      if (isForbidden(reference)) {
-        Violation violation = new Violation(className, reference);
-        if (!(aspectJAllowed && violation.isAspectJ())) {
-          violations.add(violation);
-        }
+      Kind kind = kind(reference);
+      if (kind != null && !(aspectJAllowed && kind != Kind.REFLECTION)) {
+        violations.add(new Violation(className, reference, kind));
       }
     }
     return violations;
   }
 
-  private static boolean isForbidden(String reference) {
+  /** What {@code reference} ({@code uses T}, {@code invokes T.m}) is, or {@code null} if allowed. */
+  private static Kind kind(String reference) {
     String target = reference.substring(reference.indexOf(' ') + 1);
     if (reference.startsWith("invokes ")) {
       int dot = target.lastIndexOf('.');
-      return isForbiddenType(target.substring(0, dot))
-          || isForbiddenCall(target.substring(0, dot), target.substring(dot + 1));
+      String owner = target.substring(0, dot);
+      String name = target.substring(dot + 1);
+      if (name.equals("aspectOf")) {
+        return Kind.ASPECT_INSTANCE;
+      }
+      Kind kind = typeKind(owner);
+      return kind == null && isForbiddenCall(owner, name) ? Kind.REFLECTION : kind;
     }
-    return isForbiddenType(target);
+    return typeKind(target);
   }
 
-  private static boolean isForbiddenType(String internalName) {
-    return internalName.startsWith("java/lang/reflect/")
-        || internalName.startsWith(ASPECTJ)
-        || internalName.contains("$AjcClosure");
+  private static Kind typeKind(String internalName) {
+    if (internalName.startsWith("java/lang/reflect/")) {
+      return Kind.REFLECTION;
+    } else if (internalName.contains("$AjcClosure")) {
+      return Kind.CLOSURE;
+    } else if (!internalName.startsWith(ASPECTJ)) {
+      return null;
+    } else if (internalName.contains("AroundClosure")) {
+      return Kind.CLOSURE;
+    } else if (internalName.startsWith("org/aspectj/runtime/reflect/")
+        || internalName.startsWith("org/aspectj/lang/")
+            && !internalName.startsWith("org/aspectj/lang/annotation/")
+            && !internalName.equals("org/aspectj/lang/NoAspectBoundException")) {
+      return Kind.JOIN_POINT;
+    }
+    return Kind.ASPECTJ;
   }
 
   private static boolean isForbiddenCall(String owner, String name) {
-    if (name.equals("aspectOf")) {
-      return true;
-    }
     return switch (owner) {
       case "java/lang/Class" ->
           name.equals("forName")

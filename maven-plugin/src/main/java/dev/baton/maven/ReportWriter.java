@@ -81,7 +81,7 @@ final class ReportWriter {
       html.append("<tr>");
       cell(html, method.className(), true);
       cell(html, method.signature(), true);
-      cell(html, location(method.sourceFile(), method.line()), false);
+      cell(html, method.location(), false);
       cell(html, method.spanName(), false);
       cell(html, method.kind(), false);
       cell(
@@ -113,10 +113,6 @@ final class ReportWriter {
       html.append("</table>\n");
     }
     return html.append("</body>\n</html>\n").toString();
-  }
-
-  private static String location(String file, int line) {
-    return line > 0 ? file + ":" + line : file;
   }
 
   private static void cell(StringBuilder html, String text, boolean code) {

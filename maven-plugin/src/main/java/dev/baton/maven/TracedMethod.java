@@ -62,27 +62,33 @@ record TracedMethod(String className, String name, String descriptor, String sou
     return methods;
   }
 
-  /** Whether {@code classFile} has a traced method or handler with a body. */
-  static boolean anyIn(byte[] classFile) {
-    return !declaredIn(classFile).isEmpty();
-  }
-
   /**
-   * Whether this method's body in {@code wovenClassFile} hands over to an aspect: ajc moves the
-   * body of an advised execution join point into {@code name_aroundBody<n>} and replaces it with a
-   * call of the inlined advice {@code name_aroundBody<n+1>$advice} (or, when it could not inline,
-   * of the aspect's {@code ajc$around$...} advice). The {@code aspectOf()} call that ajc passes to
-   * the advice is not looked for: the finished class passes {@code null} instead, and a call-site
-   * advice woven into the body (an AWS SDK call) has one too, without the method being woven.
+   * Whether this method's body in {@code wovenClassFile} hands over to a generated aspect: ajc
+   * moves the body of an advised execution join point into {@code name_aroundBody<n>} and replaces
+   * it with a call of the inlined advice {@code name_aroundBody<n+1>$advice} (or, when it could not
+   * inline, of the aspect's {@code ajc$around$...} advice). A call-site advice woven into the body
+   * (an AWS SDK call) is named after the called method, which may have the same name ({@code
+   * publish()} calling {@code sns.publish(..)}), and belongs to a library aspect: so only a call
+   * that takes a generated aspect ({@code ..._BatonAspect}) counts. The inlined advice keeps the
+   * aspect parameter in its descriptor even where the finished class passes {@code null} instead
+   * of the {@code aspectOf()} instance.
    */
   boolean isWovenIn(byte[] wovenClassFile) {
+    return isWovenIn(read(wovenClassFile));
+  }
+
+  /** As {@link #isWovenIn(byte[])}, for a class already read (once for all its methods). */
+  boolean isWovenIn(ClassNode wovenClass) {
     String inlinedAdvice = name + "_aroundBody";
-    for (MethodNode method : read(wovenClassFile).methods) {
+    for (MethodNode method : wovenClass.methods) {
       if (method.name.equals(name) && method.desc.equals(descriptor)) {
         for (AbstractInsnNode instruction : method.instructions) {
           if (instruction instanceof MethodInsnNode call
-              && (call.name.startsWith(inlinedAdvice) && call.name.endsWith("$advice")
-                  || call.name.startsWith("ajc$around$"))) {
+              && (call.name.startsWith(inlinedAdvice)
+                      && call.name.endsWith("$advice")
+                      && call.desc.contains(GeneratedAspect.NAME_SUFFIX + ";")
+                  || call.name.startsWith("ajc$around$")
+                      && call.owner.endsWith(GeneratedAspect.NAME_SUFFIX))) {
             return true;
           }
         }
@@ -143,7 +149,7 @@ record TracedMethod(String className, String name, String descriptor, String sou
     return 0;
   }
 
-  private static ClassNode read(byte[] classFile) {
+  static ClassNode read(byte[] classFile) {
     ClassNode type = new ClassNode();
     new ClassReader(classFile).accept(type, ClassReader.SKIP_FRAMES);
     return type;

@@ -21,16 +21,38 @@ final class UnwovenClasses {
   private UnwovenClasses() {}
 
   /**
-   * Brings {@code unwovenDirectory} up to date with {@code classesDirectory}.
+   * What {@link #synchronize} found.
    *
-   * @return every original class: relative path to the hash of its bytes
+   * @param originals every original class: relative path to the hash of its bytes
+   * @param inClassesDirectory every class in the classes directory as it was found: relative path
+   *     to the hash of its bytes
    */
-  static Map<String, String> synchronize(
+  record Synchronized(Map<String, String> originals, Map<String, String> inClassesDirectory) {
+
+    /** Whether every class the last weave wrote is still in the classes directory, unchanged. */
+    boolean stillInPlace(WeaveState previous) {
+      return isIn(previous.woven()) && isIn(previous.generated());
+    }
+
+    private boolean isIn(Map<String, String> written) {
+      for (Map.Entry<String, String> entry : written.entrySet()) {
+        if (!entry.getValue().equals(inClassesDirectory.get(entry.getKey()))) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Brings {@code unwovenDirectory} up to date with {@code classesDirectory}. */
+  static Synchronized synchronize(
       Path classesDirectory, Path unwovenDirectory, WeaveState previous) throws IOException {
     Map<String, String> originals = new TreeMap<>();
+    Map<String, String> inClassesDirectory = new TreeMap<>();
     for (String path : ClassFiles.list(classesDirectory)) {
       byte[] current = Files.readAllBytes(classesDirectory.resolve(path));
       String hash = ClassFiles.sha256(current);
+      inClassesDirectory.put(path, hash);
       if (hash.equals(previous.generated().get(path))) {
         continue;
       }
@@ -54,7 +76,7 @@ final class UnwovenClasses {
       }
     }
     removeAllBut(unwovenDirectory, originals.keySet());
-    return originals;
+    return new Synchronized(originals, inClassesDirectory);
   }
 
   /** Deletes the copies of classes that javac no longer produces. */

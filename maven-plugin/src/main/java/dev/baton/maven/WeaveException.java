@@ -5,8 +5,11 @@ import java.util.List;
 /**
  * Internal: not part of Baton's public API.
  *
- * <p>The user's build must fail: weave errors, {@code @Traced} methods not woven, or reflection in
- * woven code. Each problem is one line naming the element, its file and line, and the fix.
+ * <p>The user's build must fail: ajc's errors, {@code @Traced} methods that were not woven, or
+ * reflection or references to AspectJ in woven code. The message is a headline that says what
+ * went wrong and what to do, followed by each problem on a line of its own, indented by two
+ * spaces: an ajc error with its file and line, a method with its file and line, or a class with
+ * the forbidden reference (and its likely cause).
  */
 final class WeaveException extends Exception {
 

@@ -87,7 +87,10 @@ public final class WeaveMojo extends AbstractMojo {
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   private MavenProject project;
 
-  /** This plugin's dependencies: AspectJ's runtime, which ajc compiles the aspects against. */
+  /**
+   * Every artifact this plugin depends on, directly or not (aspectjtools, ASM, ...): {@code
+   * aspectjrt} is looked up among them and put on ajc's classpath to compile the aspects against.
+   */
   @Parameter(defaultValue = "${plugin.artifacts}", readonly = true, required = true)
   private List<Artifact> pluginArtifacts;
 
@@ -177,11 +180,6 @@ public final class WeaveMojo extends AbstractMojo {
 
   /** Maven's log as the weaver's. */
   private record MavenWeaveLog(Log log) implements WeaveLog {
-    @Override
-    public void info(String message) {
-      log.info(message);
-    }
-
     @Override
     public void warn(String message) {
       log.warn(message);

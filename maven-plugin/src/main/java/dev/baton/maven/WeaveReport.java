@@ -49,7 +49,13 @@ record WeaveReport(List<WovenMethod> methods, List<JoinPoint> callSites) {
       String spanName,
       String kind,
       List<TracedMethodMetadata.Attribute> attributes,
-      String aspect) {}
+      String aspect) {
+
+    /** {@code com/acme/OrderService.java:13}. */
+    String location() {
+      return JoinPoint.location(sourceFile, line);
+    }
+  }
 
   static WeaveReport of(List<GeneratedAspect> aspects, List<JoinPoint> joinPoints) {
     Map<String, GeneratedAspect> byName = new HashMap<>();

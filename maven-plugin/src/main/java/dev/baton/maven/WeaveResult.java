@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param upToDate nothing changed since the last weave, so nothing was done
  * @param summary what is woven now
  * @param duration how long it took
- * @param htmlReport the report for people, {@code null} when nothing was woven
+ * @param htmlReport the report for people
  */
 record WeaveResult(
     boolean upToDate, WeaveState.Summary summary, Duration duration, Path htmlReport) {
@@ -19,12 +19,10 @@ record WeaveResult(
   /** The one line the goal prints. */
   String describe(Path baseDirectory) {
     String report =
-        htmlReport == null
-            ? ""
-            : "; report: "
-                + (htmlReport.startsWith(baseDirectory)
-                    ? baseDirectory.relativize(htmlReport)
-                    : htmlReport);
+        "; report: "
+            + (htmlReport.startsWith(baseDirectory)
+                ? baseDirectory.relativize(htmlReport)
+                : htmlReport);
     String woven =
         plural(summary.tracedMethods(), "@Traced method")
             + " in "

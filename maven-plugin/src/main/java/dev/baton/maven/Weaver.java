@@ -1,20 +1,20 @@
 package dev.baton.maven;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.objectweb.asm.tree.ClassNode;
 
 /**
  * Internal: not part of Baton's public API.
@@ -28,8 +28,12 @@ import java.util.TreeMap;
  */
 final class Weaver {
 
-  /** Bump when the weave changes, so that a new plugin version weaves again. */
-  private static final String WEAVE_FORMAT = "baton-weave-2";
+  /**
+   * The first line of what {@link #inputsHash} hashes. The plugin's own code is hashed too ({@link
+   * #pluginFingerprint()}), so any change of the plugin weaves again; bump this when what is hashed
+   * changes in a way that fingerprint does not show.
+   */
+  private static final String WEAVE_FORMAT = "baton-weave-3";
 
   private final WeaveLog log;
   private final ReflectionScanner scanner = new ReflectionScanner();
@@ -46,12 +50,14 @@ final class Weaver {
     Path htmlReport = request.reportDirectory().resolve(WeaveReport.HTML_FILE);
 
     WeaveState previous = WeaveState.read(stateFile);
-    Map<String, String> originals = UnwovenClasses.synchronize(classes, unwoven, previous);
-    List<GeneratedAspect> aspects = aspectsOfTracedTypes(request, unwoven, originals);
+    UnwovenClasses.Synchronized synced = UnwovenClasses.synchronize(classes, unwoven, previous);
+    Map<String, String> originals = synced.originals();
+    TracedClasses traced = new TracedClasses(unwoven);
+    List<GeneratedAspect> aspects = aspectsOfTracedTypes(request, originals, traced);
     List<String> libraryAspects = LibraryAspects.enabled(request.aspectpath(), request.classpath());
     String inputs = inputsHash(request, originals, aspects, libraryAspects);
     if (inputs.equals(previous.inputs())
-        && stillInPlace(classes, previous)
+        && synced.stillInPlace(previous)
         && Files.isRegularFile(htmlReport)) {
       return new WeaveResult(true, previous.summary(), elapsed(start), htmlReport);
     }
@@ -86,8 +92,8 @@ final class Weaver {
     Map<String, byte[]> wovenClasses = new TreeMap<>();
     Map<String, byte[]> generatedClasses = new TreeMap<>();
     finish(output, originals, internalNames(woven), wovenClasses, generatedClasses);
-    checkTracedMethodsWoven(unwoven, originals.keySet(), wovenClasses);
-    checkNoReflectionOrAspectJ(unwoven, wovenClasses, generatedClasses);
+    checkTracedMethodsWoven(originals.keySet(), traced, wovenClasses);
+    checkNoReflectionOrAspectJ(unwoven, originals.keySet(), wovenClasses, generatedClasses);
 
     WeaveReport report = WeaveReport.of(aspects, outcome.joinPoints());
     WeaveState state =
@@ -104,7 +110,8 @@ final class Weaver {
    * a stale aspect left in generated-sources by an earlier compilation is skipped.
    */
   private List<GeneratedAspect> aspectsOfTracedTypes(
-      WeaveRequest request, Path unwoven, Map<String, String> originals) throws IOException {
+      WeaveRequest request, Map<String, String> originals, TracedClasses traced)
+      throws IOException {
     List<String> unusable = new ArrayList<>();
     List<GeneratedAspect> aspects = new ArrayList<>();
     for (GeneratedAspect aspect :
@@ -112,7 +119,7 @@ final class Weaver {
       String path = ClassFiles.relativePath(aspect.type());
       if (!originals.containsKey(path)) {
         log.debug("[baton] skipped " + aspect.source() + ": " + aspect.type() + " is not compiled");
-      } else if (!TracedMethod.anyIn(Files.readAllBytes(unwoven.resolve(path)))) {
+      } else if (traced.in(path).isEmpty()) {
         log.debug("[baton] skipped " + aspect.source() + ": " + aspect.type() + " has no @Traced method");
       } else {
         aspects.add(aspect);
@@ -123,8 +130,9 @@ final class Weaver {
   }
 
   /**
-   * Puts ajc's output, finished, into the two maps: rewritten classes and new classes. {@code
-   * aspects} are the internal names of every aspect woven, generated or from a library.
+   * Puts ajc's output, finished, into the two maps: rewritten classes and new classes (generated
+   * aspects finished, other new classes as ajc wrote them). {@code aspects} are the internal names
+   * of every aspect woven, generated or from a library.
    */
   private static void finish(
       Path output,
@@ -133,27 +141,18 @@ final class Weaver {
       Map<String, byte[]> wovenClasses,
       Map<String, byte[]> generatedClasses)
       throws IOException {
-    Map<String, byte[]> rewritten = new LinkedHashMap<>();
-    Map<String, byte[]> added = new LinkedHashMap<>();
-    Set<String> calls = new HashSet<>();
     for (String path : ClassFiles.list(output)) {
       byte[] bytes = Files.readAllBytes(output.resolve(path));
       if (!originals.containsKey(path)) {
-        added.put(path, bytes);
+        generatedClasses.put(
+            path,
+            path.endsWith(GeneratedAspect.NAME_SUFFIX + ".class")
+                ? WovenClassFinisher.finishAspect(bytes)
+                : bytes);
       } else if (!ClassFiles.sha256(bytes).equals(originals.get(path))) {
-        byte[] finished = WovenClassFinisher.finishWovenClass(bytes, aspects);
-        rewritten.put(path, finished);
-        WovenClassFinisher.collectCalls(finished, calls);
+        wovenClasses.put(path, WovenClassFinisher.finishWovenClass(bytes, aspects));
       }
     }
-    wovenClasses.putAll(rewritten);
-    added.forEach(
-        (path, bytes) ->
-            generatedClasses.put(
-                path,
-                path.endsWith("_BatonAspect.class")
-                    ? WovenClassFinisher.finishAspect(bytes, calls)
-                    : bytes));
   }
 
   private static Set<String> internalNames(List<String> binaryNames) {
@@ -163,14 +162,18 @@ final class Weaver {
   }
 
   private static void checkTracedMethodsWoven(
-      Path unwoven, Set<String> originals, Map<String, byte[]> wovenClasses)
+      Set<String> originals, TracedClasses traced, Map<String, byte[]> wovenClasses)
       throws IOException, WeaveException {
     List<String> notWoven = new ArrayList<>();
     for (String path : originals) {
-      List<TracedMethod> traced = TracedMethod.declaredIn(Files.readAllBytes(unwoven.resolve(path)));
+      List<TracedMethod> methods = traced.in(path);
+      if (methods.isEmpty()) {
+        continue;
+      }
       byte[] woven = wovenClasses.get(path);
-      for (TracedMethod method : traced) {
-        if (woven == null || !method.isWovenIn(woven)) {
+      ClassNode wovenClass = woven == null ? null : TracedMethod.read(woven);
+      for (TracedMethod method : methods) {
+        if (wovenClass == null || !method.isWovenIn(wovenClass)) {
           notWoven.add(method.displayName() + method.location());
         }
       }
@@ -192,7 +195,10 @@ final class Weaver {
    * must not refer to {@code org/aspectj/} anywhere in their constant pool, nor load an aspect.
    */
   private void checkNoReflectionOrAspectJ(
-      Path unwoven, Map<String, byte[]> wovenClasses, Map<String, byte[]> generatedClasses)
+      Path unwoven,
+      Set<String> originals,
+      Map<String, byte[]> wovenClasses,
+      Map<String, byte[]> generatedClasses)
       throws IOException, WeaveException {
     List<ReflectionScanner.Violation> violations = new ArrayList<>();
     for (Map.Entry<String, byte[]> woven : wovenClasses.entrySet()) {
@@ -202,7 +208,7 @@ final class Weaver {
               ? scanner.scan(woven.getValue())
               : scanner.scanIntroduced(original, woven.getValue()));
     }
-    for (String path : ClassFiles.list(unwoven)) {
+    for (String path : originals) {
       if (isBatonSpans(path) && !wovenClasses.containsKey(path)) {
         violations.addAll(scanner.scan(Files.readAllBytes(unwoven.resolve(path))));
       }
@@ -231,23 +237,15 @@ final class Weaver {
 
   /** {@code com.acme.Foo: invokes com/acme/Foo_BatonAspect.aspectOf (an advice uses ...)}. */
   private static String withLikelyCause(ReflectionScanner.Violation violation) {
-    String reference = violation.reference();
-    String cause;
-    if (reference.endsWith(".aspectOf")) {
-      cause = "an advice of this aspect uses its aspect instance";
-    } else if (reference.contains("AroundClosure") || reference.contains("$AjcClosure")) {
-      cause = "ajc could not inline an advice";
-    } else if (reference.contains("org/aspectj/runtime/reflect/")
-        || reference.contains("org/aspectj/lang/")
-            && !reference.contains("org/aspectj/lang/annotation/")
-            && !reference.contains("org/aspectj/lang/NoAspectBoundException")) {
-      cause = "an advice uses thisJoinPoint or thisJoinPointStaticPart";
-    } else if (violation.isAspectJ()) {
-      cause = "an advice or the aspect refers to AspectJ";
-    } else {
-      return violation.toString();
-    }
-    return violation + " (" + cause + ")";
+    String cause =
+        switch (violation.kind()) {
+          case ASPECT_INSTANCE -> "an advice of this aspect uses its aspect instance";
+          case CLOSURE -> "ajc could not inline an advice";
+          case JOIN_POINT -> "an advice uses thisJoinPoint or thisJoinPointStaticPart";
+          case ASPECTJ -> "an advice or the aspect refers to AspectJ";
+          case REFLECTION -> null;
+        };
+    return cause == null ? violation.toString() : violation + " (" + cause + ")";
   }
 
   private static boolean isBatonSpans(String path) {
@@ -289,19 +287,6 @@ final class Weaver {
     }
   }
 
-  /** Whether every class the last weave wrote is still there, unchanged. */
-  private static boolean stillInPlace(Path classes, WeaveState previous) throws IOException {
-    Map<String, String> written = new TreeMap<>(previous.woven());
-    written.putAll(previous.generated());
-    for (Map.Entry<String, String> entry : written.entrySet()) {
-      Path file = classes.resolve(entry.getKey());
-      if (!Files.isRegularFile(file) || !ClassFiles.sha256(file).equals(entry.getValue())) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** A hash of everything the weave reads; the same inputs weave to the same classes. */
   private static String inputsHash(
       WeaveRequest request,
@@ -309,13 +294,8 @@ final class Weaver {
       List<GeneratedAspect> aspects,
       List<String> libraryAspects)
       throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
     StringBuilder inputs = new StringBuilder(WEAVE_FORMAT).append('\n');
+    inputs.append("plugin ").append(pluginFingerprint()).append('\n');
     originals.forEach((path, hash) -> inputs.append(path).append(' ').append(hash).append('\n'));
     for (GeneratedAspect aspect : aspects) {
       inputs.append(aspect.source()).append(' ').append(ClassFiles.sha256(aspect.source()));
@@ -329,8 +309,23 @@ final class Weaver {
       inputs.append("classpath ").append(entry).append('\n');
     }
     inputs.append("library aspects ").append(libraryAspects).append('\n');
-    digest.update(inputs.toString().getBytes(StandardCharsets.UTF_8));
-    return HexFormat.of().formatHex(digest.digest());
+    return ClassFiles.sha256(inputs.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A hash of the plugin's own code: its jar, or its classes directory when run from its build.
+   * Whatever changes in the plugin changes how it weaves, so a changed plugin weaves again.
+   */
+  private static String pluginFingerprint() throws IOException {
+    CodeSource source = Weaver.class.getProtectionDomain().getCodeSource();
+    if (source == null || source.getLocation() == null) {
+      return "unknown";
+    }
+    try {
+      return fingerprint(Path.of(source.getLocation().toURI()));
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return "unknown " + source.getLocation();
+    }
   }
 
   private static String fingerprint(Path library) throws IOException {
@@ -366,5 +361,25 @@ final class Weaver {
 
   private static Duration elapsed(long start) {
     return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  /** The traced methods of each original class, each read once per weave and only when asked. */
+  private static final class TracedClasses {
+    private final Path unwoven;
+    private final Map<String, List<TracedMethod>> methods = new HashMap<>();
+
+    TracedClasses(Path unwoven) {
+      this.unwoven = unwoven;
+    }
+
+    /** The traced methods declared in the original class {@code path} ({@code com/acme/Foo.class}). */
+    List<TracedMethod> in(String path) throws IOException {
+      List<TracedMethod> declared = methods.get(path);
+      if (declared == null) {
+        declared = TracedMethod.declaredIn(Files.readAllBytes(unwoven.resolve(path)));
+        methods.put(path, declared);
+      }
+      return declared;
+    }
   }
 }

@@ -38,10 +38,11 @@ import org.objectweb.asm.tree.VarInsnNode;
  *       advice method that never reads it, replaced by {@code null} (so the aspect is not loaded
  *       and its {@code NoAspectBoundException} cannot be thrown); AspectJ's private {@code
  *       org.aspectj.weaver.*} attributes; and the constant pool entries nothing uses any more.
- *   <li>In a generated aspect, the {@code ajc$around$...} methods taking an {@code AroundClosure}
- *       that no woven class calls (the fallback for advice ajc did not inline), AspectJ's
- *       annotations, and {@code NoAspectBoundException}, thrown as an {@code
- *       IllegalStateException} instead: the class refers to nothing in {@code org.aspectj}.
+ *   <li>In a generated aspect, every {@code ajc$around$...} method taking an {@code
+ *       AroundClosure} (the fallback for advice ajc did not inline: a woven class that calls one
+ *       refers to the closure itself, which fails the build anyway), AspectJ's annotations, and
+ *       {@code NoAspectBoundException}, thrown as an {@code IllegalStateException} instead: the
+ *       class refers to nothing in {@code org.aspectj}.
  * </ul>
  *
  * <p>Control flow is never changed, so the stack map frames stay valid with the closure's local
@@ -98,35 +99,24 @@ final class WovenClassFinisher {
   }
 
   /**
-   * {@code aspectClass} without its {@code ajc$around$...} closure methods that no method in
-   * {@code calledMethods} ({@code owner.name+descriptor}) refers to, and without AspectJ's
+   * {@code aspectClass} without its {@code ajc$around$...} closure methods, and without AspectJ's
    * attributes and annotations: the aspect is never woven from again, since the weave goal always
-   * compiles it from its source. Its {@code aspectOf()} throws an {@code IllegalStateException}
+   * compiles it from its source. Only a woven class whose advice ajc did not inline calls a
+   * closure method, and that class refers to {@code AroundClosure} itself, so the scan of woven
+   * classes fails the build before anything is written. Its {@code aspectOf()} throws an {@code IllegalStateException}
    * (with the same message and cause) where ajc's throws AspectJ's {@code
    * NoAspectBoundException}, so that nothing in it needs the AspectJ runtime either.
    */
-  static byte[] finishAspect(byte[] aspectClass, Set<String> calledMethods) {
+  static byte[] finishAspect(byte[] aspectClass) {
     ClassNode type = read(aspectClass);
     type.methods.removeIf(
         method ->
             method.name.startsWith("ajc$around$")
-                && method.desc.contains(AROUND_CLOSURE_DESCRIPTOR)
-                && !calledMethods.contains(type.name + "." + method.name + method.desc));
+                && method.desc.contains(AROUND_CLOSURE_DESCRIPTOR));
     throwIllegalStateInsteadOfNoAspectBound(type);
     stripAspectJAnnotations(type);
     stripAspectJAttributes(type);
     return write(type);
-  }
-
-  /** Every {@code owner.name+descriptor} that {@code classFile} invokes. */
-  static void collectCalls(byte[] classFile, Set<String> calls) {
-    for (MethodNode method : read(classFile).methods) {
-      for (AbstractInsnNode instruction : method.instructions) {
-        if (instruction instanceof MethodInsnNode call) {
-          calls.add(call.owner + "." + call.name + call.desc);
-        }
-      }
-    }
   }
 
   /** Drops advice methods that are called anywhere without a plain {@code null} closure. */

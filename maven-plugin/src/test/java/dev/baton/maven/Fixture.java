@@ -82,7 +82,8 @@ final class Fixture {
 
   /**
    * A fresh class loader for the classes directory, over the test's OpenTelemetry and runtime but
-   * without AspectJ (which the test classpath has, in aspectjtools): woven code runs without it.
+   * without AspectJ (which the test classpath has: aspectjtools and aspectjrt, the plugin's
+   * dependencies): woven code runs without it.
    */
   WovenClassLoader classLoader() {
     try {
@@ -120,7 +121,10 @@ final class Fixture {
     }
   }
 
-  /** The test classpath: annotations, runtime, OpenTelemetry, AspectJ (in aspectjtools). */
+  /**
+   * The test classpath: annotations, runtime, OpenTelemetry, and AspectJ (aspectjtools and
+   * aspectjrt, the plugin's dependencies), which ajc compiles the aspects against.
+   */
   static List<Path> classpath() {
     return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
         .map(Path::of)

@@ -5,14 +5,8 @@ import java.util.List;
 
 /** A {@link WeaveLog} that keeps what it was told. */
 final class RecordingLog implements WeaveLog {
-  final List<String> infos = new ArrayList<>();
   final List<String> warnings = new ArrayList<>();
   final List<String> debugs = new ArrayList<>();
-
-  @Override
-  public void info(String message) {
-    infos.add(message);
-  }
 
   @Override
   public void warn(String message) {

@@ -112,11 +112,48 @@ class ReflectionScannerTest {
   }
 
   @Test
-  void directoriesAreScannedClassByClass(@TempDir Path classes) throws Exception {
-    Files.createDirectories(classes.resolve("com/acme"));
-    Files.write(classes.resolve("com/acme/Generated.class"), classCalling(ReflectionScannerTest::forName));
+  void eachClassIsScannedOnItsOwnAndNamed() {
+    ClassWriter plain = new ClassWriter(0);
+    plain.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "com/acme/Plain", null, "java/lang/Object", null);
+    plain.visitEnd();
 
-    assertThat(scanner.scanDirectory(classes)).hasSize(1);
+    assertThat(scanner.scan(plain.toByteArray())).isEmpty();
+    assertThat(scanner.scan(classCalling(ReflectionScannerTest::forName)))
+        .extracting(ReflectionScanner.Violation::className)
+        .containsExactly("com.acme.Generated");
+    assertThat(scanner.scanIntroduced(plain.toByteArray(), classCalling(ReflectionScannerTest::forName)))
+        .hasSize(1);
+  }
+
+  @Test
+  void eachViolationIsClassifiedWhereItIsFound() {
+    byte[] classFile =
+        classCalling(
+            code -> {
+              forName(code);
+              invoke(code, "com/acme/Generated_BatonAspect", "aspectOf", "()Lcom/acme/Generated_BatonAspect;");
+              invoke(code, "com/acme/Generated$AjcClosure1", "run", "()V");
+              invoke(code, "org/aspectj/runtime/internal/AroundClosure", "run", "()V");
+              invoke(code, "org/aspectj/runtime/reflect/Factory", "makeJP", "()V");
+              code.visitTypeInsn(Opcodes.NEW, "org/aspectj/lang/JoinPoint$StaticPart");
+              code.visitTypeInsn(Opcodes.NEW, "org/aspectj/lang/NoAspectBoundException");
+              code.visitTypeInsn(Opcodes.NEW, "org/aspectj/lang/annotation/Aspect");
+            });
+
+    assertThat(scanner.scan(classFile))
+        .extracting(violation -> violation.reference() + " " + violation.kind())
+        .containsExactlyInAnyOrder(
+            "invokes java/lang/Class.forName REFLECTION",
+            "invokes com/acme/Generated_BatonAspect.aspectOf ASPECT_INSTANCE",
+            "invokes com/acme/Generated$AjcClosure1.run CLOSURE",
+            "uses com/acme/Generated$AjcClosure1 CLOSURE",
+            "invokes org/aspectj/runtime/internal/AroundClosure.run CLOSURE",
+            "uses org/aspectj/runtime/internal/AroundClosure CLOSURE",
+            "invokes org/aspectj/runtime/reflect/Factory.makeJP JOIN_POINT",
+            "uses org/aspectj/runtime/reflect/Factory JOIN_POINT",
+            "uses org/aspectj/lang/JoinPoint$StaticPart JOIN_POINT",
+            "uses org/aspectj/lang/NoAspectBoundException ASPECTJ",
+            "uses org/aspectj/lang/annotation/Aspect ASPECTJ");
   }
 
   @Test

@@ -42,18 +42,57 @@ class TracedMethodTest {
   void aCallSiteAdviceInTheBodyDoesNotMakeTheMethodWoven() {
     TracedMethod send = new TracedMethod("com.acme.Queue", "send", "()V", null, 0);
 
-    assertThat(send.isWovenIn(queueWhoseSendCalls("send_aroundBody1$advice"))).isTrue();
-    assertThat(send.isWovenIn(queueWhoseSendCalls("sendMessage_aroundBody1$advice"))).isFalse();
+    assertThat(send.isWovenIn(queueWhoseMethodCalls("send", "send_aroundBody1$advice", QUEUE_ASPECT))).isTrue();
+    assertThat(send.isWovenIn(queueWhoseMethodCalls("send", "sendMessage_aroundBody1$advice", SQS_CALLS)))
+        .isFalse();
   }
 
-  /** {@code com.acme.Queue} whose {@code send()} passes {@code null} to the static {@code advice}. */
-  private static byte[] queueWhoseSendCalls(String advice) {
+  /** ajc names a call-site advice after the called method: {@code sns.publish(..)} in {@code publish()}. */
+  @Test
+  void aCallSiteAdviceNamedLikeTheTracedMethodDoesNotMakeItWoven() {
+    TracedMethod publish = new TracedMethod("com.acme.Queue", "publish", "()V", null, 0);
+
+    assertThat(publish.isWovenIn(queueWhoseMethodCalls("publish", "publish_aroundBody1$advice", SNS_CALLS)))
+        .isFalse();
+    assertThat(publish.isWovenIn(queueWhoseMethodCalls("publish", "publish_aroundBody3$advice", QUEUE_ASPECT)))
+        .isTrue();
+  }
+
+  @Test
+  void onlyTheAroundAdviceOfAGeneratedAspectMakesTheMethodWoven() {
+    TracedMethod publish = new TracedMethod("com.acme.Queue", "publish", "()V", null, 0);
+    String around = "ajc$around$com_acme_Queue_BatonAspect$1$5e0c3d2a";
+
+    assertThat(publish.isWovenIn(queueWhoseMethodCalls("publish", around, "com/acme/Queue_BatonAspect", "")))
+        .isTrue();
+    assertThat(publish.isWovenIn(queueWhoseMethodCalls("publish", around, "dev/baton/aspects/SnsCalls", "")))
+        .isFalse();
+  }
+
+  private static final String QUEUE_ASPECT = "Lcom/acme/Queue_BatonAspect;";
+  private static final String SQS_CALLS = "Ldev/baton/aspects/SqsCalls;";
+  private static final String SNS_CALLS = "Ldev/baton/aspects/SnsCalls;";
+
+  /**
+   * {@code com.acme.Queue} whose {@code method()} passes {@code null} to the static inlined {@code
+   * advice} that takes the aspect {@code aspectType} (as the finished class does).
+   */
+  private static byte[] queueWhoseMethodCalls(String method, String advice, String aspectType) {
+    return queueWhoseMethodCalls(method, advice, "com/acme/Queue", aspectType);
+  }
+
+  private static byte[] queueWhoseMethodCalls(
+      String method, String advice, String adviceOwner, String aspectType) {
     ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
     writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "com/acme/Queue", null, "java/lang/Object", null);
-    MethodVisitor code = writer.visitMethod(Opcodes.ACC_PUBLIC, "send", "()V", null, null);
+    MethodVisitor code = writer.visitMethod(Opcodes.ACC_PUBLIC, method, "()V", null, null);
     code.visitCode();
     code.visitInsn(Opcodes.ACONST_NULL);
-    code.visitMethodInsn(Opcodes.INVOKESTATIC, "com/acme/Queue", advice, "(Ljava/lang/Object;)V", false);
+    if (!aspectType.isEmpty()) {
+      code.visitInsn(Opcodes.ACONST_NULL);
+    }
+    code.visitMethodInsn(
+        Opcodes.INVOKESTATIC, adviceOwner, advice, "(Ljava/lang/Object;" + aspectType + ")V", false);
     code.visitInsn(Opcodes.RETURN);
     code.visitMaxs(0, 0);
     writer.visitEnd();

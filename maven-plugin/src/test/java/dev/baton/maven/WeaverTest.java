@@ -79,6 +79,38 @@ class WeaverTest {
             .contains("org/aspectj/lang/JoinPoint$StaticPart", "(an advice uses thisJoinPoint"));
   }
 
+  /**
+   * An advice ajc cannot inline (its {@code proceed} is in an inner class) leaves the woven class
+   * calling the aspect's closure method with an {@code AroundClosure}: the finished aspect no
+   * longer has that method, and the build fails on the closure before anything is written.
+   */
+  @Test
+  void anAdviceAjcCouldNotInlineFailsTheBuild() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    Path aspect = fixture.generatedSources.resolve("com/acme/OrderService_BatonAspect.aj");
+    String source = Files.readString(aspect);
+    assertThat(source).contains("      proceed(tags);\n");
+    Files.writeString(aspect, source.replace("      proceed(tags);\n",
+        "      Runnable body = new Runnable() {\n"
+            + "        public void run() {\n"
+            + "          proceed(tags);\n"
+            + "        }\n"
+            + "      };\n"
+            + "      body.run();\n"));
+
+    WeaveException failure =
+        catchThrowableOfType(WeaveException.class, () -> new Weaver(log).weave(fixture.request()));
+
+    assertThat(failure.getMessage()).contains("without the AspectJ runtime", "AjcClosure");
+    assertThat(failure.problems())
+        .anySatisfy(problem -> assertThat(problem).startsWith("com.acme.OrderService")
+            .containsAnyOf("AroundClosure", "$AjcClosure")
+            .endsWith("(ajc could not inline an advice)"));
+    assertThat(fixture.read(Fixture.ORDER_SERVICE))
+        .isEqualTo(Files.readAllBytes(fixture.target.resolve("baton/unwoven/" + Fixture.ORDER_SERVICE)));
+    assertThat(fixture.classes.resolve("com/acme/OrderService_BatonAspect.class")).doesNotExist();
+  }
+
   @Test
   void leavesOnlyClassFilesInTheClassesDirectory() throws Exception {
     Fixture fixture = Fixture.compiled(project);
