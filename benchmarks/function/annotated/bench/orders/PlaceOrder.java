@@ -12,8 +12,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * {@code POST /orders}: parse, price, enqueue to SQS, answer 201. The annotations have CLASS
  * retention: compiled without Baton's processor and weave (the {@code untraced} and {@code
- * otel_agent} variants) this is plain, untraced code; with them (the {@code baton-autoconfigure}
- * variant) it is traced with zero code, the SDK built from the {@code otel.*} settings.
+ * otel_agent} variants) this is plain, untraced code; with them it is traced with zero code, the
+ * SDK set up from the {@code otel.*} settings: by Baton's built-in trace-only setup in the {@code
+ * baton} variant, by the autoconfigure module in {@code baton_autoconfigure}.
  */
 @TracedHandler
 public class PlaceOrder implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {

@@ -12,9 +12,9 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.time.Duration;
 
 /**
- * The OpenTelemetry SDK of the hand-written and the Baton variants, the same code for both: a
- * tracer provider with the Lambda resource, a batch processor that never exports on its own
- * (each invocation flushes it), and the OTLP/HTTP exporter on the JDK's HTTP client
+ * The OpenTelemetry SDK of the {@code handwritten} and {@code baton_sdk} variants, the same code
+ * for both: a tracer provider with the Lambda resource, a batch processor that never exports on
+ * its own (each invocation flushes it), and the OTLP/HTTP exporter on the JDK's HTTP client
  * ({@code opentelemetry-exporter-sender-jdk}, not OkHttp).
  */
 public final class FunctionTelemetry {

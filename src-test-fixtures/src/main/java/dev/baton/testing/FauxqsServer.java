@@ -8,7 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -26,6 +30,7 @@ public final class FauxqsServer implements AutoCloseable {
   public static final Region REGION = Region.US_EAST_1;
 
   private static final String READY = "fauxqs listening on ";
+  private static final Duration STARTUP = Duration.ofSeconds(60);
 
   private final Process process;
   private final URI endpoint;
@@ -35,7 +40,10 @@ public final class FauxqsServer implements AutoCloseable {
     this.endpoint = endpoint;
   }
 
-  /** Starts fauxqs and waits for its ready line (a few seconds at most, or it fails). */
+  /**
+   * Starts fauxqs and waits for its ready line (usually about a second; after 60 s it fails). If
+   * it does not become ready, the process is killed.
+   */
   public static FauxqsServer start() throws IOException {
     Path directory = Paths.get(System.getProperty("baton.fauxqs.dir", "fauxqs")).toAbsolutePath();
     Path node = directory.resolve("node_modules/.bin/node");
@@ -48,17 +56,58 @@ public final class FauxqsServer implements AutoCloseable {
             .directory(directory.toFile())
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
-    BufferedReader output =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = output.readLine()) != null) {
-      if (line.startsWith(READY)) {
-        int port = Integer.parseInt(line.substring(READY.length()).trim());
-        return new FauxqsServer(process, URI.create("http://127.0.0.1:" + port));
-      }
+    try {
+      return new FauxqsServer(process, URI.create("http://127.0.0.1:" + readyPort(process)));
+    } catch (IOException | RuntimeException | Error e) {
+      process.destroyForcibly();
+      throw e;
     }
-    process.destroyForcibly();
-    throw new IllegalStateException("fauxqs exited before it was ready: exit " + waitFor(process));
+  }
+
+  /**
+   * The port of fauxqs' ready line. Its output is read on a thread of its own, so that the wait
+   * has a deadline; the thread ends with the ready line, or when the process ends (killed by
+   * {@link #start()} when the deadline passes).
+   */
+  private static int readyPort(Process process) throws IOException {
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      // Not closed: fauxqs keeps its stdout, and the pipe stays open while it runs.
+      BufferedReader output =
+          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      try {
+        String line;
+        while ((line = output.readLine()) != null) {
+          if (line.startsWith(READY)) {
+            port.complete(Integer.parseInt(line.substring(READY.length()).trim()));
+            return;
+          }
+        }
+        port.completeExceptionally(
+            new IllegalStateException("fauxqs exited before it was ready: exit " + waitFor(process)));
+      } catch (IOException | RuntimeException e) {
+        port.completeExceptionally(e);
+      }
+    }, "fauxqs-start");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      return port.get(STARTUP.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("fauxqs was not ready within " + STARTUP);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while fauxqs started", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof NumberFormatException) {
+        throw new IllegalStateException("fauxqs' ready line has no port: " + cause.getMessage(), cause);
+      }
+      throw (RuntimeException) cause;
+    }
   }
 
   /** {@code http://127.0.0.1:<port>} */

@@ -97,13 +97,13 @@ public final class LocalLambdaRuntime implements AutoCloseable {
 
   /** Sends {@code invocation} and waits for the handler's response or error. */
   public Result invoke(Invocation invocation) throws TimeoutException, InterruptedException {
-    CompletableFuture<Result> result = new CompletableFuture<>();
-    results.put(invocation.requestId, result);
     if (!process.isAlive() || initError != null) {
       throw new IllegalStateException("the function's JVM is not running" + diagnostics());
     }
-    pending.add(invocation);
+    CompletableFuture<Result> result = new CompletableFuture<>();
+    results.put(invocation.requestId, result);
     try {
+      pending.add(invocation);
       return result.get(settings.invocationTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException failed) {
       throw new IllegalStateException(failed.getCause().getMessage() + diagnostics(), failed.getCause());
@@ -376,8 +376,7 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     private final String handler;
     private String classpath = System.getProperty("java.class.path");
     private String functionName = "baton-test-function";
-    private String region = "us-east-2";
-    private String accountId = "123456789012";
+    private String region = TestLambdaContext.REGION;
     private Duration invocationTimeout = Duration.ofSeconds(60);
     private final List<String> jvmArguments =
         new ArrayList<>(List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
@@ -422,7 +421,7 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     }
 
     String invokedArn() {
-      return "arn:aws:lambda:" + region + ":" + accountId + ":function:" + functionName;
+      return "arn:aws:lambda:" + region + ":" + TestLambdaContext.ACCOUNT_ID + ":function:" + functionName;
     }
 
     /** Starts the Runtime API and the function's JVM. */

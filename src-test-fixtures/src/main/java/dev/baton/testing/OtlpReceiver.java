@@ -153,6 +153,8 @@ public final class OtlpReceiver implements AutoCloseable {
               span.getName(),
               span.getKind().name().replace("SPAN_KIND_", ""),
               span.getStatus().getCode().name().replace("STATUS_CODE_", ""),
+              span.getStartTimeUnixNano(),
+              span.getEndTimeUnixNano(),
               attributes(span.getAttributesList()),
               List.copyOf(links),
               List.copyOf(events),

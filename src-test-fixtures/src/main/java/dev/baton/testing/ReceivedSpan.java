@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * A span as {@link OtlpReceiver} decoded it from OTLP: ids in lower-case hex (parent {@code ""}
  * for a root), kind as OTLP names it without the prefix ({@code SERVER}, {@code CONSUMER}, ...),
- * attribute values as strings, and {@link #order()}, when its export arrived in {@link
- * EventOrder}.
+ * attribute values as strings, start and end as OTLP gives them (epoch nanoseconds), and {@link
+ * #order()}, when its export arrived in {@link EventOrder}.
  */
 public record ReceivedSpan(
     String traceId,
@@ -16,6 +16,8 @@ public record ReceivedSpan(
     String name,
     String kind,
     String statusCode,
+    long startEpochNanos,
+    long endEpochNanos,
     Map<String, String> attributes,
     List<Link> links,
     List<String> eventNames,

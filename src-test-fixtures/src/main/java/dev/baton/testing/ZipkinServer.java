@@ -56,18 +56,6 @@ public final class ZipkinServer implements AutoCloseable {
     }
   }
 
-  /** Starts {@code jar} (a {@code zipkin-server} exec jar) and waits until it is healthy. */
-  public static ZipkinServer start(Path jar) throws IOException, InterruptedException {
-    ZipkinServer server = launch(jar);
-    try {
-      server.awaitHealthy();
-      return server;
-    } catch (RuntimeException | IOException | InterruptedException e) {
-      server.close();
-      throw e;
-    }
-  }
-
   /**
    * Starts the jar that {@code baton.zipkin.jar} names and returns at once, its port known: start
    * other things meanwhile, then call {@link #awaitHealthy()} before sending spans.

@@ -44,16 +44,17 @@ final class ColdStart {
   private static final String BASE = "/2018-06-01/runtime/";
   private static final String JNI_PROPERTY =
       "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
-  private static final String EVENT = readEvent();
   private static Path jniLibrary;
 
-  /** What one cold start measured. */
-  record Sample(
-      Variant variant, String jdk, double millis, double peakRssMb, String traceId, String response,
-      List<String> loadedClasses) {}
+  /**
+   * What one cold start measured; {@code traceId} is the trace the event carries (in {@code
+   * traceparent} and the X-Ray header). The Baton and hand-written variants continue it; the
+   * OpenTelemetry agent exports into traces of its own.
+   */
+  record Sample(double millis, double peakRssMb, String traceId, String response, List<String> loadedClasses) {}
 
   /** Settings shared by all cold starts of a run. */
-  record Target(Layout layout, Path javaHome, String jdk, String otlpEndpoint, Map<String, String> sqs) {}
+  record Target(Layout layout, JdkUnderTest jdk, String otlpEndpoint, Map<String, String> sqs) {}
 
   private ColdStart() {}
 
@@ -61,7 +62,7 @@ final class ColdStart {
   static Sample run(Target target, Variant variant, boolean logClassLoading) throws Exception {
     String traceId = UUID.randomUUID().toString().replace("-", "");
     String requestId = UUID.randomUUID().toString();
-    String event = EVENT.replace("TRACE_ID", traceId).replace("REQUEST_ID", requestId);
+    String event = Files.readString(target.layout().event()).replace("TRACE_ID", traceId).replace("REQUEST_ID", requestId);
     CompletableFuture<String> response = new CompletableFuture<>();
     CountDownLatch stopped = new CountDownLatch(1);
     ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
@@ -77,7 +78,7 @@ final class ColdStart {
     Path classLog = logClassLoading ? Files.createTempFile(target.layout().work(), "classes-", ".log") : null;
 
     List<String> command = new ArrayList<>();
-    command.add(target.javaHome().resolve("bin/java").toString());
+    command.add(target.jdk().java().toString());
     command.addAll(LAMBDA_JVM_ARGUMENTS);
     command.addAll(variant.jvmArguments(target.layout()));
     if (classLog != null) {
@@ -113,7 +114,7 @@ final class ColdStart {
         body = response.get(120, TimeUnit.SECONDS);
       } catch (Exception failed) {
         throw new IllegalStateException(
-            variant.key + " on JDK " + target.jdk() + " gave no response (" + failed.getMessage() + "):\n" + tail(output), failed);
+            variant.key + " on JDK " + target.jdk().name() + " gave no response (" + failed.getMessage() + "):\n" + tail(output), failed);
       }
       double millis = (System.nanoTime() - started) / 1e6;
       double rss = peakRssMb(process.pid());
@@ -126,7 +127,7 @@ final class ColdStart {
       if (classLog != null) {
         Files.deleteIfExists(classLog);
       }
-      return new Sample(variant, target.jdk(), millis, rss, traceId, body, classes);
+      return new Sample(millis, rss, traceId, body, classes);
     } finally {
       stop(process);
       stopped.countDown();
@@ -248,14 +249,6 @@ final class ColdStart {
       return text.length() > 4000 ? text.substring(text.length() - 4000) : text;
     } catch (IOException e) {
       return "(no output: " + e + ")";
-    }
-  }
-
-  private static String readEvent() {
-    try (InputStream in = ColdStart.class.getResourceAsStream("place-order.json")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 }

@@ -24,8 +24,7 @@ final class ColdStartSeries {
 
   static Map<Variant, Result> run(LocalPeers peers, Layout layout, JdkUnderTest jdk, List<Variant> variants, int runs)
       throws Exception {
-    ColdStart.Target target =
-        new ColdStart.Target(layout, jdk.home(), jdk.name(), peers.receiver.endpoint(), peers.sqsEnvironment());
+    ColdStart.Target target = new ColdStart.Target(layout, jdk, peers.receiver.endpoint(), peers.sqsEnvironment());
     Map<Variant, List<Double>> millis = new LinkedHashMap<>();
     Map<Variant, List<Double>> rss = new LinkedHashMap<>();
     Map<Variant, Integer> spans = new LinkedHashMap<>();

@@ -25,6 +25,14 @@ record Layout(Path benchmarks) {
     return benchmarks.resolve(name);
   }
 
+  /**
+   * The {@code POST /orders} HTTP API event every cold start and the warm-invocation benchmark
+   * send, with {@code TRACE_ID} and {@code REQUEST_ID} to fill in.
+   */
+  Path event() {
+    return module("function").resolve("place-order.json");
+  }
+
   /** A module's compiled (and, for Baton's, woven) classes. */
   Path classes(String module) {
     return module(module).resolve("target/classes");

@@ -17,8 +17,9 @@ import java.util.zip.ZipOutputStream;
 /**
  * The size of each variant's deployment package, as Lambda's Java runtime takes it (a zip of the
  * classes and {@code lib/*.jar}): the function's classes zipped, plus every runtime jar. What
- * Baton adds is the Baton package minus the untraced one: Baton's jars, what they pull in, the
- * OpenTelemetry SDK and exporter, and the generated and woven classes.
+ * Baton adds is the Baton package minus the untraced one: {@code baton-aspects} (with Baton's own
+ * OTLP/HTTP exporter), the OpenTelemetry API and trace SDK it pulls in, and the generated and
+ * woven classes.
  *
  * @param packageBytes package size per variant key
  * @param addedJars the jars the Baton package has and the untraced one has not, with their sizes
@@ -38,10 +39,6 @@ record PackageSize(Map<String, Long> packageBytes, Map<String, Long> addedJars, 
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  long batonAddedBytes() {
-    return packageBytes.get(Variant.BATON.key) - packageBytes.get(Variant.UNTRACED.key);
   }
 
   long addedBytes(Variant variant) {

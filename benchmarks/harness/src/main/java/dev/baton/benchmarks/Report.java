@@ -1,6 +1,5 @@
 package dev.baton.benchmarks;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +46,7 @@ final class Report {
       out.append("      \"javac\": ").append(num(r.buildCost().javac().median())).append(",\n");
       out.append("      \"baton\": ").append(num(r.buildCost().baton().median())).append("\n");
       out.append("    },\n    \"size_bytes\": {\n");
-      out.append("      \"baton\": ").append(size.batonAddedBytes()).append(",\n");
+      out.append("      \"baton\": ").append(size.addedBytes(Variant.BATON)).append(",\n");
       out.append("      \"otel_agent\": ").append(size.agentBytes()).append("\n");
       out.append("    }\n  }").append(j < jdks.size() - 1 ? ",\n" : "\n");
     }
@@ -121,7 +120,7 @@ final class Report {
     md.append("\n| At most 2 AspectJ runtime classes loaded | ");
     jdks.forEach(r -> md.append(verdict(r.cold(Variant.BATON).aspectjClasses().size(), ASPECTJ_CLASSES_TARGET, "%.0f")).append(" | "));
     md.append("\n| <= 800 KB added to the deployment package | ");
-    jdks.forEach(r -> md.append(verdict(size.batonAddedBytes() / 1024.0, SIZE_TARGET_BYTES / 1024, "%.0f KB")).append(" | "));
+    jdks.forEach(r -> md.append(verdict(size.addedBytes(Variant.BATON) / 1024.0, SIZE_TARGET_BYTES / 1024, "%.0f KB")).append(" | "));
     md.append("\n\n");
     md.append(whyMissed());
     return md.toString();
@@ -135,7 +134,7 @@ final class Report {
     return (value <= limit ? "met: " : "**missed**: ") + String.format(Locale.ROOT, format, value);
   }
 
-  /** The facts behind each target, computed from this run; the reading is in README-SECTION.md. */
+  /** The facts behind each target, computed from this run. */
   private String whyMissed() {
     StringBuilder md = new StringBuilder("### What the run shows about each target\n\n");
     for (JdkResults r : jdks) {
@@ -155,13 +154,13 @@ final class Report {
           baton.aspectjClasses().isEmpty() ? "none" : baton.aspectjClasses().stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "))));
     }
     md.append(String.format(Locale.ROOT, "- Size: Baton adds %,d bytes (%s); hand-written OpenTelemetry adds %,d. The jars Baton's package has and the untraced one has not:%n%n",
-        size.batonAddedBytes(), size.batonAddedBytes() <= SIZE_TARGET_BYTES ? "within 800 KB" : "over 800 KB", size.addedBytes(Variant.HANDWRITTEN)));
+        size.addedBytes(Variant.BATON), size.addedBytes(Variant.BATON) <= SIZE_TARGET_BYTES ? "within 800 KB" : "over 800 KB", size.addedBytes(Variant.HANDWRITTEN)));
     md.append("  | jar | bytes |\n  |---|---:|\n");
     size.addedJars().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .forEach(e -> md.append(String.format(Locale.ROOT, "  | %s | %,d |%n", e.getKey(), e.getValue())));
     long jars = size.addedJars().values().stream().mapToLong(Long::longValue).sum();
     md.append(String.format(Locale.ROOT, "  | the function's own classes (generated and woven), zipped | %,d |%n%n",
-        size.batonAddedBytes() - jars));
+        size.addedBytes(Variant.BATON) - jars));
     return md.toString();
   }
 
@@ -247,8 +246,8 @@ final class Report {
         ## How it was measured
 
         - One function, `POST /orders` (`benchmarks/function/`): parse, price, one SQS `SendMessage` to ElasticMQ, answer 201;
-          three `@Traced` methods and a `@TracedHandler`. Six builds of it from Maven: `untraced`; `handwritten` (the same
-          spans written by hand on the OpenTelemetry SDK as its documentation shows: `OpenTelemetrySdk`, OTLP/HTTP on the
+          three `@Traced` methods and a `@TracedHandler`. Five builds of it from Maven, run as six variants:
+          `untraced`; `handwritten` (the same spans written by hand on the OpenTelemetry SDK as its documentation shows: `OpenTelemetrySdk`, OTLP/HTTP on the
           JDK HTTP sender, a batch processor flushed before each response); `baton` (the untraced sources, Baton's
           processor and `baton:weave`, and nothing else: zero code, so the handler starts Baton's trace-only SDK from the
           `OTEL_*` settings, OTLP/HTTP on `HttpURLConnection`, spans buffered and exported before each response);
@@ -257,12 +256,12 @@ final class Report {
           `baton_sdk` (Baton given the very SDK code of `handwritten` with `Baton.useOpenTelemetry(sdk)`: what the woven
           code costs on its own) and `baton_autoconfigure` (zero code with the autoconfigure module on the classpath, so
           the SDK comes from autoconfigure); the last two are not in `results.json`.
-        - Each cold start is a fresh JVM (`-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto`,
-          as Lambda's Java runtime) running `com.amazonaws.services.lambda.runtime.api.client.AWSLambda` against a
+        - Each cold start is a fresh JVM (`%s`, as Lambda's Java runtime starts
+          it for a 512 MB function) running `com.amazonaws.services.lambda.runtime.api.client.AWSLambda` against a
           Runtime API in the harness, exporting to an OTLP/HTTP receiver in the harness; ElasticMQ runs in the harness too.
         - The machine: 2 cores shared by the function JVM, the harness, ElasticMQ and the receiver; figures from another
           machine are not comparable, ratios are.
-        """;
+        """.formatted(String.join(" ", ColdStart.LAMBDA_JVM_ARGUMENTS));
   }
 
   private static String machine() {
@@ -335,11 +334,5 @@ final class Report {
 
   private static String plain(Variant v) {
     return label(v).replace("**", "");
-  }
-
-  static List<String> keys(List<Variant> variants) {
-    List<String> keys = new ArrayList<>();
-    variants.forEach(v -> keys.add(v.key));
-    return keys;
   }
 }

@@ -11,12 +11,12 @@ import java.util.Map;
  * RESULTS.md only. {@link #BATON} is Baton as a user adds it: zero code, Baton's trace-only SDK.
  */
 enum Variant {
-  UNTRACED("untraced", "function-untraced", false),
-  HANDWRITTEN("handwritten", "function-handwritten", true),
-  BATON("baton", "function-baton", true),
-  OTEL_AGENT("otel_agent", "function-untraced", true),
-  BATON_SDK("baton_sdk", "function-baton-sdk", true),
-  BATON_AUTOCONFIGURE("baton_autoconfigure", "function-baton-autoconfigure", true);
+  UNTRACED("untraced", "function-untraced"),
+  HANDWRITTEN("handwritten", "function-handwritten"),
+  BATON("baton", "function-baton"),
+  OTEL_AGENT("otel_agent", "function-untraced"),
+  BATON_SDK("baton_sdk", "function-baton-sdk"),
+  BATON_AUTOCONFIGURE("baton_autoconfigure", "function-baton-autoconfigure");
 
   /** The handler, as in the function's handler setting. */
   static final String HANDLER = "bench.orders.PlaceOrder";
@@ -26,12 +26,15 @@ enum Variant {
 
   final String key;
   final String module;
-  final boolean traced;
 
-  Variant(String key, String module, boolean traced) {
+  Variant(String key, String module) {
     this.key = key;
     this.module = module;
-    this.traced = traced;
+  }
+
+  /** Whether it exports spans: all but {@link #UNTRACED}. */
+  boolean traced() {
+    return this != UNTRACED;
   }
 
   /** The deployment package's classpath, then the runtime client Lambda's Java runtime provides. */

@@ -2,12 +2,10 @@ package dev.baton.benchmarks.jmh;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,7 +66,7 @@ public class WarmInvocationBenchmark {
     event =
         loader.loadClass("com.amazonaws.services.lambda.runtime.serialization.PojoSerializer")
             .getMethod("fromJson", String.class)
-            .invoke(serializer, event());
+            .invoke(serializer, event(benchmarks));
     context = Proxy.newProxyInstance(loader, new Class<?>[] {contextType}, (proxy, method, args) -> switch (method.getName()) {
       case "getAwsRequestId" -> "c6af9ac6-7b61-11e6-9a41-93e8deadbeef";
       case "getInvokedFunctionArn" -> "arn:aws:lambda:eu-west-1:123456789012:function:place-order";
@@ -95,12 +93,11 @@ public class WarmInvocationBenchmark {
     return handleRequest.invoke(handler, event, context);
   }
 
-  private static String event() throws IOException {
-    try (InputStream in = WarmInvocationBenchmark.class.getResourceAsStream("/dev/baton/benchmarks/place-order.json")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
-          .replace("TRACE_ID", "4bf92f3577b34da6a3ce929d0e0e4736")
-          .replace("REQUEST_ID", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef");
-    }
+  /** The event the cold starts send too ({@code function/place-order.json}), with fixed ids. */
+  private static String event(Path benchmarks) throws IOException {
+    return read(benchmarks.resolve("function/place-order.json"))
+        .replace("TRACE_ID", "4bf92f3577b34da6a3ce929d0e0e4736")
+        .replace("REQUEST_ID", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef");
   }
 
   private static String read(Path file) throws IOException {

@@ -3,11 +3,8 @@ package dev.baton.example.orders.local;
 import dev.baton.testing.DynamoDbLocalServer;
 import dev.baton.testing.ElasticMqServer;
 import dev.baton.testing.FauxqsServer;
+import dev.baton.testing.LambdaEvents;
 import dev.baton.testing.LocalLambdaRuntime;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,12 +54,7 @@ final class LocalPipeline implements AutoCloseable {
   record Options(Path functionJar, String runtimeClasspath, String otlpEndpoint, String zipkinSpansEndpoint) {}
 
   /** One order's way through the pipeline. */
-  record Run(
-      String orderId,
-      LocalLambdaRuntime.Result placed,
-      SqsEventSource.Delivery processed,
-      SqsEventSource.Delivery notified,
-      List<LocalLambdaRuntime> functions) {}
+  record Run(String orderId, LocalLambdaRuntime.Result placed, SqsEventSource.Delivery processed) {}
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final LocalLambdaRuntime placeOrder;
@@ -137,12 +129,12 @@ final class LocalPipeline implements AutoCloseable {
     check("process-order", processed, processOrder);
     SqsEventSource.Delivery notified = notifyCustomers(1);
     check("notify-customer", notified, notifyCustomer);
-    return new Run(orderId, placed, processed, notified, List.of(placeOrder, processOrder, notifyCustomer));
+    return new Run(orderId, placed, processed);
   }
 
   /** Invokes {@code place-order} with an HTTP API {@code POST /orders} event carrying {@code orderJson}. */
   LocalLambdaRuntime.Result post(String orderJson) throws Exception {
-    String event = resource("/events/post-orders.json")
+    String event = LambdaEvents.json("events/post-orders.json")
         .replace("${requestId}", UUID.randomUUID().toString())
         .replace("${body}", orderJson.strip().replace("\\", "\\\\").replace("\"", "\\\""));
     return placeOrder.invoke(LocalLambdaRuntime.invocation(event));
@@ -191,17 +183,6 @@ final class LocalPipeline implements AutoCloseable {
     return sqs.getQueueAttributes(get -> get.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
         .attributes()
         .get(QueueAttributeName.QUEUE_ARN);
-  }
-
-  static String resource(String name) {
-    try (InputStream in = LocalPipeline.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("no resource " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private <T extends AutoCloseable> T keep(T resource) {

@@ -1,5 +1,8 @@
 package dev.baton.example.orders.local;
 
+import dev.baton.testing.LambdaEvents;
+import dev.baton.testing.OtlpReceiver;
+import dev.baton.testing.ReceivedSpan;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -53,21 +56,21 @@ public final class RunLocally {
     List<TraceSpan> spans;
     String traceId;
     if (zipkin.isEmpty()) {
-      try (SpanCollector collector = new SpanCollector();
+      try (OtlpReceiver collector = OtlpReceiver.start();
           LocalPipeline pipeline =
               LocalPipeline.start(new LocalPipeline.Options(functionJar, runtimeClasspath, collector.endpoint(), null))) {
-        LocalPipeline.Run run = pipeline.placeOrder(LocalPipeline.resource("/events/order.json"));
+        LocalPipeline.Run run = pipeline.placeOrder(LambdaEvents.json("events/order.json"));
         traceId = collector.spans().stream()
             .filter(span -> run.placed().requestId().equals(span.attribute("faas.invocation_id")))
-            .map(TraceSpan::traceId)
+            .map(ReceivedSpan::traceId)
             .findFirst()
             .orElseThrow(() -> new IllegalStateException("place-order's invocation span never arrived"));
-        spans = collector.trace(traceId);
+        spans = collector.trace(traceId).stream().map(TraceSpan::of).toList();
       }
     } else {
       try (LocalPipeline pipeline =
           LocalPipeline.start(new LocalPipeline.Options(functionJar, runtimeClasspath, null, zipkin + "/api/v2/spans"))) {
-        LocalPipeline.Run run = pipeline.placeOrder(LocalPipeline.resource("/events/order.json"));
+        LocalPipeline.Run run = pipeline.placeOrder(LambdaEvents.json("events/order.json"));
         traceId = zipkinTraceOf(zipkin, run.orderId());
         spans = zipkinTrace(zipkin, traceId);
         System.out.println("Zipkin: " + zipkin + "/zipkin/traces/" + traceId);

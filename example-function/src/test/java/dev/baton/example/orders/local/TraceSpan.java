@@ -1,10 +1,11 @@
 package dev.baton.example.orders.local;
 
+import dev.baton.testing.ReceivedSpan;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A span of the example's trace, as the local collector or Zipkin gave it back: enough to print
+ * A span of the example's trace, as the local OTLP receiver or Zipkin gave it back: enough to print
  * the tree and draw the waterfall, and to check parents and links.
  *
  * @param service the function ({@code service.name})
@@ -25,6 +26,22 @@ public record TraceSpan(
     long durationMicros,
     Map<String, String> attributes,
     List<String> links) {
+
+  /** A span the test fixtures' {@code OtlpReceiver} decoded, with its timing in microseconds. */
+  static TraceSpan of(ReceivedSpan span) {
+    return new TraceSpan(
+        span.traceId(),
+        span.spanId(),
+        span.parentSpanId(),
+        span.resource().getOrDefault("service.name", "?"),
+        span.name(),
+        span.kind(),
+        "ERROR".equals(span.statusCode()),
+        span.startEpochNanos() / 1_000,
+        (span.endEpochNanos() - span.startEpochNanos()) / 1_000,
+        span.attributes(),
+        span.links().stream().map(link -> link.traceId() + "/" + link.spanId()).toList());
+  }
 
   public boolean isRoot() {
     return parentSpanId.isEmpty();
