@@ -55,9 +55,25 @@ record JoinPoint(
         matcher.group("aspect"));
   }
 
+  /** The library aspects around the function's own global OpenTelemetry registration. */
+  private static final java.util.Set<String> REGISTRATION_ASPECTS =
+      java.util.Set.of(
+          "dev.baton.aspects.GlobalRegistration",
+          "dev.baton.aspects.SdkRegistration",
+          "dev.baton.aspects.AutoConfiguredRegistration");
+
+  /**
+   * Whether this call site registers the function's own OpenTelemetry globally (no span: Baton's
+   * own registration steps aside for it).
+   */
+  boolean isRegistration() {
+    return REGISTRATION_ASPECTS.contains(aspect);
+  }
+
   /**
    * For an AWS SDK call site, the operation as its span names it: {@code Sqs.SendMessage} for
-   * {@code SqsClient.sendMessage(..)} or {@code SqsAsyncClient.sendMessage(..)}.
+   * {@code SqsClient.sendMessage(..)} or {@code SqsAsyncClient.sendMessage(..)}; for a
+   * registration, the method called ({@code GlobalOpenTelemetry.set}).
    */
   String operation() {
     int parenthesis = signature.indexOf('(');
@@ -68,17 +84,29 @@ record JoinPoint(
     int dot = qualified.lastIndexOf('.');
     String method = qualified.substring(dot + 1);
     String client = qualified.substring(qualified.lastIndexOf('.', dot - 1) + 1, dot);
+    if (isRegistration()) {
+      return client + "." + method;
+    }
     String service = client.replaceFirst("(Async)?Client$", "");
     return service + "." + Character.toUpperCase(method.charAt(0)) + method.substring(1);
   }
 
-  /** For an AWS SDK call site, the kind of its span: PRODUCER for sends and publishes. */
+  /**
+   * For an AWS SDK call site, the kind of its span: PRODUCER for sends and publishes; {@code
+   * none} for a registration.
+   */
   String spanKind() {
+    if (isRegistration()) {
+      return "none";
+    }
     return isSend() ? "PRODUCER" : "CLIENT";
   }
 
   /** For an AWS SDK call site, what it does with the trace context. */
   String contextPropagation() {
+    if (isRegistration()) {
+      return "Baton's zero-code registration steps aside";
+    }
     String operation = operation();
     if (isSend() || operation.equals("Lambda.Invoke") || operation.equals("Lambda.InvokeAsync")) {
       return "injects";

@@ -72,4 +72,19 @@ class JoinPointTest {
     org.assertj.core.api.Assertions.assertThat(put.spanKind()).isEqualTo("CLIENT");
     org.assertj.core.api.Assertions.assertThat(put.contextPropagation()).isEqualTo("none");
   }
+
+  @Test
+  void registrationsOfTheFunctionsOwnOpenTelemetryAreNamedByTheMethodCalled() {
+    JoinPoint registration =
+        JoinPoint.parse(
+            "Join point 'method-call(io.opentelemetry.sdk.OpenTelemetrySdk"
+                + " io.opentelemetry.sdk.OpenTelemetrySdkBuilder.buildAndRegisterGlobal())' in Type"
+                + " 'com.acme.Handler' (Handler.java:12) advised by around advice from"
+                + " 'dev.baton.aspects.SdkRegistration' (SdkRegistration.aj:20)");
+
+    assertThat(registration.isRegistration()).isTrue();
+    assertThat(registration.operation()).isEqualTo("OpenTelemetrySdkBuilder.buildAndRegisterGlobal");
+    assertThat(registration.spanKind()).isEqualTo("none");
+    assertThat(registration.contextPropagation()).contains("steps aside");
+  }
 }

@@ -108,6 +108,19 @@ class TriggerExtractionTest {
   }
 
   @Test
+  void theResourceIdIsTheFunctionsArnWithoutTheAliasItWasInvokedThrough() {
+    LambdaInvocation.startOther(
+            LambdaInvocation.OTHER,
+            CONTEXT.withInvokedArn(TestLambdaContext.arn(FUNCTION) + ":prod"))
+        .end();
+
+    // AWS_LAMBDA_FUNCTION_VERSION, which would name the version, is not set here.
+    assertThat(only())
+        .hasAttribute(AttributeKey.stringKey("cloud.resource_id"), TestLambdaContext.arn(FUNCTION))
+        .hasAttribute(AttributeKey.stringKey("aws.lambda.invoked_arn"), TestLambdaContext.arn(FUNCTION) + ":prod");
+  }
+
+  @Test
   void serverErrorResponseIsAnError() {
     LambdaInvocation.startApiGateway(EventLoader.loadApiGatewayRestEvent(LambdaEvents.API_GATEWAY_REST), CONTEXT)
         .endApiGateway(new APIGatewayProxyResponseEvent().withStatusCode(503));

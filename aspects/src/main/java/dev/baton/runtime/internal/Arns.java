@@ -66,4 +66,38 @@ public final class Arns {
     }
     return end == start ? null : functionName.substring(start, end);
   }
+
+  /**
+   * {@code cloud.resource_id} of a Lambda function invoked as {@code invokedArn}: the function's
+   * ARN, with a qualifier (alias or version) replaced by {@code version}, the version that runs
+   * ({@code AWS_LAMBDA_FUNCTION_VERSION}), as the semantic conventions ask, since one environment
+   * may be invoked through several aliases. An unqualified ARN is kept as it is; null for null.
+   */
+  public static String functionResourceId(String invokedArn, String version) {
+    if (invokedArn == null) {
+      return null;
+    }
+    int marker = invokedArn.indexOf(FUNCTION);
+    if (marker < 0) {
+      return invokedArn;
+    }
+    int qualifier = invokedArn.indexOf(':', marker + FUNCTION.length());
+    if (qualifier < 0) {
+      return invokedArn;
+    }
+    String function = invokedArn.substring(0, qualifier);
+    return version == null || version.isEmpty() ? function : function + ":" + version;
+  }
+
+  /**
+   * The region in a Lambda function name given as a full ARN ({@code
+   * arn:aws:lambda:us-east-1:123456789012:function:my-fn} gives {@code us-east-1}); null for a
+   * plain or partial name, which the client resolves in its own region.
+   */
+  public static String lambdaFunctionRegion(String functionName) {
+    if (functionName == null || !functionName.startsWith("arn:")) {
+      return null;
+    }
+    return part(functionName, 3);
+  }
 }

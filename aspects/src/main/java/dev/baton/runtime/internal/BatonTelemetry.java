@@ -23,6 +23,12 @@ public final class BatonTelemetry {
   private static volatile boolean globalRegistered;
   private static volatile CachedTracer cached;
 
+  /** What a zero-code setup built; guarded by the class lock. */
+  private static OpenTelemetry built;
+
+  /** Whether {@link #built} is what {@link GlobalOpenTelemetry} holds; guarded by the class lock. */
+  private static boolean builtIsGlobal;
+
   private BatonTelemetry() {}
 
   /** Uses {@code openTelemetry} from now on instead of the global instance; nothing to flush. */
@@ -32,11 +38,18 @@ public final class BatonTelemetry {
 
   /**
    * Uses {@code openTelemetry} from now on instead of the global instance, and {@code flush}
-   * (null for none) to export its buffered telemetry at the end of each invocation.
+   * (null for none) to export its buffered telemetry at the end of each invocation. With {@code
+   * openTelemetry} null Baton goes back to the global instance and forgets what its zero-code
+   * setup built.
    */
   public static synchronized void use(OpenTelemetry openTelemetry, TelemetryFlush flush) {
     BatonTelemetry.flush = flush;
     explicit = openTelemetry;
+    if (openTelemetry == null) {
+      built = null;
+      builtIsGlobal = false;
+      globalRegistered = false;
+    }
   }
 
   /**
@@ -50,15 +63,66 @@ public final class BatonTelemetry {
   /**
    * What a zero-code setup does with what it built: registers it globally, so that the function's
    * own spans join Baton's (unless something registered a global instance meanwhile: Baton then
-   * still uses and flushes its own), and uses it with {@code flush} from now on.
+   * still uses and flushes its own), and uses it with {@code flush} from now on. Should the
+   * function register its own instance later, Baton's registration steps aside ({@link
+   * #stepAsideFromGlobal}).
    */
-  public static void useAndRegisterGlobally(OpenTelemetry openTelemetry, TelemetryFlush flush) {
+  public static synchronized void useAndRegisterGlobally(
+      OpenTelemetry openTelemetry, TelemetryFlush flush) {
+    built = openTelemetry;
     try {
       GlobalOpenTelemetry.set(openTelemetry);
+      builtIsGlobal = true;
     } catch (IllegalStateException raced) {
       // Registered by someone else meanwhile.
     }
     use(openTelemetry, flush);
+  }
+
+  /**
+   * The function's code is about to register an OpenTelemetry globally (woven around {@code
+   * GlobalOpenTelemetry.set}, {@code buildAndRegisterGlobal()} and autoconfigure's {@code
+   * build()}): when what {@link GlobalOpenTelemetry} holds is what Baton's zero-code setup
+   * registered, it is unregistered, so that the function's registration succeeds instead of
+   * throwing, as it would have without Baton. Baton goes on with its own until the registration
+   * is done ({@link #afterFunctionRegistration}).
+   *
+   * @return whether Baton's registration stepped aside
+   */
+  public static synchronized boolean stepAsideFromGlobal() {
+    if (!builtIsGlobal) {
+      return false;
+    }
+    GlobalOpenTelemetry.resetForTest();
+    builtIsGlobal = false;
+    globalRegistered = false;
+    return true;
+  }
+
+  /**
+   * The function's registration is done (or failed): if the function registered an instance,
+   * Baton creates its spans with it from now on, unless the function handed Baton one itself
+   * ({@code Baton.useOpenTelemetry}); {@code sdk} (the registered SDK's flush, or null when it is
+   * not known) is what ends each invocation then. If nothing is registered (the registration
+   * failed, or did not register globally), Baton's own registration, if it stepped aside, is
+   * put back.
+   */
+  public static synchronized void afterFunctionRegistration(
+      boolean steppedAside, OpenTelemetry registered, TelemetryFlush registeredFlush) {
+    if (GlobalOpenTelemetry.isSet()) {
+      if (explicit == null || explicit == built) {
+        use(registered, registeredFlush);
+      }
+      return;
+    }
+    if (steppedAside) {
+      try {
+        GlobalOpenTelemetry.set(built);
+        builtIsGlobal = true;
+      } catch (IllegalStateException raced) {
+        // Registered by someone else meanwhile.
+      }
+    }
   }
 
   /** Whether an instance was handed to Baton explicitly (not just registered globally). */
@@ -67,19 +131,28 @@ public final class BatonTelemetry {
   }
 
   /**
-   * Exports what the instance in use has buffered, waiting at most {@code timeoutMillis}. Does
-   * nothing when Baton was given no way to flush (an instance registered only globally, or none).
-   * Never throws: a failed or timed-out export is reported to {@link Failures}.
-   *
-   * @return whether the export completed within the time
+   * The flush in use now, or null when Baton was given no way to flush (an instance registered
+   * only globally, or none). An invocation keeps the one it began with, so that it ends with the
+   * same flush even when the function hands Baton another SDK meanwhile.
    */
-  public static boolean flush(long timeoutMillis) {
-    TelemetryFlush current = flush;
-    if (current == null || timeoutMillis <= 0) {
-      return current == null;
+  public static TelemetryFlush currentFlush() {
+    return flush;
+  }
+
+  /**
+   * Exports what {@code flush} (null: nothing to do) kept for {@code invocation}, waiting at most
+   * {@code timeoutMillis}; 0 or less exports nothing. Never throws: a failed or timed-out export
+   * is reported to {@link Failures}.
+   *
+   * @return whether the export completed within the time (true when there was nothing to do)
+   */
+  public static boolean flush(
+      TelemetryFlush flush, TelemetryFlush.Invocation invocation, long timeoutMillis) {
+    if (flush == null || timeoutMillis <= 0) {
+      return flush == null;
     }
     try {
-      current.flush(timeoutMillis);
+      flush.flush(invocation, timeoutMillis);
       return true;
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
@@ -88,6 +161,14 @@ public final class BatonTelemetry {
       Failures.report("flushing telemetry", failure);
     }
     return false;
+  }
+
+  /**
+   * Exports what the flush in use kept outside any invocation, waiting at most {@code
+   * timeoutMillis}; see {@link #flush(TelemetryFlush, TelemetryFlush.Invocation, long)}.
+   */
+  public static boolean flush(long timeoutMillis) {
+    return flush(flush, null, timeoutMillis);
   }
 
   /** The OpenTelemetry instance spans are created with now. */

@@ -54,6 +54,8 @@ public final class SemanticConventions {
       AttributeKey.stringKey("faas.invocation_id");
   public static final AttributeKey<String> FAAS_INVOKED_NAME =
       AttributeKey.stringKey("faas.invoked_name");
+  public static final AttributeKey<String> FAAS_INVOKED_REGION =
+      AttributeKey.stringKey("faas.invoked_region");
   public static final AttributeKey<String> FAAS_INVOKED_PROVIDER =
       AttributeKey.stringKey("faas.invoked_provider");
   public static final String FAAS_INVOKED_PROVIDER_AWS = "aws";

@@ -1,20 +1,47 @@
 package dev.baton.runtime.internal;
 
+import io.opentelemetry.context.ContextKey;
+
 /**
  * Internal: not part of Baton's public API.
  *
- * <p>Exports what the OpenTelemetry instance in use has buffered, waiting at most a given time. Kept
- * apart from the SDK's types so that the runtime core never loads them: it is implemented outside
- * the core, by {@code dev.baton.runtime.internal.sdk.SdkFlush} (an SDK's spans, metrics and logs)
- * and {@code dev.baton.runtime.internal.export.InvocationSpanBuffer} (the built-in setup's spans).
+ * <p>Exports what the OpenTelemetry instance in use has kept, at the end of each invocation,
+ * waiting at most a given time. Kept apart from the SDK's types so that the runtime core never
+ * loads them: it is implemented outside the core, by {@code
+ * dev.baton.runtime.internal.sdk.SdkFlush} (an SDK's spans, metrics and logs) and {@code
+ * dev.baton.runtime.internal.export.InvocationSpanBuffer} (the built-in setup's spans, kept per
+ * invocation).
+ *
+ * <p>Concurrent invocations (Lambda Managed Instances run many at once on threads of one JVM)
+ * each begin and flush on their own: {@link #begin()} gives an invocation what it keeps, which
+ * the invocation carries in its {@link io.opentelemetry.context.Context} under {@link
+ * #INVOCATION}, so that every span started in that context belongs to it and to no other
+ * invocation; {@link #flush} exports that invocation's spans and no one else's still running.
  */
-@FunctionalInterface
 public interface TelemetryFlush {
 
+  /** Where an invocation's context carries what {@link #begin()} gave it. */
+  ContextKey<Invocation> INVOCATION = ContextKey.named("dev.baton.invocation");
+
   /**
-   * Exports what is buffered (spans; for {@code SdkFlush} also metrics and logs) and waits for
-   * the export at most {@code timeoutMillis}. May throw: callers go through {@link
-   * BatonTelemetry#flush(long)}, which does not.
+   * What one invocation keeps until its flush; opaque to the runtime core, which only carries it
+   * in the invocation's context.
    */
-  void flush(long timeoutMillis) throws Exception;
+  interface Invocation {}
+
+  /**
+   * An invocation starts now: what it keeps, or null when this flush keeps nothing per
+   * invocation (an SDK's own span processors, which export what they hold).
+   */
+  default Invocation begin() {
+    return null;
+  }
+
+  /**
+   * Exports what {@code invocation} (from {@link #begin()}, or null) kept, with what waits from
+   * before (spans that ended after their invocation's flush, spans of no invocation), and waits
+   * for the export at most {@code timeoutMillis}. May throw: callers go through {@link
+   * BatonTelemetry#flush}, which does not.
+   */
+  void flush(Invocation invocation, long timeoutMillis) throws Exception;
 }

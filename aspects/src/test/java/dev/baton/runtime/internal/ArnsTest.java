@@ -49,4 +49,23 @@ class ArnsTest {
     assertThat(Arns.lambdaFunctionName("arn:aws:lambda:r:1:function:")).isNull();
     assertThat(Arns.lambdaFunctionName(null)).isNull();
   }
+
+  @Test
+  void theFunctionsResourceIdReplacesAnAliasWithTheVersionThatRuns() {
+    String function = "arn:aws:lambda:eu-west-1:123456789012:function:orders";
+    assertThat(Arns.functionResourceId(function + ":prod", "7")).isEqualTo(function + ":7");
+    assertThat(Arns.functionResourceId(function + ":prod", null)).isEqualTo(function);
+    assertThat(Arns.functionResourceId(function + ":7", "7")).isEqualTo(function + ":7");
+    assertThat(Arns.functionResourceId(function, "$LATEST")).as("unqualified: kept").isEqualTo(function);
+    assertThat(Arns.functionResourceId("not an arn", "1")).isEqualTo("not an arn");
+    assertThat(Arns.functionResourceId(null, "1")).isNull();
+  }
+
+  @Test
+  void theRegionOfAFunctionNamedByItsArn() {
+    assertThat(Arns.lambdaFunctionRegion("arn:aws:lambda:us-west-2:123456789012:function:f")).isEqualTo("us-west-2");
+    assertThat(Arns.lambdaFunctionRegion("123456789012:function:f")).isNull();
+    assertThat(Arns.lambdaFunctionRegion("f")).isNull();
+    assertThat(Arns.lambdaFunctionRegion(null)).isNull();
+  }
 }

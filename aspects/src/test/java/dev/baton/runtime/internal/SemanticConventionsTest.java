@@ -85,6 +85,7 @@ class SemanticConventionsTest {
     key(SemanticConventions.FAAS_INVOCATION_ID, FaasIncubatingAttributes.FAAS_INVOCATION_ID);
     key(SemanticConventions.FAAS_INVOKED_NAME, FaasIncubatingAttributes.FAAS_INVOKED_NAME);
     key(SemanticConventions.FAAS_INVOKED_PROVIDER, FaasIncubatingAttributes.FAAS_INVOKED_PROVIDER);
+    key(SemanticConventions.FAAS_INVOKED_REGION, FaasIncubatingAttributes.FAAS_INVOKED_REGION);
     value(SemanticConventions.FAAS_INVOKED_PROVIDER_AWS, FaasInvokedProviderIncubatingValues.AWS);
     key(SemanticConventions.FAAS_MAX_MEMORY, FaasIncubatingAttributes.FAAS_MAX_MEMORY);
     key(SemanticConventions.FAAS_NAME, FaasIncubatingAttributes.FAAS_NAME);

@@ -59,6 +59,7 @@ class LambdaInvokeCallsTest {
 
   private static final String FUNCTION = "orders-worker";
   private static final String MAX_CLIENT_CONTEXT_BYTES = "3583";
+  private static final String REGION_OF_THE_CLIENT = "eu-west-1";
 
   private static LambdaEndpoint endpoint;
   private static LambdaClient lambda;
@@ -111,6 +112,7 @@ class LambdaInvokeCallsTest {
         .hasAttribute(RpcIncubatingAttributes.RPC_SERVICE, "Lambda")
         .hasAttribute(RpcIncubatingAttributes.RPC_METHOD, "Invoke")
         .hasAttribute(FaasIncubatingAttributes.FAAS_INVOKED_NAME, FUNCTION)
+        .hasAttribute(FaasIncubatingAttributes.FAAS_INVOKED_REGION, REGION_OF_THE_CLIENT)
         .hasAttribute(AwsIncubatingAttributes.AWS_REQUEST_ID, LambdaEndpoint.REQUEST_ID)
         .hasAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, 200L);
     String clientContext = endpoint.onlyClientContext();
@@ -134,8 +136,8 @@ class LambdaInvokeCallsTest {
         FUNCTION + ":prod",
         FUNCTION + ":7",
         "123456789012:function:" + FUNCTION + ":prod",
-        "arn:aws:lambda:eu-west-1:123456789012:function:" + FUNCTION,
-        "arn:aws:lambda:eu-west-1:123456789012:function:" + FUNCTION + ":7");
+        "arn:aws:lambda:us-west-2:123456789012:function:" + FUNCTION,
+        "arn:aws:lambda:us-west-2:123456789012:function:" + FUNCTION + ":7");
     for (String functionName : functionNames) {
       tracing.reset();
       try {
@@ -146,7 +148,10 @@ class LambdaInvokeCallsTest {
       assertThat(tracing.span("Lambda.Invoke"))
           .as(functionName)
           .hasAttribute(FaasIncubatingAttributes.FAAS_INVOKED_NAME, FUNCTION)
-          .hasAttribute(FaasIncubatingAttributes.FAAS_INVOKED_PROVIDER, "aws");
+          .hasAttribute(FaasIncubatingAttributes.FAAS_INVOKED_PROVIDER, "aws")
+          .hasAttribute(
+              FaasIncubatingAttributes.FAAS_INVOKED_REGION,
+              functionName.startsWith("arn:") ? "us-west-2" : REGION_OF_THE_CLIENT);
     }
   }
 

@@ -176,6 +176,89 @@ class SqsCallsTest {
   }
 
   @Test
+  void aMessageWithItsOwnContextGetsNoneOfTheNewOne() {
+    // A consumer that forwards a message copies its traceparent: adding this span's tracestate,
+    // baggage or AWSTraceHeader would mix two traces in one message.
+    WovenSdkTracing xray = WovenSdkTracing.w3cAndXray();
+    try {
+      String own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+      Span parent = xray.startParent("forwarder");
+      try (Scope scope =
+          io.opentelemetry.api.baggage.Baggage.builder().put("tenant", "acme").build()
+              .storeInContext(io.opentelemetry.context.Context.current().with(parent))
+              .makeCurrent()) {
+        sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody("forwarded")
+            .messageAttributes(Map.of("Traceparent", string(own))));
+      } finally {
+        parent.end();
+      }
+
+      Message received = receiveOne();
+      assertThat(received.messageAttributes()).containsOnlyKeys("Traceparent");
+      assertThat(received.attributes()).doesNotContainKey(MessageSystemAttributeName.AWS_TRACE_HEADER);
+      SpanData send = xray.span("send " + queueName());
+      assertThat(send.getEvents()).singleElement().satisfies(event -> {
+        assertThat(event.getName()).isEqualTo("baton.context_not_injected");
+        assertThat(event.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringArrayKey("baton.message_context")))
+            .containsExactly("Traceparent");
+      });
+    } finally {
+      xray.close();
+      tracing = WovenSdkTracing.w3c();
+    }
+  }
+
+  @Test
+  void aMessageTheContextWouldTakePastTheSizeLimitIsSentUnchanged() {
+    // Within SQS's 256 KiB (the limit queues had, and may still be set to) as the user made it:
+    // Baton's few bytes must not make SQS refuse it.
+    String body = "x".repeat(262_144 - 40);
+    sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body));
+
+    assertThat(receiveOne().messageAttributes()).isEmpty();
+    assertThat(tracing.span("send " + queueName()).getEvents()).singleElement().satisfies(event ->
+        assertThat(event.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("baton.reason")))
+            .contains("size limit"));
+  }
+
+  @Test
+  void receiveWithTheOlderAttributeNamesStillGetsWhatItAskedFor() {
+    sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody("counted"));
+    List<ReceiveMessageRequest> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (SqsClient recording = SqsClient.builder()
+        .endpointOverride(server.endpoint())
+        .region(ElasticMqServer.REGION)
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
+        .overrideConfiguration(o -> o.addExecutionInterceptor(new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(
+              software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+              software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            if (context.request() instanceof ReceiveMessageRequest request) {
+              sent.add(request);
+            }
+          }
+        }))
+        .build()) {
+
+      List<Message> messages =
+          recording.receiveMessage(b -> b.queueUrl(queueUrl).attributeNamesWithStrings("ApproximateReceiveCount"))
+              .messages();
+
+      assertThat(messages).singleElement().satisfies(message -> {
+        assertThat(message.attributesAsStrings()).containsEntry("ApproximateReceiveCount", "1");
+        assertThat(message.messageAttributes()).containsKey("traceparent");
+      });
+    }
+    // ElasticMQ reads both parameters; SQS reads only the newer one when both are given: what
+    // the caller asked for with the older one must be in it too.
+    org.assertj.core.api.Assertions.assertThat(sent).singleElement().satisfies(request ->
+        org.assertj.core.api.Assertions.assertThat(request.messageSystemAttributeNamesAsStrings())
+            .contains("ApproximateReceiveCount", "AWSTraceHeader"));
+  }
+
+  @Test
   void receiveAsksForTheContextWithoutDroppingWhatTheUserAskedFor() {
     sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody("x").messageAttributes(Map.of("tenant", string("acme"))));
     SpanData send = tracing.span("send " + queueName());

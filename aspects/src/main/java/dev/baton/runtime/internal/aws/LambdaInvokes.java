@@ -91,6 +91,15 @@ public final class LambdaInvokes {
         custom.put(entry.getKey(), entry.getValue().asString());
       }
     }
+    List<String> own = MessageAttributes.ownContext(custom, fields);
+    if (!own.isEmpty()) {
+      MessageAttributes.notInjected(
+          span,
+          "the client context carries its own trace context, which it keeps; none was added",
+          null,
+          own);
+      return null;
+    }
     boolean added = false;
     for (Map.Entry<String, String> field : fields.entrySet()) {
       if (!MessageAttributes.containsIgnoringCase(custom, field.getKey())) {
@@ -176,6 +185,14 @@ public final class LambdaInvokes {
         builder.setAttribute(SemanticConventions.FAAS_INVOKED_NAME, name);
         builder.setAttribute(
             SemanticConventions.FAAS_INVOKED_PROVIDER, SemanticConventions.FAAS_INVOKED_PROVIDER_AWS);
+      }
+      // A full ARN names the function's region; else the client calls its own region's.
+      String region = Arns.lambdaFunctionRegion(functionName);
+      if (region == null) {
+        region = ClientRegions.of(client);
+      }
+      if (region != null) {
+        builder.setAttribute(SemanticConventions.FAAS_INVOKED_REGION, region);
       }
     }
 

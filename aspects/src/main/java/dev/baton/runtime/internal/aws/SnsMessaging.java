@@ -82,6 +82,25 @@ public final class SnsMessaging {
     }
   }
 
+  /** What a message counts toward SNS's size limit: its body and its message attributes. */
+  static long bytes(String message, Map<String, MessageAttributeValue> attributes) {
+    long bytes = MessageAttributes.utf8Length(message);
+    if (attributes != null) {
+      for (Map.Entry<String, MessageAttributeValue> attribute : attributes.entrySet()) {
+        MessageAttributeValue value = attribute.getValue();
+        if (value == null) {
+          bytes += MessageAttributes.utf8Length(attribute.getKey());
+          continue;
+        }
+        bytes += MessageAttributes.attributeBytes(attribute.getKey(), value.dataType(), value.stringValue());
+        if (value.binaryValue() != null) {
+          bytes += value.binaryValue().asByteArrayUnsafe().length;
+        }
+      }
+    }
+    return bytes;
+  }
+
   private abstract static class SnsCall extends MessagingCall {
     private String topicArn;
 
@@ -106,9 +125,19 @@ public final class SnsMessaging {
     }
 
     final Map<String, MessageAttributeValue> withContext(
-        Map<String, MessageAttributeValue> existing, ContextFields fields, String entryId) {
+        String message,
+        Map<String, MessageAttributeValue> existing,
+        ContextFields fields,
+        String entryId,
+        MessageAttributes.Room room) {
       return MessageAttributes.withContext(
-          existing, fields.attributes(), StringValue.INSTANCE, span, entryId);
+          existing,
+          fields.attributes(),
+          StringValue.INSTANCE,
+          span,
+          entryId,
+          bytes(message, existing),
+          room);
     }
   }
 
@@ -126,8 +155,13 @@ public final class SnsMessaging {
         if (original == null) {
           return;
         }
+        MessageAttributes.Room room =
+            new MessageAttributes.Room(
+                MessageAttributes.SNS_LIMITS,
+                bytes(original.message(), original.messageAttributes()));
         Map<String, MessageAttributeValue> attributes =
-            withContext(original.messageAttributes(), ContextFields.of(span), null);
+            withContext(
+                original.message(), original.messageAttributes(), ContextFields.of(span), null, room);
         if (attributes != null) {
           request = original.toBuilder().messageAttributes(attributes).build();
         }
@@ -174,11 +208,21 @@ public final class SnsMessaging {
         if (fields.attributes().isEmpty()) {
           return;
         }
+        long batchBytes = 0;
+        for (PublishBatchRequestEntry entry : originals) {
+          if (entry != null) {
+            batchBytes += bytes(entry.message(), entry.messageAttributes());
+          }
+        }
+        MessageAttributes.Room room =
+            new MessageAttributes.Room(MessageAttributes.SNS_LIMITS, batchBytes);
         List<PublishBatchRequestEntry> withContext = new ArrayList<>(entries);
         boolean changed = false;
         for (PublishBatchRequestEntry entry : originals) {
           Map<String, MessageAttributeValue> attributes =
-              entry == null ? null : withContext(entry.messageAttributes(), fields, entry.id());
+              entry == null
+                  ? null
+                  : withContext(entry.message(), entry.messageAttributes(), fields, entry.id(), room);
           PublishBatchRequestEntry injected =
               attributes == null ? entry : entry.toBuilder().messageAttributes(attributes).build();
           changed |= injected != entry;

@@ -102,14 +102,80 @@ public final class SqsMessaging {
     return call instanceof Receive receive && receive.request != null ? receive.request : request;
   }
 
-  /** One message's attributes with the context, or null to leave them as they are. */
-  static Map<String, MessageAttributeValue> attributesWithContext(
-      Map<String, MessageAttributeValue> existing,
+  /**
+   * What Baton sends in place of one message's attributes and system attributes: the context
+   * added to both, or to neither. Null fields: leave that part as it is.
+   */
+  record Injection(
+      Map<String, MessageAttributeValue> attributes,
+      Map<MessageSystemAttributeNameForSends, MessageSystemAttributeValue> systemAttributes) {
+
+    boolean isEmpty() {
+      return attributes == null && systemAttributes == null;
+    }
+  }
+
+  /**
+   * The context for one message: its String attributes and, when the X-Ray propagator is
+   * configured, its {@code AWSTraceHeader} system attribute; none of it when the message carries
+   * its own context in either, or the attributes do not fit (see {@link MessageAttributes}).
+   * System attributes do not count toward SQS's size limit.
+   */
+  static Injection inject(
+      String body,
+      Map<String, MessageAttributeValue> attributes,
+      Map<MessageSystemAttributeNameForSends, MessageSystemAttributeValue> systemAttributes,
       ContextFields fields,
       io.opentelemetry.api.trace.Span span,
-      String entryId) {
-    return MessageAttributes.withContext(
-        existing, fields.attributes(), StringValue.INSTANCE, span, entryId);
+      String entryId,
+      MessageAttributes.Room room) {
+    boolean ownTraceHeader =
+        fields.xrayHeader() != null
+            && systemAttributes != null
+            && systemAttributes.containsKey(MessageSystemAttributeNameForSends.AWS_TRACE_HEADER);
+    if (ownTraceHeader) {
+      MessageAttributes.notInjected(
+          span,
+          "the message carries its own trace context, which it keeps; none was added",
+          entryId,
+          List.of(MessageSystemAttributeNameForSends.AWS_TRACE_HEADER.toString()));
+      return new Injection(null, null);
+    }
+    Map<String, MessageAttributeValue> withContext = null;
+    if (!fields.attributes().isEmpty()) {
+      withContext =
+          MessageAttributes.withContext(
+              attributes,
+              fields.attributes(),
+              StringValue.INSTANCE,
+              span,
+              entryId,
+              bytes(body, attributes),
+              room);
+      if (withContext == null) {
+        return new Injection(null, null);
+      }
+    }
+    return new Injection(withContext, systemAttributesWithContext(systemAttributes, fields));
+  }
+
+  /** What a message counts toward SQS's size limit: its body and its message attributes. */
+  static long bytes(String body, Map<String, MessageAttributeValue> attributes) {
+    long bytes = MessageAttributes.utf8Length(body);
+    if (attributes != null) {
+      for (Map.Entry<String, MessageAttributeValue> attribute : attributes.entrySet()) {
+        MessageAttributeValue value = attribute.getValue();
+        if (value == null) {
+          bytes += MessageAttributes.utf8Length(attribute.getKey());
+          continue;
+        }
+        bytes += MessageAttributes.attributeBytes(attribute.getKey(), value.dataType(), value.stringValue());
+        if (value.binaryValue() != null) {
+          bytes += value.binaryValue().asByteArrayUnsafe().length;
+        }
+      }
+    }
+    return bytes;
   }
 
   /** One message's system attributes with {@code AWSTraceHeader}, or null to leave them. */
@@ -179,19 +245,26 @@ public final class SqsMessaging {
         if (fields.isEmpty()) {
           return;
         }
-        Map<String, MessageAttributeValue> attributes =
-            attributesWithContext(original.messageAttributes(), fields, span, null);
-        Map<MessageSystemAttributeNameForSends, MessageSystemAttributeValue> system =
-            systemAttributesWithContext(original.messageSystemAttributes(), fields);
-        if (attributes == null && system == null) {
+        Map<String, MessageAttributeValue> attributes = original.messageAttributes();
+        Injection injection =
+            inject(
+                original.messageBody(),
+                attributes,
+                original.messageSystemAttributes(),
+                fields,
+                span,
+                null,
+                new MessageAttributes.Room(
+                    MessageAttributes.SQS_LIMITS, bytes(original.messageBody(), attributes)));
+        if (injection.isEmpty()) {
           return;
         }
         SendMessageRequest.Builder builder = original.toBuilder();
-        if (attributes != null) {
-          builder.messageAttributes(attributes);
+        if (injection.attributes() != null) {
+          builder.messageAttributes(injection.attributes());
         }
-        if (system != null) {
-          builder.messageSystemAttributes(system);
+        if (injection.systemAttributes() != null) {
+          builder.messageSystemAttributes(injection.systemAttributes());
         }
         request = builder.build();
       } catch (Throwable failure) {
@@ -238,10 +311,18 @@ public final class SqsMessaging {
         if (fields.isEmpty()) {
           return;
         }
+        long batchBytes = 0;
+        for (SendMessageBatchRequestEntry entry : original.entries()) {
+          if (entry != null) {
+            batchBytes += bytes(entry.messageBody(), entry.messageAttributes());
+          }
+        }
+        MessageAttributes.Room room =
+            new MessageAttributes.Room(MessageAttributes.SQS_LIMITS, batchBytes);
         List<SendMessageBatchRequestEntry> withContext = new ArrayList<>(entries);
         boolean changed = false;
         for (SendMessageBatchRequestEntry entry : original.entries()) {
-          SendMessageBatchRequestEntry injected = entry == null ? null : inject(entry, fields);
+          SendMessageBatchRequestEntry injected = entry == null ? null : inject(entry, fields, room);
           changed |= injected != entry;
           withContext.add(injected);
         }
@@ -254,20 +335,26 @@ public final class SqsMessaging {
       }
     }
 
-    private SendMessageBatchRequestEntry inject(SendMessageBatchRequestEntry entry, ContextFields fields) {
-      Map<String, MessageAttributeValue> attributes =
-          attributesWithContext(entry.messageAttributes(), fields, span, entry.id());
-      Map<MessageSystemAttributeNameForSends, MessageSystemAttributeValue> system =
-          systemAttributesWithContext(entry.messageSystemAttributes(), fields);
-      if (attributes == null && system == null) {
+    private SendMessageBatchRequestEntry inject(
+        SendMessageBatchRequestEntry entry, ContextFields fields, MessageAttributes.Room room) {
+      Injection injection =
+          SqsMessaging.inject(
+              entry.messageBody(),
+              entry.messageAttributes(),
+              entry.messageSystemAttributes(),
+              fields,
+              span,
+              entry.id(),
+              room);
+      if (injection.isEmpty()) {
         return entry;
       }
       SendMessageBatchRequestEntry.Builder builder = entry.toBuilder();
-      if (attributes != null) {
-        builder.messageAttributes(attributes);
+      if (injection.attributes() != null) {
+        builder.messageAttributes(injection.attributes());
       }
-      if (system != null) {
-        builder.messageSystemAttributes(system);
+      if (injection.systemAttributes() != null) {
+        builder.messageSystemAttributes(injection.systemAttributes());
       }
       return builder.build();
     }
@@ -309,8 +396,7 @@ public final class SqsMessaging {
           return;
         }
         List<String> attributeNames = withContextNames(original.messageAttributeNames());
-        List<MessageSystemAttributeName> systemNames =
-            withTraceHeader(original.messageSystemAttributeNames());
+        List<MessageSystemAttributeName> systemNames = withTraceHeader(original);
         if (attributeNames == null && systemNames == null) {
           return;
         }
@@ -344,13 +430,30 @@ public final class SqsMessaging {
       return added ? names : null;
     }
 
-    private static List<MessageSystemAttributeName> withTraceHeader(List<MessageSystemAttributeName> asked) {
-      if (asked != null
-          && (asked.contains(MessageSystemAttributeName.ALL)
-              || asked.contains(MessageSystemAttributeName.AWS_TRACE_HEADER))) {
+    /**
+     * The system attributes to ask for: the caller's and {@code AWSTraceHeader}, or null when
+     * they include it. A caller that asked with the older {@code AttributeNames} (and no {@code
+     * MessageSystemAttributeNames}) has them carried over: SQS reads only the newer parameter when
+     * both are given, and the caller must still get what it asked for.
+     */
+    private static List<MessageSystemAttributeName> withTraceHeader(ReceiveMessageRequest request) {
+      List<MessageSystemAttributeName> asked = request.messageSystemAttributeNames();
+      if (asked.contains(MessageSystemAttributeName.ALL)
+          || asked.contains(MessageSystemAttributeName.AWS_TRACE_HEADER)) {
         return null;
       }
-      List<MessageSystemAttributeName> names = asked == null ? new ArrayList<>() : new ArrayList<>(asked);
+      List<MessageSystemAttributeName> names = new ArrayList<>(asked);
+      if (asked.isEmpty() && request.hasAttributeNames()) {
+        for (String legacy : request.attributeNamesAsStrings()) {
+          MessageSystemAttributeName name = MessageSystemAttributeName.fromValue(legacy);
+          if (name == MessageSystemAttributeName.ALL) {
+            return List.of(MessageSystemAttributeName.ALL);
+          }
+          if (name != null && name != MessageSystemAttributeName.UNKNOWN_TO_SDK_VERSION && !names.contains(name)) {
+            names.add(name);
+          }
+        }
+      }
       names.add(MessageSystemAttributeName.AWS_TRACE_HEADER);
       return names;
     }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -25,15 +26,14 @@ import java.util.zip.GZIPOutputStream;
  * client loads anyway; no {@code java.net.http}, no thread of its own). The body is {@link
  * OtlpSpanEncoder}'s, gzipped when configured; the configured headers are sent with it.
  *
- * <p>A 2xx answer is a success; any other status a failure that names it and starts the answer's
- * body; an {@link IOException} (refused, reset, timed out) a failure with that exception. The
- * answer is read to its end so that the connection stays open for the next invocation. Each export
- * is given the configured timeout or the time left before the deadline the caller gives, whichever
- * is shorter, as both its connect and its read timeout: a server that does not answer fails the
- * export in that time. It is not a hard bound (there is no thread to enforce one): the JDK applies
- * the read timeout to each read, and cannot shorten it once connected, so a slow connect followed
- * by a slow answer, or an answer dribbled out, takes longer. After {@link #shutdown()}, exports fail
- * at once. Every result is returned completed.
+ * <p>A 2xx answer is a success; any other status a failure ({@link StatusException}) that names it
+ * and starts the answer's body; an {@link IOException} (refused, reset, timed out) a failure with
+ * that exception. The answer is read to its end so that the connection stays open for the next
+ * invocation. Each export ends by the configured timeout or the deadline the caller gives,
+ * whichever comes first, from connect to the answer's last byte: the connect and read timeouts are
+ * set to the time left, and {@link ExportDeadlines} cuts the connection if it is still running at
+ * the deadline (a collector that drips its answer, or does not read the request). After {@link
+ * #shutdown()}, exports fail at once. Every result is returned completed.
  */
 public final class OtlpHttpSpanExporter implements SpanExporter {
 
@@ -102,10 +102,12 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
   }
 
   private void post(byte[] body, long budgetNanos) throws IOException {
+    long deadline = System.nanoTime() + budgetNanos;
     // At least 1 ms: 0 would mean no timeout at all.
     int timeoutMillis =
         (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(budgetNanos)));
     HttpURLConnection connection = (HttpURLConnection) endpoint.openConnection();
+    ExportDeadlines.Watch watch = ExportDeadlines.watch(connection, deadline);
     try {
       connection.setConnectTimeout(timeoutMillis);
       connection.setReadTimeout(timeoutMillis);
@@ -128,11 +130,17 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
       }
       int status = connection.getResponseCode();
       if (status >= 200 && status < 300) {
-        drain(connection.getInputStream());
+        try {
+          drain(connection.getInputStream());
+        } catch (IOException cutOff) {
+          // The collector took the spans (2xx); only the rest of its answer is lost.
+          connection.disconnect();
+        }
         return;
       }
       String answer = start(connection.getErrorStream());
-      throw new IOException(
+      throw new StatusException(
+          status,
           "the OTLP endpoint "
               + endpoint
               + " answered HTTP "
@@ -141,7 +149,18 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     } catch (IOException failure) {
       // Whatever the connection's state, it is not reused.
       connection.disconnect();
+      if (watch.expired() || failure instanceof SocketTimeoutException) {
+        throw new DeadlineException(
+            "the OTLP endpoint "
+                + endpoint
+                + " did not answer within "
+                + TimeUnit.NANOSECONDS.toMillis(budgetNanos)
+                + " ms; the export was cut off",
+            failure);
+      }
       throw failure;
+    } finally {
+      watch.close();
     }
   }
 
@@ -209,5 +228,30 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
   @Override
   public String toString() {
     return "OtlpHttpSpanExporter[" + endpoint + (gzip ? ", gzip]" : "]");
+  }
+
+  /** The collector answered with a status other than 2xx. */
+  static final class StatusException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+
+    StatusException(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+
+    /** The HTTP status the collector answered with. */
+    int status() {
+      return status;
+    }
+  }
+
+  /** The export was cut off at its deadline. */
+  static final class DeadlineException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    DeadlineException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }

@@ -7,6 +7,8 @@ import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
@@ -14,6 +16,7 @@ import io.opentelemetry.contrib.awsxray.propagator.AwsXrayPropagator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import software.amazon.awssdk.utilslite.SdkInternalThreadLocal;
 
 /**
  * Internal: not part of Baton's public API.
@@ -23,9 +26,18 @@ import java.util.TreeMap;
  * {@link Failures} and otherwise ignored.
  *
  * <p>Carriers (HTTP headers, message attributes, a client context's custom map, an SNS envelope's
- * attributes) are read with the configured propagator first and, when it finds nothing, with the
- * W3C trace-context propagator: {@code traceparent} is always understood, like {@code
- * AWSTraceHeader} and the Lambda X-Ray header, which are always read in the X-Ray format.
+ * attributes) are read with the configured propagator, and {@code traceparent} is always
+ * understood: a valid W3C {@code traceparent} in a carrier is its parent, whatever else the
+ * configured propagator found there (on AWS, an {@code X-Amzn-Trace-Id} header that AWS added is
+ * in most carriers, usually from a trace that is not the caller's). A carrier is read on its
+ * own: propagators that fall back to the function's own X-Ray header ({@code xray-lambda}) are
+ * kept from doing so, as the function's header is one input of its own ({@link #fromLambda}),
+ * read once per invocation.
+ *
+ * <p>X-Ray headers that AWS sets ({@code AWSTraceHeader} on SQS messages, Lambda's own header)
+ * are used only when they say {@code Sampled=1}: with active tracing off they say {@code
+ * Sampled=0}, belong to a trace no one records, and as a parent would make a parent-based
+ * sampler drop the invocation.
  */
 final class IncomingContext {
 
@@ -35,10 +47,37 @@ final class IncomingContext {
   static final String XRAY_TRACE_HEADER_PROPERTY = "com.amazonaws.xray.traceHeader";
   static final String XRAY_TRACE_HEADER_ENV = "_X_AMZN_TRACE_ID";
 
-  /** What a sampled X-Ray trace header contains; the only ones {@link #fromLambda} reads. */
+  /** Set in Lambda's multi-concurrent mode (Managed Instances); then nothing JVM-wide is read. */
+  static final String MAX_CONCURRENCY_ENV = "AWS_LAMBDA_MAX_CONCURRENCY";
+
+  /** The runtime client's per-thread key for the invocation's X-Ray header (multi-concurrent). */
+  static final String PER_THREAD_TRACE_ID_KEY = "AWS_LAMBDA_X_TRACE_ID";
+
+  /** What a sampled X-Ray trace header contains; the only ones used. */
   private static final String SAMPLED = "Sampled=1";
 
   private static final int MAX_REPORTED_CHARS = 80;
+
+  /**
+   * The parent a carrier is extracted onto: a valid span context that no carrier can produce
+   * (compared by identity), so that propagators which fall back to something outside the carrier
+   * when their input has no valid span ({@code AwsXrayLambdaPropagator} reads the function's own
+   * X-Ray header then) do not; a result still holding it means the carrier had no span context.
+   */
+  private static final SpanContext PLACEHOLDER =
+      SpanContext.create(
+          "ba70000000000000000000000000ba70",
+          "ba700000000000ba",
+          TraceFlags.getDefault(),
+          TraceState.getDefault());
+
+  private static final Context PLACEHOLDER_CONTEXT =
+      Context.root().with(Span.wrap(PLACEHOLDER));
+
+  /** Whether this JVM runs invocations concurrently (read once). */
+  private static final boolean MULTI_CONCURRENT = multiConcurrent();
+
+  private static volatile boolean noPerThreadHeader;
 
   private IncomingContext() {}
 
@@ -59,25 +98,36 @@ final class IncomingContext {
     try {
       TextMapPropagator configured =
           BatonTelemetry.openTelemetry().getPropagators().getTextMapPropagator();
-      extracted = configured.extract(Context.root(), carrier, Carriers.Getter.INSTANCE);
+      extracted =
+          withoutPlaceholder(
+              configured.extract(PLACEHOLDER_CONTEXT, carrier, Carriers.Getter.INSTANCE));
     } catch (Throwable failure) {
       Failures.report("extracting the trace context from " + source, failure);
     }
+    // A valid traceparent is the parent; the rest of what the configured propagator found
+    // (baggage, say) is kept.
+    SpanContext w3c =
+        spanContext(
+            W3CTraceContextPropagator.getInstance()
+                .extract(Context.root(), carrier, Carriers.Getter.INSTANCE));
+    if (w3c.isValid()) {
+      return spanContext(extracted).equals(w3c) ? extracted : extracted.with(Span.wrap(w3c));
+    }
     if (isValid(extracted)) {
       return extracted;
-    }
-    // Keeps what the configured propagator found (baggage, say) and adds the W3C span context.
-    Context w3c =
-        W3CTraceContextPropagator.getInstance()
-            .extract(extracted, carrier, Carriers.Getter.INSTANCE);
-    if (isValid(w3c)) {
-      return w3c;
     }
     String traceparent = Carriers.first(carrier, TRACEPARENT);
     if (traceparent != null) {
       Failures.reportInput("a malformed traceparent in " + source, shorten(traceparent));
     }
     return null;
+  }
+
+  private static Context withoutPlaceholder(Context extracted) {
+    if (extracted == null) {
+      return Context.root();
+    }
+    return spanContext(extracted) == PLACEHOLDER ? extracted.with(Span.getInvalid()) : extracted;
   }
 
   /** The context in an X-Ray trace header ({@code Root=...;Parent=...;Sampled=...}), or null. */
@@ -120,19 +170,32 @@ final class IncomingContext {
   /**
    * One SQS message's context from its parts, whichever type of message they come from (a Lambda
    * event's or an AWS SDK {@code Message}): the String message attributes in {@code attributes}
-   * (filled with {@link #putSqsAttribute}), else the {@code AWSTraceHeader} system attribute
-   * (null when absent), else the attributes of an SNS notification envelope in {@code body}.
+   * (filled with {@link #putSqsAttribute}), else the attributes of an SNS notification envelope in
+   * {@code body}, else the {@code AWSTraceHeader} system attribute (null when absent) when it says
+   * {@code Sampled=1}. On AWS every message sent from a Lambda function or through an SNS topic
+   * carries an {@code AWSTraceHeader}, usually unsampled and from another trace than the W3C one:
+   * it never wins over W3C context, and unsampled it is never used.
    */
   static Context fromSqsParts(
       TreeMap<String, List<String>> attributes, String awsTraceHeader, String body) {
     Context context = fromCarrier(attributes, "SQS message attributes");
     if (context == null) {
-      context = fromXrayHeader(awsTraceHeader, "an SQS AWSTraceHeader attribute");
-    }
-    if (context == null) {
       context = fromCarrier(SnsEnvelope.messageAttributes(body), "an SNS envelope");
     }
+    if (context == null) {
+      context = fromSampledXrayHeader(awsTraceHeader, "an SQS AWSTraceHeader attribute");
+    }
     return context;
+  }
+
+  /** The context in an X-Ray header that says {@code Sampled=1}; null for any other. */
+  static Context fromSampledXrayHeader(String header, String source) {
+    // An unsampled header would be discarded: not parsed at all (nor reported if bad).
+    if (header == null || !header.contains(SAMPLED)) {
+      return null;
+    }
+    Context xray = fromXrayHeader(header, source);
+    return xray != null && spanContext(xray).isSampled() ? xray : null;
   }
 
   /** One SNS record's context, from its message attributes. */
@@ -170,13 +233,10 @@ final class IncomingContext {
           }
         }
       }
-      // An unsampled header would be discarded below: not parsed at all (nor reported if bad).
-      String header = lambdaXrayHeader(lambdaContext);
-      if (header != null && header.contains(SAMPLED)) {
-        Context xray = fromXrayHeader(header, "the Lambda X-Ray header");
-        if (xray != null && spanContext(xray).isSampled()) {
-          return xray;
-        }
+      Context xray =
+          fromSampledXrayHeader(lambdaXrayHeader(lambdaContext), "the Lambda X-Ray header");
+      if (xray != null) {
+        return xray;
       }
     } catch (Throwable failure) {
       Failures.report("extracting the trace context Lambda passed", failure);
@@ -184,16 +244,71 @@ final class IncomingContext {
     return null;
   }
 
-  /** System property {@code com.amazonaws.xray.traceHeader}, then env {@code _X_AMZN_TRACE_ID}. */
+  /**
+   * The invocation's own X-Ray header: {@link
+   * com.amazonaws.services.lambda.runtime.Context#getXrayTraceId()}, else the runtime client's
+   * per-thread value ({@code SdkInternalThreadLocal} key {@value #PER_THREAD_TRACE_ID_KEY}, set
+   * in multi-concurrent mode). Only outside multi-concurrent mode ({@value #MAX_CONCURRENCY_ENV}
+   * unset), where one invocation runs at a time, are the JVM-wide values read last: system
+   * property {@value #XRAY_TRACE_HEADER_PROPERTY}, then env {@value #XRAY_TRACE_HEADER_ENV}; with
+   * invocations running at once they may be another invocation's.
+   */
   static String lambdaXrayHeader(com.amazonaws.services.lambda.runtime.Context lambdaContext) {
-    String header = System.getProperty(XRAY_TRACE_HEADER_PROPERTY);
-    if (header == null || header.isEmpty()) {
-      header = System.getenv(XRAY_TRACE_HEADER_ENV);
+    return lambdaXrayHeader(lambdaContext, MULTI_CONCURRENT);
+  }
+
+  /** {@link #lambdaXrayHeader(com.amazonaws.services.lambda.runtime.Context)} in either mode. */
+  static String lambdaXrayHeader(
+      com.amazonaws.services.lambda.runtime.Context lambdaContext, boolean multiConcurrent) {
+    String header = null;
+    if (lambdaContext != null) {
+      try {
+        header = lambdaContext.getXrayTraceId();
+      } catch (LinkageError olderCore) {
+        // aws-lambda-java-core before 1.4.0 has no getXrayTraceId().
+      }
     }
-    if ((header == null || header.isEmpty()) && lambdaContext != null) {
-      header = lambdaContext.getXrayTraceId();
+    if (isEmpty(header)) {
+      header = perThreadHeader();
     }
-    return header;
+    if (isEmpty(header) && !multiConcurrent) {
+      header = System.getProperty(XRAY_TRACE_HEADER_PROPERTY);
+      if (isEmpty(header)) {
+        header = System.getenv(XRAY_TRACE_HEADER_ENV);
+      }
+    }
+    return isEmpty(header) ? null : header;
+  }
+
+  /**
+   * The runtime client's per-thread header, or null. {@code SdkInternalThreadLocal} comes with
+   * the runtime client (and the AWS SDK's {@code utils-lite}); where neither is there, this is
+   * learnt once from the missing class and not tried again.
+   */
+  private static String perThreadHeader() {
+    if (noPerThreadHeader) {
+      return null;
+    }
+    try {
+      return SdkInternalThreadLocal.get(PER_THREAD_TRACE_ID_KEY);
+    } catch (LinkageError missing) {
+      noPerThreadHeader = true;
+      return null;
+    }
+  }
+
+  private static boolean multiConcurrent() {
+    try {
+      String value = System.getenv(MAX_CONCURRENCY_ENV);
+      return value != null && !value.isBlank();
+    } catch (Throwable failure) {
+      Failures.report("reading " + MAX_CONCURRENCY_ENV, failure);
+      return false;
+    }
+  }
+
+  private static boolean isEmpty(String value) {
+    return value == null || value.isEmpty();
   }
 
   static TreeMap<String, List<String>> sqsAttributes(

@@ -13,6 +13,7 @@ import dev.baton.runtime.internal.Arns;
 import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
 import dev.baton.runtime.internal.SemanticConventions;
+import dev.baton.runtime.internal.TelemetryFlush;
 import dev.baton.runtime.internal.TracedMethods;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -85,18 +86,29 @@ public final class LambdaInvocation {
       Set.of("CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE");
 
   /** {@code AWS_REGION}, read once (null when unset or empty): the ARN's region otherwise. */
-  private static final String ENV_REGION = environmentRegion();
+  private static final String ENV_REGION = environment("AWS_REGION");
+
+  /** {@code AWS_LAMBDA_FUNCTION_VERSION}, read once: what replaces an alias in the resource id. */
+  private static final String ENV_VERSION = environment("AWS_LAMBDA_FUNCTION_VERSION");
 
   private final Span span;
   private final Scope scope;
   private final com.amazonaws.services.lambda.runtime.Context lambdaContext;
+  private final TelemetryFlush flush;
+  private final TelemetryFlush.Invocation kept;
   private boolean ended;
 
   private LambdaInvocation(
-      Span span, Scope scope, com.amazonaws.services.lambda.runtime.Context lambdaContext) {
+      Span span,
+      Scope scope,
+      com.amazonaws.services.lambda.runtime.Context lambdaContext,
+      TelemetryFlush flush,
+      TelemetryFlush.Invocation kept) {
     this.span = span;
     this.scope = scope;
     this.lambdaContext = lambdaContext;
+    this.flush = flush;
+    this.kept = kept;
   }
 
   // ---------------------------------------------------------------------------------- starts
@@ -348,7 +360,7 @@ public final class LambdaInvocation {
       if (lambdaContext != null) {
         remaining = lambdaContext.getRemainingTimeInMillis();
       }
-      BatonTelemetry.flush(FlushTimeout.forRemaining(remaining));
+      BatonTelemetry.flush(flush, kept, FlushTimeout.forRemaining(remaining));
     } catch (Throwable failure) {
       Failures.report("flushing telemetry", failure);
     }
@@ -398,6 +410,20 @@ public final class LambdaInvocation {
     if (parent == null) {
       parent = Context.root();
     }
+    // What this invocation keeps (its spans, exported at its end): carried in its context, so
+    // that every span started in it, on any thread the context goes to, is this invocation's.
+    TelemetryFlush flush = BatonTelemetry.currentFlush();
+    TelemetryFlush.Invocation kept = null;
+    if (flush != null) {
+      try {
+        kept = flush.begin();
+      } catch (Throwable failure) {
+        Failures.report("keeping the invocation's spans", failure);
+      }
+    }
+    if (kept != null) {
+      parent = parent.with(TelemetryFlush.INVOCATION, kept);
+    }
     SpanBuilder builder =
         BatonTelemetry.tracer().spanBuilder(name).setSpanKind(kind).setParent(parent);
     if (eventAttributes != null) {
@@ -422,7 +448,7 @@ public final class LambdaInvocation {
       Failures.report("making the invocation span current", failure);
       scope = Scope.noop();
     }
-    return new LambdaInvocation(span, scope, context);
+    return new LambdaInvocation(span, scope, context, flush, kept);
   }
 
   private static void addLambdaAttributes(
@@ -440,7 +466,8 @@ public final class LambdaInvocation {
       builder.setAttribute(SemanticConventions.FAAS_INVOCATION_ID, requestId);
     }
     if (arn != null) {
-      builder.setAttribute(SemanticConventions.CLOUD_RESOURCE_ID, arn);
+      builder.setAttribute(
+          SemanticConventions.CLOUD_RESOURCE_ID, Arns.functionResourceId(arn, ENV_VERSION));
       builder.setAttribute(SemanticConventions.AWS_LAMBDA_INVOKED_ARN, arn);
     }
     String account = Arns.part(arn, 4);
@@ -452,16 +479,20 @@ public final class LambdaInvocation {
   private static LambdaInvocation failed(
       Throwable failure, com.amazonaws.services.lambda.runtime.Context context) {
     Failures.report("starting the invocation span", failure);
-    return new LambdaInvocation(Span.getInvalid(), Scope.noop(), context);
+    return new LambdaInvocation(
+        Span.getInvalid(), Scope.noop(), context, BatonTelemetry.currentFlush(), null);
   }
 
-  /** Never throws: a failure here would fail this class's initialisation, and every start. */
-  private static String environmentRegion() {
+  /**
+   * An environment variable, null when unset or empty. Never throws: a failure here would fail
+   * this class's initialisation, and every start.
+   */
+  private static String environment(String name) {
     try {
-      String region = System.getenv("AWS_REGION");
-      return region == null || region.isEmpty() ? null : region;
+      String value = System.getenv(name);
+      return value == null || value.isEmpty() ? null : value;
     } catch (Throwable failure) {
-      Failures.report("reading AWS_REGION", failure);
+      Failures.report("reading " + name, failure);
       return null;
     }
   }

@@ -6,6 +6,7 @@ import dev.baton.runtime.internal.Arns;
 import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
 import dev.baton.runtime.internal.SemanticConventions;
+import dev.baton.runtime.internal.TelemetryFlush;
 import dev.baton.runtime.internal.TracedMethods;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -73,7 +74,10 @@ public final class MessageSpans {
     if (incoming == null || sameTrace) {
       builder.setParent(current);
     } else {
-      builder.setParent(incoming);
+      // The message's own parent; the span still belongs to the invocation it runs in.
+      TelemetryFlush.Invocation invocation = current.get(TelemetryFlush.INVOCATION);
+      builder.setParent(
+          invocation == null ? incoming : incoming.with(TelemetryFlush.INVOCATION, invocation));
       if (currentSpan.isValid()) {
         builder.addLink(currentSpan);
       }

@@ -42,11 +42,14 @@ public final class AutoConfiguredTelemetry {
     return started;
   }
 
+  /**
+   * Concurrent first calls (Managed Instances start several invocations at once) wait here until
+   * the SDK is in place: {@code started} is published only after it.
+   */
   private static synchronized void start() {
     if (started) {
       return;
     }
-    started = true;
     try {
       if (BatonTelemetry.setUpByFunction()) {
         return;
@@ -55,11 +58,30 @@ public final class AutoConfiguredTelemetry {
           AutoConfiguredOpenTelemetrySdk.builder()
               .addResourceCustomizer(
                   (resource, config) -> LambdaResource.complete(resource, System.getenv()))
+              .addTracerProviderCustomizer(
+                  (tracerProvider, config) -> tracerProvider.setIdGenerator(RestoreSafeIds.create()))
               .build()
               .getOpenTelemetrySdk();
       BatonTelemetry.useAndRegisterGlobally(sdk, SdkFlush.of(sdk));
     } catch (Throwable failure) {
       Failures.report("setting up OpenTelemetry from the OTEL_* settings", failure);
+    } finally {
+      started = true;
     }
+  }
+
+  /**
+   * After the function's own autoconfigure {@code build()} returned {@code built} (null when it
+   * threw), for the advice of {@code dev.baton.aspects.AutoConfiguredRegistration}: it registered
+   * the SDK globally only with {@code setResultAsGlobal()}. Never throws.
+   */
+  public static void afterRegistration(boolean steppedAside, AutoConfiguredOpenTelemetrySdk built) {
+    OpenTelemetrySdk sdk = null;
+    try {
+      sdk = built == null ? null : built.getOpenTelemetrySdk();
+    } catch (Throwable failure) {
+      Failures.report("reading the function's own autoconfigured SDK", failure);
+    }
+    SdkRegistrations.after(steppedAside, sdk);
   }
 }

@@ -11,6 +11,8 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.contrib.awsxray.propagator.AwsXrayLambdaPropagator;
 import io.opentelemetry.contrib.awsxray.propagator.AwsXrayPropagator;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SpanLimits;
+import io.opentelemetry.sdk.trace.SpanLimitsBuilder;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -55,6 +57,14 @@ final class BuiltInSettings {
   static final String PROPAGATORS = "otel.propagators";
   static final String MAX_QUEUE_SIZE = "otel.bsp.max.queue.size";
   static final String MAX_EXPORT_BATCH_SIZE = "otel.bsp.max.export.batch.size";
+  static final String ATTRIBUTE_VALUE_LENGTH_LIMIT = "otel.attribute.value.length.limit";
+  static final String SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT = "otel.span.attribute.value.length.limit";
+  static final String ATTRIBUTE_COUNT_LIMIT = "otel.attribute.count.limit";
+  static final String SPAN_ATTRIBUTE_COUNT_LIMIT = "otel.span.attribute.count.limit";
+  static final String SPAN_EVENT_COUNT_LIMIT = "otel.span.event.count.limit";
+  static final String SPAN_LINK_COUNT_LIMIT = "otel.span.link.count.limit";
+  static final String EVENT_ATTRIBUTE_COUNT_LIMIT = "otel.event.attribute.count.limit";
+  static final String LINK_ATTRIBUTE_COUNT_LIMIT = "otel.link.attribute.count.limit";
 
   static final String DEFAULT_ENDPOINT = "http://localhost:4318/v1/traces";
   static final String DEFAULT_PROPAGATORS = "tracecontext,baggage";
@@ -90,6 +100,9 @@ final class BuiltInSettings {
   final int maxQueueSize;
   final int maxExportBatchSize;
 
+  /** The span limits ({@code OTEL_SPAN_*_LIMIT}, {@code OTEL_ATTRIBUTE_*_LIMIT}, ...). */
+  final SpanLimits spanLimits;
+
   private BuiltInSettings(Properties properties, Map<String, String> environment) {
     this.properties = properties;
     this.environment = environment;
@@ -111,6 +124,7 @@ final class BuiltInSettings {
         exportOtlp
             ? Math.min(maxQueueSize, positive(MAX_EXPORT_BATCH_SIZE, DEFAULT_MAX_EXPORT_BATCH_SIZE))
             : 0;
+    spanLimits = enabled ? readSpanLimits() : null;
   }
 
   /**
@@ -340,6 +354,73 @@ final class BuiltInSettings {
         "a bad " + environmentName(property),
         "'" + value + "' is not a positive whole number; using " + defaultValue);
     return defaultValue;
+  }
+
+  // ------------------------------------------------------------------------------ limits
+
+  /**
+   * The span limits, read as autoconfigure reads them: the general {@code OTEL_ATTRIBUTE_*}
+   * limits first, then the span ones, which win; {@code OTEL_ATTRIBUTE_COUNT_LIMIT} also limits
+   * the attributes of each event and link, and {@code OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT} and
+   * {@code OTEL_LINK_ATTRIBUTE_COUNT_LIMIT} (in the specification, not read by autoconfigure)
+   * win over it. Unset, the SDK's defaults (128 of each, values unlimited).
+   */
+  private SpanLimits readSpanLimits() {
+    SpanLimitsBuilder limits = SpanLimits.builder();
+    Integer valueLength = limit(ATTRIBUTE_VALUE_LENGTH_LIMIT);
+    Integer spanValueLength = limit(SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT);
+    if (spanValueLength != null) {
+      limits.setMaxAttributeValueLength(spanValueLength);
+    } else if (valueLength != null) {
+      limits.setMaxAttributeValueLength(valueLength);
+    }
+    Integer count = limit(ATTRIBUTE_COUNT_LIMIT);
+    if (count != null) {
+      limits.setMaxNumberOfAttributes(count);
+      limits.setMaxNumberOfAttributesPerEvent(count);
+      limits.setMaxNumberOfAttributesPerLink(count);
+    }
+    Integer spanCount = limit(SPAN_ATTRIBUTE_COUNT_LIMIT);
+    if (spanCount != null) {
+      limits.setMaxNumberOfAttributes(spanCount);
+    }
+    Integer events = limit(SPAN_EVENT_COUNT_LIMIT);
+    if (events != null) {
+      limits.setMaxNumberOfEvents(events);
+    }
+    Integer links = limit(SPAN_LINK_COUNT_LIMIT);
+    if (links != null) {
+      limits.setMaxNumberOfLinks(links);
+    }
+    Integer perEvent = limit(EVENT_ATTRIBUTE_COUNT_LIMIT);
+    if (perEvent != null) {
+      limits.setMaxNumberOfAttributesPerEvent(perEvent);
+    }
+    Integer perLink = limit(LINK_ATTRIBUTE_COUNT_LIMIT);
+    if (perLink != null) {
+      limits.setMaxNumberOfAttributesPerLink(perLink);
+    }
+    return limits.build();
+  }
+
+  /** A limit of 0 or more, or null when unset; a bad value is reported and left unset. */
+  private Integer limit(String property) {
+    String value = get(property);
+    if (value == null) {
+      return null;
+    }
+    try {
+      int number = Integer.parseInt(value);
+      if (number >= 0) {
+        return number;
+      }
+    } catch (NumberFormatException notANumber) {
+      // reported below
+    }
+    Failures.reportInput(
+        "a bad " + environmentName(property),
+        "'" + value + "' is not a whole number of 0 or more; using the SDK's default");
+    return null;
   }
 
   // ------------------------------------------------------------------------------ resource

@@ -58,12 +58,16 @@ public final class BuiltInTelemetry implements OpenTelemetry {
     }
   }
 
-  /** The first call sets up tracing from these settings and environment; later ones do nothing. */
+  /**
+   * The first call sets up tracing from these settings and environment; later ones do nothing.
+   * Concurrent first calls (Managed Instances start several invocations at once) wait here until
+   * the SDK is in place: {@code started} is published only after it, so that no invocation runs
+   * on the no-op tracer meanwhile.
+   */
   static synchronized void start(Properties properties, Map<String, String> environment) {
     if (started) {
       return;
     }
-    started = true;
     try {
       if (BatonTelemetry.setUpByFunction()) {
         return;
@@ -76,6 +80,8 @@ public final class BuiltInTelemetry implements OpenTelemetry {
       BatonTelemetry.useAndRegisterGlobally(telemetry, telemetry.buffer);
     } catch (Throwable failure) {
       Failures.report("setting up tracing from the OTEL_* settings", failure);
+    } finally {
+      started = true;
     }
   }
 
@@ -89,7 +95,11 @@ public final class BuiltInTelemetry implements OpenTelemetry {
     }
     Resource resource = LambdaResource.complete(settings.resource, environment);
     SdkTracerProviderBuilder builder =
-        SdkTracerProvider.builder().setResource(resource).setSampler(settings.sampler);
+        SdkTracerProvider.builder()
+            .setResource(resource)
+            .setSampler(settings.sampler)
+            .setSpanLimits(settings.spanLimits)
+            .setIdGenerator(RestoreSafeIds.create());
     InvocationSpanBuffer buffer = null;
     if (settings.exportOtlp) {
       OtlpHttpSpanExporter exporter =

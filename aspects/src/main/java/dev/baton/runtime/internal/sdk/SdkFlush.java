@@ -31,10 +31,12 @@ public final class SdkFlush implements TelemetryFlush {
   /**
    * Starts the three flushes together and waits for them one after the other against one
    * deadline: what {@link CompletableResultCode#ofAll} would do, without the completion callbacks
-   * it registers (a lambda spun on the first invocation).
+   * it registers (a lambda spun on the first invocation). An SDK's processors keep nothing per
+   * invocation ({@code invocation} is null): what they hold goes out, whichever invocation it
+   * came from.
    */
   @Override
-  public void flush(long timeoutMillis) throws TimeoutException {
+  public void flush(Invocation invocation, long timeoutMillis) throws TimeoutException {
     CompletableResultCode[] flushes = {
       sdk.getSdkTracerProvider().forceFlush(),
       sdk.getSdkMeterProvider().forceFlush(),

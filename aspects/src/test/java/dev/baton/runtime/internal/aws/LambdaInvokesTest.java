@@ -61,11 +61,14 @@ class LambdaInvokesTest {
   }
 
   @Test
-  void aUsersOwnTraceparentIsNotOverwritten() {
+  void aClientContextWithItsOwnTraceparentKeepsItAndGetsNoneOfTheContext() {
     String users = encode("{\"custom\":{\"TraceParent\":\"mine\"}}");
 
     assertThat(LambdaInvokes.withContext(users, CONTEXT, span)).isNull();
-    assertThat(events()).isEmpty();
+    List<EventData> events = events();
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).getAttributes().get(MessageAttributes.OWN_CONTEXT))
+        .containsExactly("TraceParent");
   }
 
   @Test

@@ -15,7 +15,10 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The limit of 10 message attributes, and the user's own attributes kept as they are. */
+/**
+ * The context goes into a message whole or not at all: never over the user's own context, the
+ * limit of 10 message attributes, or a size limit the message was within.
+ */
 class MessageAttributesTest {
 
   private static final Map<String, String> CONTEXT =
@@ -34,7 +37,7 @@ class MessageAttributesTest {
 
   @Test
   void noAttributesYetGivesTheContextAlone() {
-    Map<String, String> merged = MessageAttributes.withContext(null, CONTEXT, AS_VALUE, span, null);
+    Map<String, String> merged = withContext(null, CONTEXT, AS_VALUE, span, null);
 
     assertThat(merged).containsExactly(
         Map.entry("traceparent", "value:" + CONTEXT.get("traceparent")),
@@ -46,7 +49,7 @@ class MessageAttributesTest {
   void theUsersAttributesComeFirstAndTheirMapIsNotChanged() {
     Map<String, String> existing = orderedMap("orderId", "o-1");
 
-    Map<String, String> merged = MessageAttributes.withContext(existing, CONTEXT, AS_VALUE, span, null);
+    Map<String, String> merged = withContext(existing, CONTEXT, AS_VALUE, span, null);
 
     assertThat(merged).containsKeys("orderId", "traceparent", "tracestate");
     assertThat(merged.keySet()).first().isEqualTo("orderId");
@@ -54,27 +57,52 @@ class MessageAttributesTest {
   }
 
   @Test
-  void aUsersAttributeOfTheSameNameIsNeverOverwrittenWhateverItsCase() {
+  void aMessageWithItsOwnTraceparentKeepsItAndGetsNoneOfTheContext() {
     Map<String, String> existing = orderedMap("TraceParent", "mine");
 
-    Map<String, String> merged = MessageAttributes.withContext(existing, CONTEXT, AS_VALUE, span, null);
+    assertThat(withContext(existing, CONTEXT, AS_VALUE, span, null)).isNull();
 
-    assertThat(merged).containsEntry("TraceParent", "mine").doesNotContainKey("traceparent")
-        .containsEntry("tracestate", "value:a=b");
+    List<EventData> events = events();
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).getName()).isEqualTo(MessageAttributes.NOT_INJECTED);
+    assertThat(events.get(0).getAttributes().get(MessageAttributes.REASON))
+        .contains("its own trace context");
+    assertThat(events.get(0).getAttributes().get(MessageAttributes.OWN_CONTEXT))
+        .containsExactly("TraceParent");
+  }
+
+  @Test
+  void aTracestateOfTheMessagesOwnIsItsContextToo() {
+    Map<String, String> existing = orderedMap("orderId", "o-1", "TRACESTATE", "mine");
+
+    assertThat(withContext(existing, CONTEXT, AS_VALUE, span, "entry-1")).isNull();
+
+    assertThat(events().get(0).getAttributes().get(MessageAttributes.OWN_CONTEXT))
+        .containsExactly("TRACESTATE");
+  }
+
+  @Test
+  void aBaggageOfTheUsersIsKeptAndTheTraceContextAdded() {
+    Map<String, String> withBaggage = new LinkedHashMap<>(CONTEXT);
+    withBaggage.put("baggage", "tenant=new");
+    Map<String, String> existing = orderedMap("Baggage", "tenant=mine");
+
+    Map<String, String> merged = withContext(existing, withBaggage, AS_VALUE, span, null);
+
+    assertThat(merged).containsEntry("Baggage", "tenant=mine").doesNotContainKey("baggage")
+        .containsKeys("traceparent", "tracestate");
+    assertThat(events()).isEmpty();
   }
 
   @Test
   void nothingToAddLeavesTheMessageUnchanged() {
-    Map<String, String> existing = orderedMap("traceparent", "mine", "TRACESTATE", "mine too");
-
-    assertThat(MessageAttributes.withContext(existing, CONTEXT, AS_VALUE, span, null)).isNull();
-    assertThat(MessageAttributes.withContext(existing, Map.of(), AS_VALUE, span, null)).isNull();
+    assertThat(withContext(orderedMap("orderId", "o-1"), Map.of(), AS_VALUE, span, null)).isNull();
     assertThat(events()).isEmpty();
   }
 
   @Test
   void exactlyTenAttributesAreAllowed() {
-    Map<String, String> merged = MessageAttributes.withContext(attributes(8), CONTEXT, AS_VALUE, span, null);
+    Map<String, String> merged = withContext(attributes(8), CONTEXT, AS_VALUE, span, null);
 
     assertThat(merged).hasSize(MessageAttributes.MAX_ATTRIBUTES);
     assertThat(events()).isEmpty();
@@ -82,7 +110,7 @@ class MessageAttributesTest {
 
   @Test
   void passingTenLeavesTheMessageUnchangedWithAnEventSayingWhy() {
-    assertThat(MessageAttributes.withContext(attributes(9), CONTEXT, AS_VALUE, span, null)).isNull();
+    assertThat(withContext(attributes(9), CONTEXT, AS_VALUE, span, null)).isNull();
 
     List<EventData> events = events();
     assertThat(events).hasSize(1);
@@ -94,18 +122,79 @@ class MessageAttributesTest {
 
   @Test
   void onlyTheFieldsStillMissingCountTowardsTheLimit() {
-    Map<String, String> existing = attributes(8);
-    existing.put("tracestate", "mine");
+    Map<String, String> withBaggage = new LinkedHashMap<>(CONTEXT);
+    withBaggage.put("baggage", "tenant=new");
+    Map<String, String> existing = attributes(7);
+    existing.put("baggage", "mine");
 
-    Map<String, String> merged = MessageAttributes.withContext(existing, CONTEXT, AS_VALUE, span, null);
+    Map<String, String> merged = withContext(existing, withBaggage, AS_VALUE, span, null);
 
-    assertThat(merged).hasSize(10).containsEntry("tracestate", "mine").containsKey("traceparent");
+    assertThat(merged).hasSize(MessageAttributes.MAX_ATTRIBUTES).containsEntry("baggage", "mine").containsKey("traceparent");
     assertThat(events()).isEmpty();
   }
 
   @Test
+  void theContextNeverTakesAMessagePastASizeLimitItWasWithin() {
+    long added = contextBytes();
+    MessageAttributes.Room sqs = new MessageAttributes.Room(MessageAttributes.SQS_LIMITS, 262_144 - added);
+
+    assertThat(sqs.take(262_144 - added, added)).as("exactly at 256 KiB").isTrue();
+    MessageAttributes.Room justUnder =
+        new MessageAttributes.Room(MessageAttributes.SQS_LIMITS, 262_144 - added + 1);
+    assertThat(justUnder.take(262_144 - added + 1, added)).as("one byte past 256 KiB").isFalse();
+    MessageAttributes.Room past =
+        new MessageAttributes.Room(MessageAttributes.SQS_LIMITS, 300_000);
+    assertThat(past.take(300_000, added)).as("past 256 KiB already: the next limit is 1 MiB").isTrue();
+    MessageAttributes.Room nearMiB =
+        new MessageAttributes.Room(MessageAttributes.SQS_LIMITS, 1_048_576 - 10);
+    assertThat(nearMiB.take(1_048_576 - 10, added)).isFalse();
+    MessageAttributes.Room sns = new MessageAttributes.Room(MessageAttributes.SNS_LIMITS, 300_000);
+    assertThat(sns.take(300_000, added)).as("SNS refuses it anyway: the user's to send").isTrue();
+  }
+
+  @Test
+  void aMessageNearTheLimitIsSentUnchangedWithAnEventSayingWhy() {
+    long size = 262_144 - 20;
+
+    assertThat(
+            MessageAttributes.withContext(
+                null, CONTEXT, AS_VALUE, span, "entry-3", size,
+                new MessageAttributes.Room(MessageAttributes.SNS_LIMITS, size)))
+        .isNull();
+
+    EventData event = events().get(0);
+    assertThat(event.getAttributes().get(MessageAttributes.REASON)).contains("size limit");
+    assertThat(event.getAttributes().get(MessageAttributes.ENTRY_ID)).isEqualTo("entry-3");
+  }
+
+  @Test
+  void aBatchTakesTheContextIntoEveryEntryThatFitsWithinTheBatchLimit() {
+    long added = contextBytes();
+    long entry = 100_000;
+    // Three entries of 100,000 bytes: 300,000, past 256 KiB already; 1 MiB is far.
+    MessageAttributes.Room large = new MessageAttributes.Room(MessageAttributes.SQS_LIMITS, 3 * entry);
+    assertThat(large.take(entry, added)).isTrue();
+    assertThat(large.take(entry, added)).isTrue();
+    // Two entries that together sit just under 256 KiB: the first gets the context, the second
+    // would take the batch past it.
+    long half = (262_144 - added) / 2;
+    MessageAttributes.Room tight = new MessageAttributes.Room(MessageAttributes.SQS_LIMITS, 2 * half);
+    assertThat(tight.take(half, added)).isTrue();
+    assertThat(tight.take(half, added)).isFalse();
+  }
+
+  @Test
+  void sizesCountUtf8BytesWithoutEncoding() {
+    assertThat(MessageAttributes.utf8Length(null)).isZero();
+    assertThat(MessageAttributes.utf8Length("abc")).isEqualTo(3);
+    assertThat(MessageAttributes.utf8Length("é€😀")).isEqualTo("é€😀".getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    assertThat(MessageAttributes.utf8Length("\ud800")).isEqualTo(3);
+    assertThat(MessageAttributes.attributeBytes("traceparent", "String", "x")).isEqualTo(11 + 6 + 1);
+  }
+
+  @Test
   void aBatchEntryOverTheLimitIsNamedInTheEvent() {
-    assertThat(MessageAttributes.withContext(attributes(10), CONTEXT, AS_VALUE, span, "entry-7")).isNull();
+    assertThat(withContext(attributes(10), CONTEXT, AS_VALUE, span, "entry-7")).isNull();
 
     assertThat(events().get(0).getAttributes().get(MessageAttributes.ENTRY_ID)).isEqualTo("entry-7");
   }
@@ -116,6 +205,26 @@ class MessageAttributesTest {
     assertThat(MessageAttributes.containsIgnoringCase(Map.of(), "traceparent")).isFalse();
     assertThat(MessageAttributes.containsIgnoringCase(Map.of("TRACEPARENT", 1), "traceparent")).isTrue();
     assertThat(MessageAttributes.containsIgnoringCase(Map.of("traceparent2", 1), "traceparent")).isFalse();
+  }
+
+  /** withContext with room enough for anything. */
+  private static <V> Map<String, V> withContext(
+      Map<String, V> existing,
+      Map<String, String> fields,
+      Function<String, V> toValue,
+      Span span,
+      String entryId) {
+    return MessageAttributes.withContext(
+        existing, fields, toValue, span, entryId, 10,
+        new MessageAttributes.Room(MessageAttributes.SQS_LIMITS, 10));
+  }
+
+  private static long contextBytes() {
+    long bytes = 0;
+    for (Map.Entry<String, String> field : CONTEXT.entrySet()) {
+      bytes += MessageAttributes.attributeBytes(field.getKey(), "String", field.getValue());
+    }
+    return bytes;
   }
 
   private List<EventData> events() {

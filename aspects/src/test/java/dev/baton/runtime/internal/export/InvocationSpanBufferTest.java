@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.runtime.internal.Failures;
+import dev.baton.runtime.internal.TelemetryFlush;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.LinkData;
@@ -15,18 +18,30 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingResult;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Spans wait for the end of the invocation, bounded, and go out in batches within the time. */
+/**
+ * Each invocation's spans wait for its own end, bounded, and go out in batches within the time;
+ * nobody else's go with them or are lost with them, and a failing collector is not asked again
+ * by every invocation.
+ */
 class InvocationSpanBufferTest {
 
   private final RecordingExporter exporter = new RecordingExporter();
+  private final AtomicLong clock = new AtomicLong();
   private SdkTracerProvider provider;
 
   @AfterEach
@@ -36,122 +51,350 @@ class InvocationSpanBufferTest {
     }
   }
 
+  private InvocationSpanBuffer buffer(int maxQueueSize, int maxExportBatchSize) {
+    return new InvocationSpanBuffer(
+        exporter, maxQueueSize, maxExportBatchSize, 1_000, new ExportBackoff(clock::get));
+  }
+
   private Tracer tracer(InvocationSpanBuffer buffer, Sampler sampler) {
     provider = SdkTracerProvider.builder().setSampler(sampler).addSpanProcessor(buffer).build();
     return provider.get("test");
   }
 
-  private static void endSpans(Tracer tracer, int count) {
+  /** The context an invocation's spans start in, as LambdaInvocation makes it. */
+  private static Context invocation(TelemetryFlush.Invocation kept) {
+    return Context.root().with(TelemetryFlush.INVOCATION, kept);
+  }
+
+  private static void endSpans(Tracer tracer, Context context, String prefix, int count) {
     for (int i = 0; i < count; i++) {
-      tracer.spanBuilder("span " + i).startSpan().end();
+      tracer.spanBuilder(prefix + i).setParent(context).startSpan().end();
+    }
+  }
+
+  private static void endSpans(Tracer tracer, int count) {
+    endSpans(tracer, Context.root(), "span ", count);
+  }
+
+  private List<String> exportedNames() {
+    List<String> names = new ArrayList<>();
+    exporter.batches.forEach(batch -> batch.forEach(span -> names.add(span.getName())));
+    return names;
+  }
+
+  @Test
+  void anInvocationsFlushExportsItsOwnSpansAndNoOneElses() throws Exception {
+    InvocationSpanBuffer buffer = buffer(10, 10);
+    Tracer tracer = tracer(buffer, Sampler.alwaysOn());
+    TelemetryFlush.Invocation first = buffer.begin();
+    TelemetryFlush.Invocation second = buffer.begin();
+
+    endSpans(tracer, invocation(first), "first ", 2);
+    endSpans(tracer, invocation(second), "second ", 3);
+    buffer.flush(first, 1_000);
+
+    assertThat(exportedNames()).containsExactly("first 0", "first 1");
+    buffer.flush(second, 1_000);
+    assertThat(exportedNames()).containsExactly("first 0", "first 1", "second 0", "second 1", "second 2");
+  }
+
+  @Test
+  void childrenOfAnInvocationsSpansAreItsToo() throws Exception {
+    InvocationSpanBuffer buffer = buffer(10, 10);
+    Tracer tracer = tracer(buffer, Sampler.alwaysOn());
+    TelemetryFlush.Invocation kept = buffer.begin();
+    TelemetryFlush.Invocation other = buffer.begin();
+
+    Span root = tracer.spanBuilder("invocation").setParent(invocation(kept)).startSpan();
+    try (Scope scope = invocation(kept).with(root).makeCurrent()) {
+      tracer.spanBuilder("child").startSpan().end();
+    }
+    root.end();
+    buffer.flush(other, 1_000);
+
+    assertThat(exportedNames()).isEmpty();
+    buffer.flush(kept, 1_000);
+    assertThat(exportedNames()).containsExactly("child", "invocation");
+  }
+
+  @Test
+  void concurrentInvocationsEachExportExactlyTheirOwn() throws Exception {
+    InvocationSpanBuffer buffer = buffer(1_000, 100);
+    Tracer tracer = tracer(buffer, Sampler.alwaysOn());
+    int threads = 8;
+    CyclicBarrier together = new CyclicBarrier(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String name = "invocation-" + t + "-";
+        done.add(pool.submit(() -> {
+          for (int round = 0; round < 20; round++) {
+            TelemetryFlush.Invocation kept = buffer.begin();
+            together.await(10, TimeUnit.SECONDS);
+            endSpans(tracer, invocation(kept), name + round + "-", 5);
+            buffer.flush(kept, 5_000);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> future : done) {
+        future.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    // Every export holds the five spans of one invocation round, never a mix.
+    assertThat(exporter.batches).hasSize(threads * 20);
+    for (List<SpanData> batch : exporter.batches) {
+      assertThat(batch).hasSize(5);
+      String invocation = batch.get(0).getName().substring(0, batch.get(0).getName().lastIndexOf('-'));
+      assertThat(batch).allSatisfy(span -> assertThat(span.getName()).startsWith(invocation + "-"));
     }
   }
 
   @Test
-  void sampledSpansWaitForTheFlushAndGoOutInOrder() throws Exception {
-    InvocationSpanBuffer buffer = new InvocationSpanBuffer(exporter, 10, 10, 1_000);
+  void theFlushWaitsForSpansOfTheInvocationThatEndOnAnotherThread() throws Exception {
+    InvocationSpanBuffer buffer = buffer(10, 10);
+    Tracer tracer = tracer(buffer, Sampler.alwaysOn());
+    TelemetryFlush.Invocation kept = buffer.begin();
+    Span asynchronous = tracer.spanBuilder("async call").setParent(invocation(kept)).startSpan();
+    CountDownLatch flushing = new CountDownLatch(1);
+    Thread completion = new Thread(() -> {
+      try {
+        flushing.await();
+        Thread.sleep(20);
+      } catch (InterruptedException interrupted) {
+        return;
+      }
+      asynchronous.end();
+    });
+    completion.start();
+
+    flushing.countDown();
+    buffer.flush(kept, 10_000);
+    completion.join();
+
+    assertThat(exportedNames()).containsExactly("async call");
+  }
+
+  @Test
+  void aSpanThatEndsAfterItsInvocationsFlushGoesOutWithTheNextFlush() throws Exception {
+    InvocationSpanBuffer buffer = buffer(10, 10);
+    Tracer tracer = tracer(buffer, Sampler.alwaysOn());
+    TelemetryFlush.Invocation first = buffer.begin();
+    Span late = tracer.spanBuilder("late").setParent(invocation(first)).startSpan();
+    endSpans(tracer, invocation(first), "first ", 1);
+
+    buffer.flush(first, 20);
+    assertThat(exportedNames()).containsExactly("first 0");
+
+    late.end();
+    assertThat(buffer.waitingSpans()).isEqualTo(1);
+    TelemetryFlush.Invocation next = buffer.begin();
+    endSpans(tracer, invocation(next), "next ", 1);
+    buffer.flush(next, 1_000);
+    assertThat(exportedNames()).containsExactly("first 0", "late", "next 0");
+    assertThat(buffer.openSpans()).isZero();
+  }
+
+  @Test
+  void spansOfNoInvocationGoOutWithTheNextFlush() throws Exception {
+    InvocationSpanBuffer buffer = buffer(10, 10);
     Tracer tracer = tracer(buffer, Sampler.alwaysOn());
 
     endSpans(tracer, 3);
 
     assertThat(exporter.batches).isEmpty();
     assertThat(buffer.waitingSpans()).isEqualTo(3);
-    buffer.flush(1_000);
-    assertThat(exporter.batches).hasSize(1);
-    assertThat(exporter.batches.get(0))
-        .extracting(SpanData::getName)
-        .containsExactly("span 0", "span 1", "span 2");
+    buffer.flush(null, 1_000);
+    assertThat(exportedNames()).containsExactly("span 0", "span 1", "span 2");
     assertThat(buffer.waitingSpans()).isZero();
   }
 
   @Test
   void recordedButUnsampledSpansAreNotKept() throws Exception {
-    InvocationSpanBuffer buffer = new InvocationSpanBuffer(exporter, 10, 10, 1_000);
+    InvocationSpanBuffer buffer = buffer(10, 10);
     Tracer tracer = tracer(buffer, new RecordOnlySampler());
+    TelemetryFlush.Invocation kept = buffer.begin();
 
+    endSpans(tracer, invocation(kept), "span ", 2);
     endSpans(tracer, 2);
 
     assertThat(buffer.waitingSpans()).isZero();
-    buffer.flush(1_000);
+    assertThat(buffer.openSpans()).isZero();
+    buffer.flush(kept, 1_000);
     assertThat(exporter.batches).isEmpty();
   }
 
   @Test
-  void spansOverTheQueueSizeAreDroppedCountedAndReported() throws Exception {
-    InvocationSpanBuffer buffer = new InvocationSpanBuffer(exporter, 3, 3, 1_000);
+  void theQueueSizeLimitsEachInvocationOnItsOwn() throws Exception {
+    InvocationSpanBuffer buffer = buffer(3, 3);
     Tracer tracer = tracer(buffer, Sampler.alwaysOn());
     long failuresBefore = Failures.count();
+    TelemetryFlush.Invocation busy = buffer.begin();
+    TelemetryFlush.Invocation quiet = buffer.begin();
 
-    endSpans(tracer, 5);
+    endSpans(tracer, invocation(busy), "busy ", 5);
+    endSpans(tracer, invocation(quiet), "quiet ", 3);
 
-    assertThat(buffer.waitingSpans()).isEqualTo(3);
     assertThat(buffer.droppedSpans()).isEqualTo(2);
     assertThat(Failures.count()).isEqualTo(failuresBefore + 2);
-    buffer.flush(1_000);
-    assertThat(exporter.batches.get(0))
-        .extracting(SpanData::getName)
-        .containsExactly("span 0", "span 1", "span 2");
-    endSpans(tracer, 1);
-    assertThat(buffer.waitingSpans()).isEqualTo(1);
+    buffer.flush(busy, 1_000);
+    buffer.flush(quiet, 1_000);
+    assertThat(exportedNames())
+        .containsExactly("busy 0", "busy 1", "busy 2", "quiet 0", "quiet 1", "quiet 2");
   }
 
   @Test
   void aFlushSplitsIntoBatchesOfTheBatchSize() throws Exception {
-    InvocationSpanBuffer buffer = new InvocationSpanBuffer(exporter, 100, 2, 1_000);
+    InvocationSpanBuffer buffer = buffer(100, 2);
     Tracer tracer = tracer(buffer, Sampler.alwaysOn());
+    TelemetryFlush.Invocation kept = buffer.begin();
 
-    endSpans(tracer, 5);
-    buffer.flush(1_000);
+    endSpans(tracer, invocation(kept), "span ", 5);
+    buffer.flush(kept, 1_000);
 
     assertThat(exporter.batches).extracting(List::size).containsExactly(2, 2, 1);
     assertThat(exporter.batches.get(2).get(0).getName()).isEqualTo("span 4");
   }
 
   @Test
-  void aFailedBatchMakesTheFlushThrowAndDropsTheRest() {
-    InvocationSpanBuffer buffer = new InvocationSpanBuffer(exporter, 100, 2, 1_000);
+  void aCollectorThatIsDownIsLeftAloneForAWhileAndNothingIsLost() throws Exception {
+    InvocationSpanBuffer buffer = buffer(100, 100);
     Tracer tracer = tracer(buffer, Sampler.alwaysOn());
-    exporter.result =
-        CompletableResultCode.ofExceptionalFailure(new IllegalStateException("HTTP 503"));
+    exporter.result = CompletableResultCode.ofExceptionalFailure(new IOException("Connection refused"));
+    TelemetryFlush.Invocation first = buffer.begin();
+    endSpans(tracer, invocation(first), "first ", 2);
 
-    endSpans(tracer, 5);
-
-    assertThatThrownBy(() -> buffer.flush(1_000))
+    assertThatThrownBy(() -> buffer.flush(first, 1_000))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("5 spans were not exported")
-        .hasRootCauseMessage("HTTP 503");
+        .hasMessageContaining("2 spans wait for the next export")
+        .hasRootCauseMessage("Connection refused");
+    assertThat(buffer.waitingSpans()).isEqualTo(2);
+
+    // Within the back-off, invocations do not ask the collector: their spans wait.
+    clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(ExportBackoff.INITIAL_MILLIS - 1));
+    TelemetryFlush.Invocation second = buffer.begin();
+    endSpans(tracer, invocation(second), "second ", 1);
+    buffer.flush(second, 1_000);
     assertThat(exporter.batches).hasSize(1);
+    assertThat(buffer.waitingSpans()).isEqualTo(3);
+
+    // After it, one invocation tries again and takes everything that waited.
+    clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+    exporter.result = CompletableResultCode.ofSuccess();
+    TelemetryFlush.Invocation third = buffer.begin();
+    endSpans(tracer, invocation(third), "third ", 1);
+    buffer.flush(third, 1_000);
+    assertThat(exporter.batches.get(1))
+        .extracting(SpanData::getName)
+        .containsExactly("first 0", "first 1", "second 0", "third 0");
     assertThat(buffer.waitingSpans()).isZero();
-    assertThat(buffer.forceFlush().isSuccess()).isTrue();
   }
 
   @Test
-  void anExportThatDoesNotFinishInTimeMakesTheFlushThrow() {
-    InvocationSpanBuffer buffer = new InvocationSpanBuffer(exporter, 100, 100, 1_000);
+  void theBackOffDoublesWithEveryFailureInARowUpToAMinute() {
+    assertThat(ExportBackoff.delayMillis(0)).isZero();
+    assertThat(ExportBackoff.delayMillis(1)).isEqualTo(1_000);
+    assertThat(ExportBackoff.delayMillis(2)).isEqualTo(2_000);
+    assertThat(ExportBackoff.delayMillis(3)).isEqualTo(4_000);
+    assertThat(ExportBackoff.delayMillis(7)).isEqualTo(60_000);
+    assertThat(ExportBackoff.delayMillis(1_000)).isEqualTo(60_000);
+
+    ExportBackoff backoff = new ExportBackoff(clock::get);
+    backoff.failed();
+    clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
+    assertThat(backoff.mayExport()).as("the probe").isTrue();
+    assertThat(backoff.mayExport()).as("others wait while it runs").isFalse();
+    backoff.failed();
+    clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(1_999));
+    assertThat(backoff.mayExport()).isFalse();
+    clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+    assertThat(backoff.mayExport()).isTrue();
+    backoff.succeeded();
+    assertThat(backoff.mayExport()).isTrue();
+    assertThat(backoff.mayExport()).isTrue();
+  }
+
+  @Test
+  void whatSaysTheCollectorIsUnavailable() {
+    assertThat(ExportBackoff.collectorUnavailable(new IOException("refused"))).isTrue();
+    assertThat(ExportBackoff.collectorUnavailable(new TimeoutException())).isTrue();
+    assertThat(ExportBackoff.collectorUnavailable(new OtlpHttpSpanExporter.StatusException(503, "x"))).isTrue();
+    assertThat(ExportBackoff.collectorUnavailable(new OtlpHttpSpanExporter.StatusException(429, "x"))).isTrue();
+    assertThat(ExportBackoff.collectorUnavailable(new OtlpHttpSpanExporter.StatusException(400, "x"))).isFalse();
+    assertThat(ExportBackoff.collectorUnavailable(new OtlpHttpSpanExporter.StatusException(500, "x"))).isFalse();
+    assertThat(ExportBackoff.collectorUnavailable(new IllegalStateException())).isFalse();
+    assertThat(ExportBackoff.collectorUnavailable(null)).isFalse();
+  }
+
+  @Test
+  void aBatchTheCollectorRefusesIsDroppedWithoutBackingOff() throws Exception {
+    InvocationSpanBuffer buffer = buffer(100, 2);
+    Tracer tracer = tracer(buffer, Sampler.alwaysOn());
+    exporter.result =
+        CompletableResultCode.ofExceptionalFailure(new OtlpHttpSpanExporter.StatusException(400, "HTTP 400"));
+    TelemetryFlush.Invocation kept = buffer.begin();
+    endSpans(tracer, invocation(kept), "span ", 5);
+
+    assertThatThrownBy(() -> buffer.flush(kept, 1_000))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("5 spans were not exported")
+        .hasRootCauseMessage("HTTP 400");
+    assertThat(exporter.batches).hasSize(1);
+    assertThat(buffer.waitingSpans()).isZero();
+
+    exporter.result = CompletableResultCode.ofSuccess();
+    TelemetryFlush.Invocation next = buffer.begin();
+    endSpans(tracer, invocation(next), "next ", 1);
+    buffer.flush(next, 1_000);
+    assertThat(exporter.batches).hasSize(2);
+  }
+
+  @Test
+  void anExportThatDoesNotFinishInTimeMakesTheFlushThrowAndItsSpansWait() {
+    InvocationSpanBuffer buffer = buffer(100, 100);
     Tracer tracer = tracer(buffer, Sampler.alwaysOn());
     exporter.result = new CompletableResultCode();
+    TelemetryFlush.Invocation kept = buffer.begin();
 
-    endSpans(tracer, 1);
+    endSpans(tracer, invocation(kept), "span ", 1);
 
-    assertThatThrownBy(() -> buffer.flush(20))
+    assertThatThrownBy(() -> buffer.flush(kept, 20))
         .isInstanceOf(TimeoutException.class)
-        .hasMessageContaining("BATON_FLUSH_TIMEOUT_MS");
+        .hasMessageContaining("BATON_FLUSH_TIMEOUT_MS")
+        .hasMessageContaining("1 span waits");
+    assertThat(buffer.waitingSpans()).isEqualTo(1);
   }
 
   @Test
   void aFlushWithNothingWaitingExportsNothing() throws Exception {
-    InvocationSpanBuffer buffer = new InvocationSpanBuffer(exporter, 10, 10, 1_000);
+    InvocationSpanBuffer buffer = buffer(10, 10);
     tracer(buffer, Sampler.alwaysOn());
 
-    buffer.flush(1_000);
+    buffer.flush(buffer.begin(), 1_000);
 
     assertThat(buffer.forceFlush().isSuccess()).isTrue();
     assertThat(exporter.batches).isEmpty();
   }
 
   @Test
+  void anotherBuffersInvocationIsNotThisOnes() throws Exception {
+    InvocationSpanBuffer buffer = buffer(10, 10);
+    InvocationSpanBuffer other = buffer(10, 10);
+    Tracer tracer = tracer(buffer, Sampler.alwaysOn());
+    TelemetryFlush.Invocation foreign = other.begin();
+
+    endSpans(tracer, invocation(foreign), "span ", 1);
+
+    assertThat(buffer.waitingSpans()).as("kept as a span of no invocation").isEqualTo(1);
+  }
+
+  @Test
   void forceFlushAndShutdownExport() {
-    InvocationSpanBuffer buffer = new InvocationSpanBuffer(exporter, 10, 10, 1_000);
+    InvocationSpanBuffer buffer = buffer(10, 10);
     Tracer tracer = tracer(buffer, Sampler.alwaysOn());
 
     endSpans(tracer, 1);
@@ -167,8 +410,8 @@ class InvocationSpanBufferTest {
 
   /** Remembers each batch; answers with {@link #result}. */
   private static final class RecordingExporter implements SpanExporter {
-    final List<List<SpanData>> batches = new ArrayList<>();
-    CompletableResultCode result = CompletableResultCode.ofSuccess();
+    final List<List<SpanData>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile CompletableResultCode result = CompletableResultCode.ofSuccess();
     boolean shutdown;
 
     @Override

@@ -26,10 +26,10 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -217,7 +217,9 @@ class OtlpHttpSpanExporterTest {
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(GENEROUS);
     assertThat(result.isSuccess()).isFalse();
-    assertThat(result.getFailureThrowable()).isInstanceOf(SocketTimeoutException.class);
+    assertThat(result.getFailureThrowable())
+        .isInstanceOf(OtlpHttpSpanExporter.DeadlineException.class)
+        .hasMessageContaining("did not answer within");
   }
 
   @Test
@@ -231,7 +233,58 @@ class OtlpHttpSpanExporterTest {
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(GENEROUS);
     assertThat(result.isSuccess()).isFalse();
-    assertThat(result.getFailureThrowable()).isInstanceOf(SocketTimeoutException.class);
+    assertThat(result.getFailureThrowable())
+        .isInstanceOf(OtlpHttpSpanExporter.DeadlineException.class);
+  }
+
+  @Test
+  void aCollectorThatDripsItsAnswerIsCutOffAtTheDeadline() throws Exception {
+    // The read timeout restarts with every byte: only the deadline bounds a dripping answer.
+    try (ServerSocket dripping = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread server = new Thread(() -> drip(dripping), "dripping-collector");
+      server.setDaemon(true);
+      server.start();
+      OtlpHttpSpanExporter exporter =
+          new OtlpHttpSpanExporter(
+              new URL("http://127.0.0.1:" + dripping.getLocalPort() + "/v1/traces"),
+              Map.of(),
+              60_000,
+              false);
+
+      long start = System.nanoTime();
+      CompletableResultCode result =
+          exporter.export(spans(1), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300));
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(result.isSuccess()).isFalse();
+      assertThat(result.getFailureThrowable())
+          .isInstanceOf(OtlpHttpSpanExporter.DeadlineException.class)
+          .hasMessageContaining("was cut off");
+      // The whole answer would take over a minute to drip.
+      assertThat(took).isLessThan(GENEROUS);
+      server.interrupt();
+    }
+  }
+
+  /** Reads one request, then answers it one byte every 100 ms. */
+  private static void drip(ServerSocket server) {
+    try (Socket socket = server.accept()) {
+      InputStream in = socket.getInputStream();
+      byte[] buffer = new byte[8192];
+      in.read(buffer);
+      byte[] answer =
+          ("HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: 600\r\n\r\n"
+                  + "x".repeat(600))
+              .getBytes(StandardCharsets.US_ASCII);
+      OutputStream out = socket.getOutputStream();
+      for (byte b : answer) {
+        out.write(b);
+        out.flush();
+        Thread.sleep(100);
+      }
+    } catch (IOException | InterruptedException stopped) {
+      // the exporter hung up, or the test is over
+    }
   }
 
   @Test

@@ -218,4 +218,67 @@ class BuiltInTelemetryTest {
     assertThat(BatonTelemetry.openTelemetry()).isInstanceOf(BuiltInTelemetry.class);
     assertThat(((BuiltInTelemetry) BatonTelemetry.openTelemetry()).buffer()).isNull();
   }
+
+  @Test
+  void concurrentFirstInvocationsAllRunOnTheSdk() throws Exception {
+    // Managed Instances: the first invocations arrive together while the SDK is being set up;
+    // none may run on the no-op tracer meanwhile.
+    System.setProperty("otel.exporter.otlp.traces.endpoint", environment.get("OTEL_EXPORTER_OTLP_ENDPOINT") + "/v1/traces");
+    int threads = 8;
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(threads);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<Boolean>> recording = new java.util.ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        recording.add(pool.submit(() -> {
+          together.await(10, java.util.concurrent.TimeUnit.SECONDS);
+          BuiltInTelemetry.startOnce();
+          Span span = BatonTelemetry.tracer().spanBuilder("first invocation").startSpan();
+          span.end();
+          return span.isRecording() || span.getSpanContext().isSampled();
+        }));
+      }
+      for (java.util.concurrent.Future<Boolean> future : recording) {
+        assertThat(future.get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+      System.clearProperty("otel.exporter.otlp.traces.endpoint");
+    }
+    assertThat(BatonTelemetry.flush(5_000)).isTrue();
+    assertThat(received).hasSize(1);
+    List<Field> resourceSpans = ProtoFields.one(ProtoFields.of(received.get(0)), 1).fields();
+    assertThat(ProtoFields.all(ProtoFields.one(resourceSpans, 2).fields(), 2)).hasSize(threads);
+  }
+
+  @Test
+  void theSpanLimitsAreHonoured() {
+    environment.put("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "2");
+    environment.put("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "5");
+    environment.put("OTEL_SPAN_EVENT_COUNT_LIMIT", "1");
+    start();
+
+    Span span =
+        BatonTelemetry.tracer()
+            .spanBuilder("limited")
+            .setAttribute("a", "abcdefgh")
+            .setAttribute("b", "b")
+            .setAttribute("c", "c")
+            .startSpan();
+    span.addEvent("one");
+    span.addEvent("two");
+    span.end();
+
+    io.opentelemetry.sdk.trace.data.SpanData data = ((ReadableSpan) span).toSpanData();
+    assertThat(data.getAttributes().size()).isEqualTo(2);
+    assertThat(data.getTotalAttributeCount()).isEqualTo(3);
+    assertThat(data.getAttributes().get(AttributeKey.stringKey("a"))).isEqualTo("abcde");
+    assertThat(data.getEvents()).hasSize(1);
+    assertThat(BatonTelemetry.flush(5_000)).isTrue();
+    List<Field> resourceSpans = ProtoFields.one(ProtoFields.of(received.get(0)), 1).fields();
+    List<Field> exported =
+        ProtoFields.one(ProtoFields.one(resourceSpans, 2).fields(), 2).fields();
+    assertThat(ProtoFields.one(exported, 10).value()).as("dropped_attributes_count").isEqualTo(1);
+    assertThat(ProtoFields.one(exported, 12).value()).as("dropped_events_count").isEqualTo(1);
+  }
 }
