@@ -6,33 +6,38 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A local Lambda Runtime API on the JDK's {@link HttpServer} (127.0.0.1, a free port) that runs a
- * handler in a fresh JVM through the real AWS runtime interface client ({@code
- * com.amazonaws.services.lambda.runtime.api.client.AWSLambda}), the way Lambda's Java runtime
- * does:
+ * A stand-in for Lambda's Runtime API: a local server on the JDK's {@link HttpServer} (127.0.0.1,
+ * a free port) that runs a handler in a fresh JVM through the real AWS runtime interface client
+ * ({@code com.amazonaws.services.lambda.runtime.api.client.AWSLambda}), the way Lambda's Java
+ * runtime does:
  *
  * <pre>{@code
  * try (LocalLambdaRuntime lambda = LocalLambdaRuntime.builder("com.example.OrdersHandler")
@@ -44,35 +49,67 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>It answers {@code GET /2018-06-01/runtime/invocation/next} with the next event and the
  * {@code Lambda-Runtime-Aws-Request-Id}, {@code -Deadline-Ms}, {@code -Invoked-Function-Arn},
- * {@code -Trace-Id} and (when given) {@code -Client-Context} headers, and collects what the
- * client posts to {@code /response}, {@code /error} and {@code /init/error}. Invocations run one
- * at a time, as in one Lambda execution environment. The JVM's output goes to a file whose tail
- * is shown when something fails. Name the handler class alone (not {@code Class::method}): the
- * client then sees the handler's event type and deserialises the event into it.
+ * {@code -Trace-Id} and (when given) {@code -Client-Context} headers, and collects what the client
+ * posts to {@code /response}, {@code /error} and {@code /init/error}. Its sockets send with {@code
+ * TCP_NODELAY}, as Lambda's do: it sets {@code sun.net.httpserver.nodelay=true} in this JVM unless
+ * set otherwise, which works when no JDK {@code HttpServer} was created before (an {@link
+ * OtlpReceiver} sets it too). The JVM's output goes to a file
+ * whose tail is shown when something fails, and a JVM that exits fails every invocation still
+ * waiting. Name the handler class alone (not {@code Class::method}): the client then sees the
+ * handler's event type and deserialises the event into it.
+ *
+ * <p>What it reproduces of Lambda, besides the protocol:
+ *
+ * <ul>
+ *   <li><b>The X-Ray header on every invocation.</b> {@code Lambda-Runtime-Trace-Id} is sent with
+ *       every event: the one given with {@link Invocation#withTraceHeader}, or a fresh {@code
+ *       Root=1-<8 hex epoch seconds>-<24 hex>;Parent=<16 hex>;Sampled=0} per invocation, {@code
+ *       Sampled=1} with {@link Builder#activeTracing}; {@link Result#traceHeader()} tells which.
+ *   <li><b>One invocation at a time</b>, as in one execution environment: the client asks for the
+ *       next event only after posting the previous result, and events wait in order until it does.
+ *   <li><b>Lambda Managed Instances</b> ({@link Builder#maxConcurrency}): the client runs that many
+ *       threads, each asking for {@code /next} on its own, and every one is answered with its own
+ *       invocation, so several run at once (send them with {@link #invokeAsync}).
+ *   <li><b>The freeze</b> ({@link Builder#freezeBetweenInvocations}): once the client has posted
+ *       an invocation's result and asked for the next event, the JVM is stopped ({@code SIGSTOP}),
+ *       and continued ({@code SIGCONT}) just before the next event is handed over. Lambda freezes
+ *       only when no event is waiting; this always does, so every invocation meets the worst case:
+ *       anything the function leaves to background threads stops until the next invocation.
+ *   <li><b>SnapStart</b> ({@link Builder#snapStart}): the client runs the {@code org.crac} {@code
+ *       beforeCheckpoint} hooks after init, asks {@code /restore/next}, runs {@code afterRestore},
+ *       and only then asks for invocations. The restore follows at once: no snapshot is taken, and
+ *       the JVM (its memory, its random seeds, its connections) is the one that ran init.
+ * </ul>
+ *
+ * <p>Not reproduced: the Extensions and Telemetry APIs, ending the JVM at the deadline, memory
+ * limits, and payload limits.
  */
 public final class LocalLambdaRuntime implements AutoCloseable {
 
   private static final String BASE = "/2018-06-01/runtime/";
+  private static final HexFormat HEX = HexFormat.of();
 
   private final Builder settings;
   private final HttpServer server;
   private final ExecutorService executor;
-  private final BlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
-  private final Map<String, CompletableFuture<Result>> results = new ConcurrentHashMap<>();
+  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Map<String, Pending> inFlight = new ConcurrentHashMap<>();
+  /** The freeze record of the invocation whose result came last, until the client asks again. */
+  private final AtomicReference<CompletableFuture<Long>> freezeDue = new AtomicReference<>();
+  private final AtomicInteger freezes = new AtomicInteger();
+  private final Object signals = new Object();
+  private boolean stopped; // guarded by signals
   private final Path output;
   private final Process process;
   private volatile String initError;
+  private volatile String restoreError;
+  private volatile long restoreRequestedOrder;
   private volatile boolean closed;
 
   private LocalLambdaRuntime(Builder settings) throws IOException {
     this.settings = settings;
-    this.executor = Executors.newCachedThreadPool(runnable -> {
-      Thread thread = new Thread(runnable, "local-lambda-runtime-api");
-      thread.setDaemon(true);
-      return thread;
-    });
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setExecutor(executor);
+    this.executor = LoopbackHttpServer.executor("local-lambda-runtime-api");
+    this.server = LoopbackHttpServer.create(executor);
     server.createContext(BASE, this::handle);
     server.start();
     this.output = Files.createTempFile("local-lambda-" + settings.functionName + "-", ".log");
@@ -95,24 +132,118 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** Sends {@code invocation} and waits for the handler's response or error. */
+  /** The process id of the function's JVM. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** The exit code of the function's JVM once it has exited; empty while it runs. */
+  public OptionalInt exitCode() {
+    return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+  }
+
+  /**
+   * Sends {@code invocation} and waits for the handler's response or error.
+   *
+   * @throws TimeoutException when no result came within {@link Builder#invocationTimeout}
+   * @throws IllegalStateException when the function's JVM is not running or exited meanwhile, or
+   *     reported an init or restore error; the message ends with the tail of its output
+   */
   public Result invoke(Invocation invocation) throws TimeoutException, InterruptedException {
-    if (!process.isAlive() || initError != null) {
-      throw new IllegalStateException("the function's JVM is not running" + diagnostics());
-    }
-    CompletableFuture<Result> result = new CompletableFuture<>();
-    results.put(invocation.requestId, result);
     try {
-      pending.add(invocation);
-      return result.get(settings.invocationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return invokeAsync(invocation).get();
     } catch (ExecutionException failed) {
-      throw new IllegalStateException(failed.getCause().getMessage() + diagnostics(), failed.getCause());
-    } catch (TimeoutException timeout) {
-      throw new TimeoutException(
-          "no response to " + invocation.requestId + " within " + settings.invocationTimeout + diagnostics());
-    } finally {
-      results.remove(invocation.requestId);
+      Throwable cause = failed.getCause();
+      if (cause instanceof TimeoutException) {
+        TimeoutException timeout = new TimeoutException(cause.getMessage());
+        timeout.initCause(cause);
+        throw timeout;
+      }
+      throw new IllegalStateException(cause.getMessage(), cause);
     }
+  }
+
+  /**
+   * Queues {@code invocation} and returns at once. The result completes with the handler's
+   * response or error, or exceptionally: with a {@link TimeoutException} after {@link
+   * Builder#invocationTimeout}, or an {@link IllegalStateException} (with the tail of the JVM's
+   * output) when the JVM is not running, exits, or reports an init or restore error. Events are
+   * handed to the client in the order queued; with {@link Builder#maxConcurrency} up to that many
+   * run at once. Cancelling the result of an event not yet handed over withdraws it.
+   */
+  public CompletableFuture<Result> invokeAsync(Invocation invocation) {
+    Pending pending = new Pending(invocation, invocation.traceHeader != null
+        ? invocation.traceHeader
+        : traceHeader(settings.activeTracing));
+    if (inFlight.putIfAbsent(invocation.requestId, pending) != null) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("request " + invocation.requestId + " is already in flight"));
+    }
+    // Cancelled by the caller: forget it (the other ends remove it before completing it).
+    pending.result.whenComplete((result, failed) -> inFlight.remove(invocation.requestId, pending));
+    String notRunning = notRunning();
+    if (notRunning != null) {
+      pending.result.completeExceptionally(new IllegalStateException(notRunning + diagnostics()));
+      return pending.result;
+    }
+    long timeout = settings.invocationTimeout.toMillis();
+    CompletableFuture.delayedExecutor(timeout, TimeUnit.MILLISECONDS).execute(() -> {
+      queue.remove(pending);
+      if (inFlight.remove(invocation.requestId, pending)) {
+        pending.result.completeExceptionally(new TimeoutException(
+            "no response to " + invocation.requestId + " within " + settings.invocationTimeout
+                + diagnostics()));
+      }
+    });
+    queue.add(pending);
+    if (!process.isAlive()) {
+      processExited(); // it may have exited before this invocation was in flight
+    }
+    return pending.result;
+  }
+
+  /**
+   * Waits until the function's JVM was frozen after {@code result}, and returns when, in {@link
+   * EventOrder}: the freeze happens once the client has asked for the next event, a little after
+   * the result arrived. Needs {@link Builder#freezeBetweenInvocations}.
+   *
+   * @throws TimeoutException when the client did not ask for the next event within {@code timeout}
+   *     (a handler whose thread is still busy, or a JVM on its way out)
+   */
+  public long awaitFreeze(Result result, Duration timeout)
+      throws TimeoutException, InterruptedException {
+    if (!settings.freezeBetweenInvocations) {
+      throw new IllegalStateException("this runtime does not freeze: see freezeBetweenInvocations");
+    }
+    try {
+      return result.freeze.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException failed) {
+      throw new IllegalStateException(failed.getCause().getMessage(), failed.getCause());
+    } catch (TimeoutException notYet) {
+      throw new TimeoutException("the function's JVM was not frozen after " + result.requestId
+          + " within " + timeout + diagnostics());
+    }
+  }
+
+  /** How many times the function's JVM has been frozen so far. */
+  public int freezeCount() {
+    return freezes.get();
+  }
+
+  /** When the client asked {@code /restore/next} (SnapStart), in {@link EventOrder}. */
+  public OptionalLong restoreRequestedOrder() {
+    long order = restoreRequestedOrder;
+    return order == 0 ? OptionalLong.empty() : OptionalLong.of(order);
+  }
+
+  /** What the client posted to {@code /init/error} (the error JSON), if it did. */
+  public Optional<String> initError() {
+    return Optional.ofNullable(initError);
+  }
+
+  /** What the client posted to {@code /restore/error} (an {@code afterRestore} hook failed). */
+  public Optional<String> restoreError() {
+    return Optional.ofNullable(restoreError);
   }
 
   /** Everything the function's JVM printed so far. */
@@ -124,10 +255,23 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     }
   }
 
-  /** Stops the function's JVM and the Runtime API. */
+  /** Stops the function's JVM (continuing it first if it is frozen) and the Runtime API. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
+    synchronized (signals) {
+      if (stopped) {
+        try {
+          signal("CONT");
+        } catch (IOException e) {
+          // destroyForcibly below ends it anyway.
+        }
+        stopped = false;
+      }
+    }
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -137,9 +281,8 @@ public final class LocalLambdaRuntime implements AutoCloseable {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     }
-    pending.add(Invocation.STOP);
     server.stop(0);
-    executor.shutdownNow();
+    executor.shutdownNow(); // interrupts the handlers still waiting for an event
   }
 
   /** Where the runtime client loads its JNI library from when set, instead of unpacking it. */
@@ -163,7 +306,8 @@ public final class LocalLambdaRuntime implements AutoCloseable {
               : "libaws-lambda-jni.linux-x86_64.so";
       try (InputStream in = LocalLambdaRuntime.class.getResourceAsStream("/jni/" + name)) {
         if (in == null) {
-          throw new IOException("the runtime interface client's /jni/" + name + " is not on the classpath");
+          throw new IOException(
+              "the runtime interface client's /jni/" + name + " is not on the classpath");
         }
         Path file = Files.createTempFile("baton-aws-lambda-jni-", ".so");
         file.toFile().deleteOnExit();
@@ -177,6 +321,10 @@ public final class LocalLambdaRuntime implements AutoCloseable {
   private Process launch() throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (settings.snapStart) {
+      // Lambda's launcher passes it: org.crac hooks then register with the client's own context.
+      command.add("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
+    }
     command.addAll(settings.jvmArguments);
     command.add("-D" + NATIVE_LIBRARY_PROPERTY + "=" + nativeLibrary());
     command.add("-cp");
@@ -185,14 +333,20 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     command.add(settings.handler);
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> environment = builder.environment();
-    environment.keySet().removeIf(name -> name.startsWith("OTEL_") || name.startsWith("AWS_") || name.equals("_X_AMZN_TRACE_ID"));
+    environment.keySet().removeIf(name ->
+        name.startsWith("OTEL_") || name.startsWith("AWS_") || name.equals("_X_AMZN_TRACE_ID"));
     environment.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + port());
     environment.put("AWS_LAMBDA_FUNCTION_NAME", settings.functionName);
     environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
     environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
     environment.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + settings.functionName);
-    environment.put("AWS_LAMBDA_LOG_STREAM_NAME", "2024/05/01/[$LATEST]" + UUID.randomUUID().toString().replace("-", ""));
-    environment.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+    environment.put("AWS_LAMBDA_LOG_STREAM_NAME",
+        "2024/05/01/[$LATEST]" + UUID.randomUUID().toString().replace("-", ""));
+    environment.put(
+        "AWS_LAMBDA_INITIALIZATION_TYPE", settings.snapStart ? "snap-start" : "on-demand");
+    if (settings.maxConcurrency > 0) {
+      environment.put("AWS_LAMBDA_MAX_CONCURRENCY", Integer.toString(settings.maxConcurrency));
+    }
     environment.put("AWS_REGION", settings.region);
     environment.put("AWS_DEFAULT_REGION", settings.region);
     environment.put("AWS_EXECUTION_ENV", "AWS_Lambda_java17");
@@ -206,53 +360,71 @@ public final class LocalLambdaRuntime implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath().substring(BASE.length());
+      boolean get = exchange.getRequestMethod().equals("GET");
       byte[] body = exchange.getRequestBody().readAllBytes();
-      if (path.equals("invocation/next") && exchange.getRequestMethod().equals("GET")) {
+      String text = new String(body, StandardCharsets.UTF_8);
+      if (get && path.equals("invocation/next")) {
         next(exchange);
-        return;
-      }
-      if (path.equals("init/error")) {
-        initError = new String(body, StandardCharsets.UTF_8);
-        results.values().forEach(r -> r.completeExceptionally(new IllegalStateException("init error: " + initError)));
-        respond(exchange, 202, "{}");
-        return;
-      }
-      if (path.startsWith("invocation/")) {
+      } else if (!get && path.equals("init/error")) {
+        initError = text;
+        failInFlight("the function reported an init error: " + text);
+        respond(exchange, 202, "{\"status\":\"OK\"}");
+      } else if (get && path.equals("restore/next") && settings.snapStart) {
+        restoreRequestedOrder = EventOrder.next();
+        respond(exchange, 200, "");
+      } else if (!get && path.equals("restore/error") && settings.snapStart) {
+        restoreError = text;
+        failInFlight("the function reported a restore error: " + text);
+        respond(exchange, 202, "{\"status\":\"OK\"}");
+      } else if (!get && path.matches("invocation/[^/]+/(response|error)")) {
         String[] parts = path.split("/");
-        if (parts.length == 3 && (parts[2].equals("response") || parts[2].equals("error"))) {
-          boolean error = parts[2].equals("error");
-          Result result =
-              new Result(
-                  parts[1],
-                  error,
-                  new String(body, StandardCharsets.UTF_8),
-                  exchange.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type"),
-                  EventOrder.next());
-          CompletableFuture<Result> waiting = results.get(parts[1]);
-          if (waiting != null) {
-            waiting.complete(result);
-          }
-          respond(exchange, 202, "{\"status\":\"OK\"}");
-          return;
+        boolean error = parts[2].equals("error");
+        String errorType =
+            exchange.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type");
+        Pending pending = inFlight.remove(parts[1]); // before completing: the id may be reused
+        if (settings.freezeBetweenInvocations) {
+          freezeDue.set(pending != null ? pending.freeze : new CompletableFuture<>());
         }
+        if (pending != null) {
+          pending.result.complete(new Result(
+              parts[1], error, text, errorType, EventOrder.next(), pending.traceHeader,
+              pending.freeze));
+        }
+        respond(exchange, 202, "{\"status\":\"OK\"}");
+      } else {
+        respond(exchange, 404, "{\"errorMessage\":\"unknown path " + path + "\"}");
       }
-      respond(exchange, 404, "{\"errorMessage\":\"unknown path " + path + "\"}");
     }
   }
 
   private void next(HttpExchange exchange) throws IOException {
-    Invocation invocation;
-    try {
-      invocation = pending.take();
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-      respond(exchange, 500, "{}");
-      return;
+    CompletableFuture<Long> freeze = freezeDue.getAndSet(null);
+    if (freeze != null) {
+      freeze(freeze);
     }
-    if (invocation == Invocation.STOP || closed) {
+    Pending pending;
+    try {
+      do {
+        pending = queue.take();
+      } while (pending.result.isDone()); // timed out or cancelled while waiting
+    } catch (InterruptedException stopping) {
+      Thread.currentThread().interrupt();
       respond(exchange, 500, "{\"errorMessage\":\"runtime stopped\"}");
       return;
     }
+    try {
+      thaw();
+    } catch (IOException failed) {
+      pending.result.completeExceptionally(
+          new IllegalStateException(failed.getMessage() + diagnostics(), failed));
+      respond(exchange, 500, "{\"errorMessage\":\"runtime stopped\"}");
+      return;
+    }
+    if (closed) {
+      respond(exchange, 500, "{\"errorMessage\":\"runtime stopped\"}");
+      return;
+    }
+    Invocation invocation = pending.invocation;
     var headers = exchange.getResponseHeaders();
     headers.add("Content-Type", "application/json");
     headers.add("Lambda-Runtime-Aws-Request-Id", invocation.requestId);
@@ -260,18 +432,107 @@ public final class LocalLambdaRuntime implements AutoCloseable {
         "Lambda-Runtime-Deadline-Ms",
         Long.toString(System.currentTimeMillis() + settings.invocationTimeout.toMillis()));
     headers.add("Lambda-Runtime-Invoked-Function-Arn", settings.invokedArn());
-    headers.add(
-        "Lambda-Runtime-Trace-Id",
-        invocation.traceHeader != null
-            ? invocation.traceHeader
-            : "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
-                + UUID.randomUUID().toString().replace("-", "").substring(0, 24)
-                + ";Parent=" + UUID.randomUUID().toString().replace("-", "").substring(0, 16)
-                + ";Sampled=0");
+    headers.add("Lambda-Runtime-Trace-Id", pending.traceHeader);
     if (invocation.clientContextJson != null) {
       headers.add("Lambda-Runtime-Client-Context", invocation.clientContextJson);
     }
     respond(exchange, 200, invocation.eventJson);
+  }
+
+  /** Stops the JVM, records when in {@code record}, and returns once it is stopped. */
+  private void freeze(CompletableFuture<Long> record) {
+    synchronized (signals) {
+      if (closed || !process.isAlive()) {
+        return;
+      }
+      try {
+        signal("STOP");
+        awaitStopped();
+        stopped = true;
+      } catch (IOException failed) {
+        record.completeExceptionally(failed);
+        return;
+      }
+    }
+    freezes.incrementAndGet();
+    record.complete(EventOrder.next());
+  }
+
+  private void thaw() throws IOException {
+    synchronized (signals) {
+      if (stopped) {
+        signal("CONT");
+        stopped = false;
+      }
+    }
+  }
+
+  /** Sends {@code SIG<name>} to the function's JVM with {@code kill}; returns once it is sent. */
+  private void signal(String name) throws IOException {
+    Process kill =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            .redirectErrorStream(true)
+            .start();
+    try {
+      String said = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!kill.waitFor(30, TimeUnit.SECONDS)) {
+        kill.destroyForcibly();
+        throw new IOException("kill -" + name + " " + process.pid() + " did not finish");
+      }
+      if (kill.exitValue() != 0 && process.isAlive()) {
+        throw new IOException("kill -" + name + " " + process.pid() + " failed: " + said);
+      }
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      kill.destroyForcibly();
+      throw new IOException("interrupted while sending SIG" + name, interrupted);
+    }
+  }
+
+  /**
+   * Waits until every thread of the JVM has stopped (state {@code T} in {@code /proc/<pid>/stat}),
+   * so that nothing it does after a freeze is recorded can precede it. Without {@code /proc}
+   * (macOS) {@code kill} returning has to do.
+   */
+  private void awaitStopped() throws IOException {
+    Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      String line;
+      try {
+        line = Files.readString(stat, StandardCharsets.US_ASCII);
+      } catch (NoSuchFileException noProc) {
+        return;
+      }
+      char state = line.charAt(line.lastIndexOf(')') + 2);
+      if (state == 'T') {
+        return;
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(1);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the JVM to stop", interrupted);
+      }
+    }
+    if (process.isAlive()) {
+      throw new IOException("the function's JVM " + process.pid() + " did not stop after SIGSTOP");
+    }
+  }
+
+  /**
+   * A well-formed Lambda X-Ray header: a fresh trace (epoch seconds, 96 random bits), a random
+   * parent, and the sampling decision Lambda makes without ({@code 0}) or with active tracing.
+   */
+  static String traceHeader(boolean sampled) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    byte[] root = new byte[12];
+    byte[] parent = new byte[8];
+    random.nextBytes(root);
+    random.nextBytes(parent);
+    return String.format("Root=1-%08x-%s;Parent=%s;Sampled=%d",
+        System.currentTimeMillis() / 1000, HEX.formatHex(root), HEX.formatHex(parent),
+        sampled ? 1 : 0);
   }
 
   private static void respond(HttpExchange exchange, int status, String body) throws IOException {
@@ -282,10 +543,41 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     }
   }
 
+  private String notRunning() {
+    if (closed) {
+      return "the runtime is closed";
+    }
+    if (!process.isAlive()) {
+      return "the function's JVM is not running (exit code " + process.exitValue() + ")";
+    }
+    if (initError != null) {
+      return "the function's JVM is not running: it reported an init error: " + initError;
+    }
+    if (restoreError != null) {
+      return "the function's JVM is not running: it reported a restore error: " + restoreError;
+    }
+    return null;
+  }
+
   private void processExited() {
-    IllegalStateException exited =
-        new IllegalStateException("the function's JVM exited with " + process.exitValue());
-    results.values().forEach(result -> result.completeExceptionally(exited));
+    failInFlight("the function's JVM exited with " + process.exitValue());
+    CompletableFuture<Long> freeze = freezeDue.getAndSet(null);
+    if (freeze != null) {
+      freeze.completeExceptionally(
+          new IllegalStateException("the function's JVM exited with " + process.exitValue()));
+    }
+  }
+
+  private void failInFlight(String message) {
+    if (inFlight.isEmpty()) {
+      return;
+    }
+    IllegalStateException failure = new IllegalStateException(message + diagnostics());
+    for (Pending pending : List.copyOf(inFlight.values())) {
+      if (inFlight.remove(pending.invocation.requestId, pending)) {
+        pending.result.completeExceptionally(failure);
+      }
+    }
   }
 
   private String diagnostics() {
@@ -294,23 +586,38 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     return "\n--- function output (" + output + ") ---\n" + tail;
   }
 
+  /** An invocation queued or running, and the trace header it is sent with. */
+  private static final class Pending {
+    final Invocation invocation;
+    final String traceHeader;
+    final CompletableFuture<Result> result = new CompletableFuture<>();
+    final CompletableFuture<Long> freeze = new CompletableFuture<>();
+
+    Pending(Invocation invocation, String traceHeader) {
+      this.invocation = invocation;
+      this.traceHeader = traceHeader;
+    }
+  }
+
   /** One event to send, with the headers Lambda would add. */
   public static final class Invocation {
-    static final Invocation STOP = new Invocation("stop", "", null, null);
-
     final String requestId;
     final String eventJson;
     final String traceHeader;
     final String clientContextJson;
 
-    private Invocation(String requestId, String eventJson, String traceHeader, String clientContextJson) {
+    private Invocation(
+        String requestId, String eventJson, String traceHeader, String clientContextJson) {
       this.requestId = requestId;
       this.eventJson = eventJson;
       this.traceHeader = traceHeader;
       this.clientContextJson = clientContextJson;
     }
 
-    /** With {@code Lambda-Runtime-Trace-Id} (X-Ray format); by default an unsampled one. */
+    /**
+     * With {@code Lambda-Runtime-Trace-Id} (X-Ray format); by default a fresh one per invocation,
+     * unsampled unless {@link Builder#activeTracing} is on.
+     */
     public Invocation withTraceHeader(String header) {
       return new Invocation(requestId, eventJson, header, clientContextJson);
     }
@@ -332,13 +639,18 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     private final String body;
     private final String errorType;
     private final long order;
+    private final String traceHeader;
+    final CompletableFuture<Long> freeze;
 
-    Result(String requestId, boolean error, String body, String errorType, long order) {
+    Result(String requestId, boolean error, String body, String errorType, long order,
+        String traceHeader, CompletableFuture<Long> freeze) {
       this.requestId = requestId;
       this.error = error;
       this.body = body;
       this.errorType = errorType;
       this.order = order;
+      this.traceHeader = traceHeader;
+      this.freeze = freeze;
     }
 
     public String requestId() {
@@ -365,6 +677,21 @@ public final class LocalLambdaRuntime implements AutoCloseable {
       return order;
     }
 
+    /** The {@code Lambda-Runtime-Trace-Id} header this invocation was sent with. */
+    public String traceHeader() {
+      return traceHeader;
+    }
+
+    /**
+     * When the JVM was frozen after this invocation, in {@link EventOrder}; empty without {@link
+     * Builder#freezeBetweenInvocations} and until the client has asked for the next event (see
+     * {@link LocalLambdaRuntime#awaitFreeze}).
+     */
+    public OptionalLong frozenOrder() {
+      Long order = freeze.isDone() && !freeze.isCompletedExceptionally() ? freeze.join() : null;
+      return order == null ? OptionalLong.empty() : OptionalLong.of(order);
+    }
+
     @Override
     public String toString() {
       return (error ? "error " : "response ") + requestId + ": " + body;
@@ -378,8 +705,12 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     private String functionName = "baton-test-function";
     private String region = TestLambdaContext.REGION;
     private Duration invocationTimeout = Duration.ofSeconds(60);
-    private final List<String> jvmArguments =
-        new ArrayList<>(List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
+    private int maxConcurrency;
+    private boolean activeTracing;
+    private boolean freezeBetweenInvocations;
+    private boolean snapStart;
+    private final List<String> jvmArguments = new ArrayList<>(List.of(
+        "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
     private final Map<String, String> environment = new LinkedHashMap<>();
 
     private Builder(String handler) {
@@ -402,9 +733,60 @@ public final class LocalLambdaRuntime implements AutoCloseable {
       return this;
     }
 
-    /** How long {@link #invoke} waits for one response (generous: 60 s by default). */
+    /**
+     * How long an invocation may take from being queued to its result (generous: 60 s by
+     * default); also what {@code Lambda-Runtime-Deadline-Ms} says, from when the event is sent.
+     */
     public Builder invocationTimeout(Duration timeout) {
       this.invocationTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Runs the function as on Lambda Managed Instances: {@code AWS_LAMBDA_MAX_CONCURRENCY=n}, and
+     * the client runs {@code n} threads that each ask for events, so up to {@code n} invocations
+     * (sent with {@link #invokeAsync}) run at once. In this mode the client sets no {@code
+     * com.amazonaws.xray.traceHeader} system property: each invocation's header is in {@code
+     * Context.getXrayTraceId()} (and the AWS SDK's {@code SdkInternalThreadLocal}) instead. Even
+     * {@code n = 1} selects this mode.
+     */
+    public Builder maxConcurrency(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxConcurrency must be at least 1, not " + n);
+      }
+      this.maxConcurrency = n;
+      return this;
+    }
+
+    /**
+     * Whether the function has active tracing, so the headers generated for invocations say {@code
+     * Sampled=1}; off by default, where Lambda sends {@code Sampled=0}.
+     */
+    public Builder activeTracing(boolean active) {
+      this.activeTracing = active;
+      return this;
+    }
+
+    /**
+     * Stops the function's JVM ({@code SIGSTOP}, with the {@code kill} command) after each
+     * invocation once the client has asked for the next event, and continues it ({@code SIGCONT})
+     * just before handing it the next one, as Lambda freezes an execution environment between
+     * invocations. Classic mode only (not with {@link #maxConcurrency}); Linux or macOS. See
+     * {@link Result#frozenOrder()} and {@link LocalLambdaRuntime#awaitFreeze}.
+     */
+    public Builder freezeBetweenInvocations(boolean freeze) {
+      this.freezeBetweenInvocations = freeze;
+      return this;
+    }
+
+    /**
+     * Starts the function as SnapStart does: {@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}
+     * and {@code -Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac}, so that the client
+     * runs the {@code org.crac} hooks around {@code /restore/next} (see {@link
+     * LocalLambdaRuntime#restoreRequestedOrder()} and {@link LocalLambdaRuntime#restoreError()}).
+     */
+    public Builder snapStart(boolean snapStart) {
+      this.snapStart = snapStart;
       return this;
     }
 
@@ -421,11 +803,25 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     }
 
     String invokedArn() {
-      return "arn:aws:lambda:" + region + ":" + TestLambdaContext.ACCOUNT_ID + ":function:" + functionName;
+      return "arn:aws:lambda:" + region + ":" + TestLambdaContext.ACCOUNT_ID + ":function:"
+          + functionName;
     }
 
-    /** Starts the Runtime API and the function's JVM. */
+    /**
+     * Starts the Runtime API and the function's JVM.
+     *
+     * @throws IllegalStateException for {@link #freezeBetweenInvocations} together with {@link
+     *     #maxConcurrency} (Lambda does not freeze a multi-concurrent environment between
+     *     invocations), or on Windows
+     */
     public LocalLambdaRuntime start() {
+      if (freezeBetweenInvocations && maxConcurrency > 0) {
+        throw new IllegalStateException(
+            "freezeBetweenInvocations is for one invocation at a time: not with maxConcurrency");
+      }
+      if (freezeBetweenInvocations && System.getProperty("os.name").startsWith("Windows")) {
+        throw new IllegalStateException("freezeBetweenInvocations needs kill -STOP (Linux, macOS)");
+      }
       try {
         return new LocalLambdaRuntime(this);
       } catch (IOException e) {

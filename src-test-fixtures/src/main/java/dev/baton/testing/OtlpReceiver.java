@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -24,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 
@@ -33,7 +30,9 @@ import java.util.zip.GZIPInputStream;
  * 127.0.0.1, a free port) that decodes {@code /v1/traces} with the {@code opentelemetry-proto}
  * classes and keeps the spans, each numbered in {@link EventOrder} when its request arrived. No
  * OTLP backend can be installed where Baton is built, and this is all a test needs. Metrics and
- * logs requests are answered and counted, not decoded.
+ * logs requests are answered and counted, not decoded. Like a collector, it answers with {@code
+ * TCP_NODELAY} ({@code sun.net.httpserver.nodelay=true}, set unless set otherwise), so a delayed
+ * ACK does not add to an export's time.
  *
  * <p>{@link #stalled()} makes one that accepts requests and never answers until closed: a slow
  * exporter's endpoint, for testing that a flush gives up in time.
@@ -41,11 +40,7 @@ import java.util.zip.GZIPInputStream;
 public final class OtlpReceiver implements AutoCloseable {
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "otlp-receiver");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService executor = LoopbackHttpServer.executor("otlp-receiver");
   private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final boolean stall;
@@ -54,11 +49,10 @@ public final class OtlpReceiver implements AutoCloseable {
   private OtlpReceiver(boolean stall) {
     this.stall = stall;
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server = LoopbackHttpServer.create(executor);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
   }
