@@ -397,6 +397,12 @@ final class WovenClassFinisher {
           if (frame.local.size() > frameIndex) {
             frame.local.remove(frameIndex);
           }
+          // Unset locals at the end say nothing, and the dead locals made unset may lie past the
+          // locals the method now needs (the class writer computes max_locals from the code
+          // alone): a frame with more locals than max_locals fails verification.
+          while (!frame.local.isEmpty() && frame.local.get(frame.local.size() - 1) == Opcodes.TOP) {
+            frame.local.remove(frame.local.size() - 1);
+          }
         }
       }
       for (AbstractInsnNode instruction : method.instructions) {

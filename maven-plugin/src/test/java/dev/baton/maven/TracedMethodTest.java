@@ -32,7 +32,7 @@ class TracedMethodTest {
 
     List<TracedMethod> traced = TracedMethod.declaredIn(original);
 
-    assertThat(traced).extracting(TracedMethod::name).containsExactlyInAnyOrder("price", "load", "audit");
+    assertThat(traced).extracting(TracedMethod::name).containsExactlyInAnyOrder("price", "load", "audit", "reserve", "release");
     assertThat(new String(woven, StandardCharsets.ISO_8859_1)).as("no aspectOf() left").doesNotContain("aspectOf");
     assertThat(traced).allMatch(method -> method.isWovenIn(woven));
     assertThat(traced).noneMatch(method -> method.isWovenIn(original));

@@ -29,7 +29,7 @@ class WeaverTest {
     WeaveResult result = new Weaver(log).weave(fixture.request());
 
     assertThat(result.upToDate()).isFalse();
-    assertThat(result.summary()).isEqualTo(new WeaveState.Summary(5, 2, 0));
+    assertThat(result.summary()).isEqualTo(new WeaveState.Summary(7, 2, 0));
     for (String file : List.of(Fixture.ORDER_SERVICE, "com/acme/Shipping$Courier.class",
         "com/acme/OrderService_BatonAspect.class", "com/acme/Shipping_Courier_BatonAspect.class")) {
       String constants = new String(fixture.read(file), StandardCharsets.ISO_8859_1);
@@ -138,8 +138,8 @@ class WeaverTest {
     WeaveResult again = new Weaver(log).weave(fixture.request());
 
     assertThat(again.upToDate()).isTrue();
-    assertThat(again.summary().tracedMethods()).isEqualTo(5);
-    assertThat(again.describe(project)).startsWith("[baton] nothing changed since the last weave: 5 @Traced methods in 2 classes");
+    assertThat(again.summary().tracedMethods()).isEqualTo(7);
+    assertThat(again.describe(project)).startsWith("[baton] nothing changed since the last weave: 7 @Traced methods in 2 classes");
     assertThat(fixture.read(Fixture.ORDER_SERVICE)).isEqualTo(woven);
   }
 
@@ -156,7 +156,7 @@ class WeaverTest {
 
     assertThat(result.upToDate()).isFalse();
     assertThat(fixture.read(Fixture.ORDER_SERVICE)).isEqualTo(wovenOnce);
-    assertThat(adviceMethods(fixture.read(Fixture.ORDER_SERVICE))).hasSize(3);
+    assertThat(adviceMethods(fixture.read(Fixture.ORDER_SERVICE))).hasSize(5);
   }
 
   @Test
@@ -170,7 +170,7 @@ class WeaverTest {
     WeaveResult result = new Weaver(log).weave(fixture.request());
 
     assertThat(result.upToDate()).isFalse();
-    assertThat(adviceMethods(fixture.read(Fixture.ORDER_SERVICE))).hasSize(3);
+    assertThat(adviceMethods(fixture.read(Fixture.ORDER_SERVICE))).hasSize(5);
     assertThat(fixture.target.resolve("baton/unwoven/com/acme/OrderService_BatonAspect.class")).doesNotExist();
   }
 
@@ -185,7 +185,7 @@ class WeaverTest {
 
     WeaveResult result = new Weaver(log).weave(fixture.request());
 
-    assertThat(result.summary().tracedMethods()).isEqualTo(5);
+    assertThat(result.summary().tracedMethods()).isEqualTo(7);
     assertThat(log.debugs).anySatisfy(line -> assertThat(line).contains("Gone_BatonAspect.aj", "com.acme.Gone is not compiled"));
   }
 
@@ -203,7 +203,7 @@ class WeaverTest {
             "com.acme.OrderService.price(int, String) (com/acme/OrderService.java:13)",
             "com.acme.OrderService.load(String) (com/acme/OrderService.java:19)",
             "com.acme.Shipping.Courier.ship(String, CompletableFuture) (com/acme/Shipping.java:13)")
-        .hasSize(5);
+        .hasSize(7);
     assertThat(fixture.read(Fixture.ORDER_SERVICE))
         .isEqualTo(Files.readAllBytes(fixture.target.resolve("baton/unwoven/" + Fixture.ORDER_SERVICE)));
   }
@@ -231,7 +231,7 @@ class WeaverTest {
     assertThat(result.htmlReport()).isEqualTo(reports.resolve("weave-report.html"));
     String json = Files.readString(reports.resolve("weave-report.json"));
     assertThat(json)
-        .contains("\"tracedMethods\": 5")
+        .contains("\"tracedMethods\": 7")
         .contains(
             "{\"class\": \"com.acme.OrderService\", \"method\": \"price(int, String)\","
                 + " \"file\": \"com/acme/OrderService.java\", \"line\": 13, \"span\":"
@@ -243,7 +243,7 @@ class WeaverTest {
     assertThat(Files.readString(reports.resolve("weave-report.html")))
         .contains("<td>load order</td><td>CLIENT</td>", "<td>tags (string[])</td>");
     assertThat(result.describe(project))
-        .matches("\\[baton\\] wove 5 @Traced methods in 2 classes \\(0 call sites\\) in \\d+\\.\\d s;"
+        .matches("\\[baton\\] wove 7 @Traced methods in 2 classes \\(0 call sites\\) in \\d+\\.\\d s;"
             + " report: target/baton/weave-report.html");
   }
 

@@ -54,7 +54,7 @@ class WovenClassFinisherTest {
             17,
             output);
     assertThat(outcome.errors()).isEmpty();
-    assertThat(outcome.joinPoints()).hasSize(3);
+    assertThat(outcome.joinPoints()).hasSize(5);
     ajcOrderService = Files.readAllBytes(output.resolve(Fixture.ORDER_SERVICE));
     ajcAspect = Files.readAllBytes(output.resolve("com/acme/OrderService_BatonAspect.class"));
   }

@@ -81,6 +81,18 @@ class WovenCodeTest {
   }
 
   @Test
+  void methodsWithTwoSlotParametersTheAdviceDoesNotBindAreWovenIntoValidCode() throws Throwable {
+    Object orders = newInstance("com.acme.OrderService");
+
+    assertThat(invoke(orders, "reserve", 10L, 1.5d, 3)).isEqualTo(7L);
+    invoke(orders, "release", 5L);
+
+    assertThat(spans.getFinishedSpanItems())
+        .extracting(SpanData::getName)
+        .containsExactly("OrderService.reserve", "OrderService.release");
+  }
+
+  @Test
   void spanIsChildOfCurrentContextAndParentOfNestedTracedCalls() throws Throwable {
     Object courier = newInstance("com.acme.Shipping$Courier");
     Span test = openTelemetry.getTracer("test").spanBuilder("test").startSpan();

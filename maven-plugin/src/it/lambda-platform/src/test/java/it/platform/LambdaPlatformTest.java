@@ -1,0 +1,245 @@
+package it.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.testing.LambdaEvents;
+import dev.baton.testing.LocalLambdaRuntime;
+import dev.baton.testing.OtlpReceiver;
+import dev.baton.testing.ReceivedSpan;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Baton's built-in setup where AWS is less kind than a laptop, each function in a fresh JVM
+ * through the real AWS runtime interface client and {@link LocalLambdaRuntime}, which plays
+ * Lambda's Runtime API as Lambda behaves: an X-Ray header on every invocation ({@code Sampled=0}
+ * unless active tracing is on), Managed Instances' concurrent invocations, the process frozen
+ * between invocations, SnapStart. Spans go to {@link OtlpReceiver}, a stand-in for a collector
+ * (none can be installed here).
+ */
+class LambdaPlatformTest {
+
+  private static final Pattern RETURNED_AT = Pattern.compile("returnedAt\\\\\":(\\d+)");
+  private static final List<String> CHECKOUT_SPANS =
+      List.of("POST /orders", "Checkout.price", "Checkout.reserve", "Checkout.audit");
+
+  private static LocalLambdaRuntime.Builder function(Class<?> handler, String name, OtlpReceiver receiver) {
+    return LocalLambdaRuntime.builder(handler.getName())
+        .functionName(name)
+        .environment("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
+  }
+
+  /** An HTTP API request in a trace of its own. */
+  private record Request(String traceId, String parentSpanId, String event) {
+    static Request inNewTrace() {
+      HexFormat hex = HexFormat.of();
+      byte[] trace = new byte[16];
+      byte[] span = new byte[8];
+      ThreadLocalRandom.current().nextBytes(trace);
+      ThreadLocalRandom.current().nextBytes(span);
+      String traceId = hex.formatHex(trace);
+      String spanId = hex.formatHex(span);
+      String event =
+          LambdaEvents.json(LambdaEvents.HTTP_API)
+              .replace(LambdaEvents.TRACEPARENT, "00-" + traceId + "-" + spanId + "-01");
+      return new Request(traceId, spanId, event);
+    }
+  }
+
+  private record Sent(Request request, LocalLambdaRuntime.Result result) {}
+
+  @Test
+  void eightInvocationsAtOnceExportEverySpanIntoItsOwnTrace() throws Exception {
+    int clients = 8;
+    int requestsEach = 40;
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        LocalLambdaRuntime lambda =
+            function(Checkout.class, "checkout", receiver)
+                .maxConcurrency(clients)
+                // Per invocation: 4 spans fit, 8 invocations' spans together would not.
+                .environment("OTEL_BSP_MAX_QUEUE_SIZE", "8")
+                .start()) {
+      ExecutorService pool = Executors.newFixedThreadPool(clients);
+      List<Future<List<Sent>>> running = new ArrayList<>();
+      try {
+        for (int c = 0; c < clients; c++) {
+          // The first eight arrive together while the SDK is still being set up.
+          running.add(pool.submit(() -> {
+            List<Sent> sent = new ArrayList<>();
+            for (int i = 0; i < requestsEach; i++) {
+              Request request = Request.inNewTrace();
+              sent.add(new Sent(request, lambda.invoke(LocalLambdaRuntime.invocation(request.event()))));
+            }
+            return sent;
+          }));
+        }
+        List<Sent> all = new ArrayList<>();
+        for (Future<List<Sent>> client : running) {
+          all.addAll(client.get(5, TimeUnit.MINUTES));
+        }
+
+        assertThat(all).hasSize(clients * requestsEach);
+        Set<String> traces = new HashSet<>();
+        for (Sent sent : all) {
+          assertThat(sent.result().error()).as(lambda.output()).isFalse();
+          traces.add(sent.request().traceId());
+          List<ReceivedSpan> trace = receiver.trace(sent.request().traceId());
+          assertThat(trace).extracting(ReceivedSpan::name)
+              .as("trace %s", sent.request().traceId())
+              .containsExactlyInAnyOrderElementsOf(CHECKOUT_SPANS);
+          ReceivedSpan invocation = named(trace, "POST /orders");
+          assertThat(invocation.attribute("faas.invocation_id")).isEqualTo(sent.result().requestId());
+          assertThat(invocation.parentSpanId()).isEqualTo(sent.request().parentSpanId());
+          assertThat(trace).filteredOn(span -> span != invocation)
+              .allSatisfy(span -> assertThat(span.isChildOf(invocation)).isTrue());
+          assertThat(named(trace, "Checkout.audit").attribute("checkout.request_id"))
+              .isEqualTo(sent.result().requestId());
+          assertThat(trace).as("exported before the invocation's response")
+              .allSatisfy(span -> assertThat(span.order()).isLessThan(sent.result().order()));
+        }
+        assertThat(receiver.spans()).as("no span in a trace of its own, none lost, none twice")
+            .hasSize(clients * requestsEach * CHECKOUT_SPANS.size())
+            .allSatisfy(span -> assertThat(traces).contains(span.traceId()));
+        assertThat(receiver.spans().stream().filter(s -> "true".equals(s.attribute("faas.coldstart"))))
+            .as("one cold start among the first invocations")
+            .hasSize(1);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void aDrippingCollectorHoldsAnInvocationAtMostTheFlushTimeoutAndOnlyOnce() throws Exception {
+    try (OtlpReceiver dripping = OtlpReceiver.dripping(Duration.ofMillis(50));
+        LocalLambdaRuntime lambda =
+            function(Checkout.class, "checkout", dripping)
+                .environment("BATON_FLUSH_TIMEOUT_MS", "300")
+                .start()) {
+      List<Long> held = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        LocalLambdaRuntime.Result result = lambda.invoke(LocalLambdaRuntime.invocation(Request.inNewTrace().event()));
+        long answered = System.currentTimeMillis();
+        assertThat(result.error()).as(lambda.output()).isFalse();
+        Matcher returnedAt = RETURNED_AT.matcher(result.body());
+        assertThat(returnedAt.find()).as(result.body()).isTrue();
+        held.add(answered - Long.parseLong(returnedAt.group(1)));
+      }
+      System.out.printf("[figures] dripping collector, BATON_FLUSH_TIMEOUT_MS=300: answered %s ms after the handler returned%n", held);
+
+      assertThat(held).allSatisfy(millis -> assertThat(millis).isLessThanOrEqualTo(300 + 100));
+      assertThat(dripping.requestCount())
+          .as("after the first export failed, the next invocations left the collector alone")
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void everySpanIsExportedBeforeTheProcessIsFrozen() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        LocalLambdaRuntime lambda =
+            function(Checkout.class, "checkout", receiver).freezeBetweenInvocations(true).start()) {
+      for (int i = 0; i < 3; i++) {
+        Request request = Request.inNewTrace();
+        LocalLambdaRuntime.Result result = lambda.invoke(LocalLambdaRuntime.invocation(request.event()));
+        long frozen = lambda.awaitFreeze(result, Duration.ofSeconds(30));
+
+        List<ReceivedSpan> trace = receiver.trace(request.traceId());
+        assertThat(trace).extracting(ReceivedSpan::name).containsExactlyInAnyOrderElementsOf(CHECKOUT_SPANS);
+        assertThat(trace).allSatisfy(span -> assertThat(span.order()).isLessThan(frozen));
+      }
+      assertThat(lambda.freezeCount()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void lambdasXrayHeaderParentsTheInvocationOnlyWhenSampled() throws Exception {
+    String scheduled = LambdaEvents.json(LambdaEvents.SCHEDULED);
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      try (LocalLambdaRuntime tracingOff = function(Nightly.class, "nightly", receiver).start()) {
+        LocalLambdaRuntime.Result result = tracingOff.invoke(LocalLambdaRuntime.invocation(scheduled));
+        assertThat(result.traceHeader()).endsWith("Sampled=0");
+        ReceivedSpan invocation = invocationSpan(receiver, result);
+        assertThat(invocation.traceId()).as("a trace of its own, recorded").isNotEqualTo(xrayTraceId(result.traceHeader()));
+        assertThat(invocation.parentSpanId()).isEmpty();
+      }
+      // Managed Instances: each invocation's header is its own, on its own thread.
+      try (LocalLambdaRuntime active =
+          function(Nightly.class, "nightly", receiver).activeTracing(true).maxConcurrency(4).start()) {
+        List<Future<LocalLambdaRuntime.Result>> results = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          results.add(active.invokeAsync(LocalLambdaRuntime.invocation(scheduled)));
+        }
+        for (Future<LocalLambdaRuntime.Result> future : results) {
+          LocalLambdaRuntime.Result result = future.get(60, TimeUnit.SECONDS);
+          assertThat(result.traceHeader()).endsWith("Sampled=1");
+          ReceivedSpan invocation = invocationSpan(receiver, result);
+          assertThat(invocation.traceId()).isEqualTo(xrayTraceId(result.traceHeader()));
+          assertThat(invocation.parentSpanId()).isEqualTo(xrayParent(result.traceHeader()));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aSnapStartRestoreMakesTheFirstInvocationAColdStartAgain() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        LocalLambdaRuntime lambda =
+            function(PrimedReport.class, "report", receiver).snapStart(true).start()) {
+      LocalLambdaRuntime.Result first =
+          lambda.invoke(LocalLambdaRuntime.invocation(LambdaEvents.json(LambdaEvents.SCHEDULED)));
+      LocalLambdaRuntime.Result second =
+          lambda.invoke(LocalLambdaRuntime.invocation(LambdaEvents.json(LambdaEvents.SCHEDULED)));
+
+      assertThat(first.body()).contains("reported");
+      assertThat(lambda.restoreRequestedOrder()).isPresent();
+      List<ReceivedSpan> priming =
+          receiver.spans().stream().filter(span -> span.attribute("faas.invocation_id") == null).toList();
+      assertThat(priming).as("the priming invocation before the snapshot").hasSize(1);
+      assertThat(priming.get(0).attribute("faas.coldstart")).isEqualTo("true");
+      assertThat(priming.get(0).order()).isLessThan(lambda.restoreRequestedOrder().getAsLong());
+      assertThat(invocationSpan(receiver, first).attribute("faas.coldstart")).isEqualTo("true");
+      assertThat(invocationSpan(receiver, second).attribute("faas.coldstart")).isEqualTo("false");
+    }
+  }
+
+  private static ReceivedSpan named(List<ReceivedSpan> spans, String name) {
+    List<ReceivedSpan> found = spans.stream().filter(span -> span.name().equals(name)).toList();
+    assertThat(found).as("%s in %s", name, spans).hasSize(1);
+    return found.get(0);
+  }
+
+  private static ReceivedSpan invocationSpan(OtlpReceiver receiver, LocalLambdaRuntime.Result result) {
+    List<ReceivedSpan> found =
+        receiver.spans().stream()
+            .filter(span -> result.requestId().equals(span.attribute("faas.invocation_id")))
+            .toList();
+    assertThat(found).as("invocation span of %s", result.requestId()).hasSize(1);
+    return found.get(0);
+  }
+
+  /** {@code Root=1-5759e988-bd862e3f...;Parent=...} gives {@code 5759e988bd862e3f...}. */
+  private static String xrayTraceId(String header) {
+    Matcher root = Pattern.compile("Root=1-([0-9a-f]{8})-([0-9a-f]{24})").matcher(header);
+    assertThat(root.find()).as(header).isTrue();
+    return root.group(1) + root.group(2);
+  }
+
+  private static String xrayParent(String header) {
+    Matcher parent = Pattern.compile("Parent=([0-9a-f]{16})").matcher(header);
+    assertThat(parent.find()).as(header).isTrue();
+    return parent.group(1);
+  }
+}
