@@ -14,6 +14,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -34,21 +38,34 @@ import java.util.zip.GZIPInputStream;
  * TCP_NODELAY} ({@code sun.net.httpserver.nodelay=true}, set unless set otherwise), so a delayed
  * ACK does not add to an export's time.
  *
- * <p>{@link #stalled()} makes one that accepts requests and never answers until closed: a slow
- * exporter's endpoint, for testing that a flush gives up in time.
+ * <p>Collectors that misbehave, for testing that a flush gives up in time: {@link #stalled()}
+ * reads every request and never answers until closed; {@link #dripping(Duration)} reads every
+ * request (and keeps its spans), then sends its whole answer, status line and headers included,
+ * one byte at a time, for far longer than any export timeout; {@link #slow(Duration)} answers
+ * every export correctly after a delay.
  */
 public final class OtlpReceiver implements AutoCloseable {
 
   private final HttpServer server;
+  private final DrippingServer dripping;
   private final ExecutorService executor = LoopbackHttpServer.executor("otlp-receiver");
   private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final boolean stall;
+  private final Duration delay;
   private final CountDownLatch closing = new CountDownLatch(1);
 
-  private OtlpReceiver(boolean stall) {
+  private OtlpReceiver(boolean stall, Duration delay, Duration dripPerByte) {
     this.stall = stall;
+    this.delay = delay;
     try {
+      if (dripPerByte != null) {
+        server = null;
+        dripping = new DrippingServer(dripPerByte);
+        executor.execute(dripping::acceptAll);
+        return;
+      }
+      dripping = null;
       server = LoopbackHttpServer.create(executor);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -59,17 +76,32 @@ public final class OtlpReceiver implements AutoCloseable {
 
   /** A receiver that answers every export with success. */
   public static OtlpReceiver start() {
-    return new OtlpReceiver(false);
+    return new OtlpReceiver(false, Duration.ZERO, null);
   }
 
   /** A receiver that reads every request and never answers until closed. */
   public static OtlpReceiver stalled() {
-    return new OtlpReceiver(true);
+    return new OtlpReceiver(true, Duration.ZERO, null);
+  }
+
+  /** A receiver that answers every export with success after {@code delay}. */
+  public static OtlpReceiver slow(Duration delay) {
+    return new OtlpReceiver(false, delay, null);
+  }
+
+  /**
+   * A receiver that reads every request, keeps its spans, and then drips its answer (a 200 with a
+   * 100,000-byte body), status line first, one byte every {@code perByte}, until closed or the
+   * client hangs up: a read timeout, which restarts with every byte, never ends it.
+   */
+  public static OtlpReceiver dripping(Duration perByte) {
+    return new OtlpReceiver(false, Duration.ZERO, perByte);
   }
 
   /** {@code http://127.0.0.1:<port>}: the value for {@code otel.exporter.otlp.endpoint}. */
   public String endpoint() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    int port = dripping != null ? dripping.socket.getLocalPort() : server.getAddress().getPort();
+    return "http://127.0.0.1:" + port;
   }
 
   /** Every span received so far, in arrival order. */
@@ -90,8 +122,124 @@ public final class OtlpReceiver implements AutoCloseable {
   @Override
   public void close() {
     closing.countDown();
-    server.stop(0);
+    if (server != null) {
+      server.stop(0);
+    }
+    if (dripping != null) {
+      dripping.close();
+    }
     executor.shutdownNow();
+  }
+
+  /** Decodes and keeps one export request's spans (other signals are only counted). */
+  private void received(String path, byte[] body) throws IOException {
+    long order = EventOrder.next();
+    requests.incrementAndGet();
+    if (path.equals("/v1/traces")) {
+      spans.addAll(decode(ExportTraceServiceRequest.parseFrom(body), order));
+    }
+  }
+
+  /**
+   * The dripping collector: a raw socket server, since the JDK's HttpServer writes a status line
+   * and headers at once. Each connection gets its own thread.
+   */
+  private final class DrippingServer {
+    private final ServerSocket socket;
+    private final long perByteNanos;
+    private final List<Socket> connections = new CopyOnWriteArrayList<>();
+
+    DrippingServer(Duration perByte) throws IOException {
+      this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      this.perByteNanos = perByte.toNanos();
+    }
+
+    void acceptAll() {
+      while (!socket.isClosed()) {
+        try {
+          Socket connection = socket.accept();
+          connections.add(connection);
+          executor.execute(() -> serve(connection));
+        } catch (IOException | RuntimeException closed) {
+          return;
+        }
+      }
+    }
+
+    private void serve(Socket connection) {
+      try (connection) {
+        InputStream in = connection.getInputStream();
+        Map<String, String> headers = new LinkedHashMap<>();
+        String requestLine = readHeaders(in, headers);
+        if (requestLine == null) {
+          return;
+        }
+        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+        byte[] body = in.readNBytes(length);
+        if ("gzip".equalsIgnoreCase(headers.get("content-encoding"))) {
+          try (InputStream gunzip = new GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+            body = gunzip.readAllBytes();
+          }
+        }
+        String[] parts = requestLine.split(" ");
+        received(parts.length > 1 ? parts[1] : "/", body);
+        byte[] answer =
+            ("HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: 100000\r\n\r\n"
+                    + "\0".repeat(100_000))
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        OutputStream out = connection.getOutputStream();
+        for (byte b : answer) {
+          out.write(b);
+          out.flush();
+          java.util.concurrent.TimeUnit.NANOSECONDS.sleep(perByteNanos);
+        }
+      } catch (IOException | InterruptedException | RuntimeException hungUp) {
+        // the client hung up, or the receiver is closing
+      }
+    }
+
+    /** The request line, with the headers (names in lower case) put into {@code headers}. */
+    private String readHeaders(InputStream in, Map<String, String> headers) throws IOException {
+      String requestLine = null;
+      StringBuilder line = new StringBuilder();
+      int c;
+      while ((c = in.read()) >= 0) {
+        if (c == '\n') {
+          String text = line.toString().strip();
+          line.setLength(0);
+          if (text.isEmpty()) {
+            return requestLine;
+          }
+          if (requestLine == null) {
+            requestLine = text;
+          } else {
+            int colon = text.indexOf(':');
+            if (colon > 0) {
+              headers.put(text.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT),
+                  text.substring(colon + 1).trim());
+            }
+          }
+        } else {
+          line.append((char) c);
+        }
+      }
+      return null;
+    }
+
+    void close() {
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+      for (Socket connection : connections) {
+        try {
+          connection.close();
+        } catch (IOException ignored) {
+          // closing anyway
+        }
+      }
+    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -102,9 +250,10 @@ public final class OtlpReceiver implements AutoCloseable {
           : exchange.getRequestBody()) {
         body = in.readAllBytes();
       }
-      long order = EventOrder.next();
-      requests.incrementAndGet();
+      String path = exchange.getRequestURI().getPath();
       if (stall) {
+        EventOrder.next();
+        requests.incrementAndGet();
         try {
           closing.await();
         } catch (InterruptedException interrupted) {
@@ -112,9 +261,17 @@ public final class OtlpReceiver implements AutoCloseable {
         }
         return;
       }
+      received(path, body);
+      if (!delay.isZero()) {
+        try {
+          Thread.sleep(delay.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
       byte[] response = new byte[0];
-      if (exchange.getRequestURI().getPath().equals("/v1/traces")) {
-        spans.addAll(decode(ExportTraceServiceRequest.parseFrom(body), order));
+      if (path.equals("/v1/traces")) {
         response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
       }
       exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");

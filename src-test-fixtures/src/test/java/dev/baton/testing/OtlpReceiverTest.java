@@ -1,0 +1,75 @@
+package dev.baton.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import com.google.protobuf.ByteString;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The misbehaving collectors behave as badly as they say, and still see what was sent. */
+class OtlpReceiverTest {
+
+  private static byte[] oneSpan(String name) {
+    return ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder().addSpans(
+            Span.newBuilder()
+                .setName(name)
+                .setTraceId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
+                .setSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})))))
+        .build()
+        .toByteArray();
+  }
+
+  private static HttpURLConnection post(OtlpReceiver receiver, byte[] body) throws Exception {
+    HttpURLConnection connection =
+        (HttpURLConnection) new URL(receiver.endpoint() + "/v1/traces").openConnection();
+    connection.setRequestMethod("POST");
+    connection.setDoOutput(true);
+    connection.setRequestProperty("Content-Type", "application/x-protobuf");
+    try (OutputStream out = connection.getOutputStream()) {
+      out.write(body);
+    }
+    return connection;
+  }
+
+  @Test
+  void aDrippingCollectorKeepsTheSpansAndAnswersOneByteAtATime() throws Exception {
+    try (OtlpReceiver dripping = OtlpReceiver.dripping(Duration.ofMillis(20))) {
+      HttpURLConnection connection = post(dripping, oneSpan("dripped"));
+      connection.setReadTimeout(5_000);
+      // The status line and headers, some 85 bytes, take at least 1.6 s to arrive.
+      long start = System.nanoTime();
+      int status = connection.getResponseCode();
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(status).isEqualTo(200);
+      assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(1_600));
+      assertThat(dripping.requestCount()).isEqualTo(1);
+      assertThat(dripping.spans()).extracting(ReceivedSpan::name).containsExactly("dripped");
+      connection.disconnect();
+    }
+  }
+
+  @Test
+  void aSlowCollectorAnswersAfterItsDelay() throws Exception {
+    try (OtlpReceiver slow = OtlpReceiver.slow(Duration.ofMillis(300))) {
+      long start = System.nanoTime();
+      HttpURLConnection connection = post(slow, oneSpan("slow"));
+      assertThat(connection.getResponseCode()).isEqualTo(200);
+      try (InputStream in = connection.getInputStream()) {
+        in.readAllBytes();
+      }
+
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+      assertThat(slow.spans()).extracting(ReceivedSpan::name).containsExactly("slow");
+    }
+  }
+}
