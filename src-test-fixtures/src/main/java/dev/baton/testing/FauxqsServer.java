@@ -23,6 +23,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code src-test-fixtures/fauxqs/node_modules} (system property {@code baton.fauxqs.dir} names
  * that directory). SNS delivers only into fauxqs' own SQS, so subscribe queues made with {@link
  * #sqsClient()}. Starts in about a second; start one per test class.
+ *
+ * <p>{@link #endpoint()} and the clients go through a layer that does with X-Ray trace headers
+ * what AWS does and fauxqs does not ({@link AwsTraceHeaderLayer}): a send or publish made with an
+ * {@code X-Amzn-Trace-Id} header (as the AWS SDK adds inside Lambda) is received with that header
+ * as its {@code AWSTraceHeader} system attribute, also after SNS delivered it to a queue. {@link
+ * #directEndpoint()} is fauxqs itself.
  */
 public final class FauxqsServer implements AutoCloseable {
 
@@ -33,11 +39,13 @@ public final class FauxqsServer implements AutoCloseable {
   private static final Duration STARTUP = Duration.ofSeconds(60);
 
   private final Process process;
-  private final URI endpoint;
+  private final URI direct;
+  private final AwsTraceHeaderLayer layer;
 
-  private FauxqsServer(Process process, URI endpoint) {
+  private FauxqsServer(Process process, URI direct) {
     this.process = process;
-    this.endpoint = endpoint;
+    this.direct = direct;
+    this.layer = AwsTraceHeaderLayer.start(direct);
   }
 
   /**
@@ -110,15 +118,20 @@ public final class FauxqsServer implements AutoCloseable {
     }
   }
 
-  /** {@code http://127.0.0.1:<port>} */
+  /** {@code http://127.0.0.1:<port>}: fauxqs behind the AWS-like trace header layer. */
   public URI endpoint() {
-    return endpoint;
+    return layer.endpoint();
+  }
+
+  /** {@code http://127.0.0.1:<port>}: fauxqs itself, which drops {@code AWSTraceHeader}. */
+  public URI directEndpoint() {
+    return direct;
   }
 
   /** A new SNS client of this server (close it). */
   public SnsClient snsClient() {
     return SnsClient.builder()
-        .endpointOverride(endpoint)
+        .endpointOverride(endpoint())
         .region(REGION)
         .credentialsProvider(ElasticMqServer.LocalCredentials.PROVIDER)
         .build();
@@ -127,7 +140,7 @@ public final class FauxqsServer implements AutoCloseable {
   /** A new SQS client of this server's own queues (close it). */
   public SqsClient sqsClient() {
     return SqsClient.builder()
-        .endpointOverride(endpoint)
+        .endpointOverride(endpoint())
         .region(REGION)
         .credentialsProvider(ElasticMqServer.LocalCredentials.PROVIDER)
         .build();
@@ -136,6 +149,7 @@ public final class FauxqsServer implements AutoCloseable {
   /** Stops fauxqs: closing its stdin makes it exit; it is killed if it does not. */
   @Override
   public void close() {
+    layer.close();
     try {
       process.getOutputStream().close();
       if (!process.waitFor(10, TimeUnit.SECONDS)) {

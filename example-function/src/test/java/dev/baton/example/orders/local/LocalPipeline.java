@@ -32,6 +32,12 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *
  * <p>The functions reach the servers through the SDK's standard {@code AWS_ENDPOINT_URL_<SERVICE>}
  * variables: the function's code has nothing local in it.
+ *
+ * <p>The X-Ray headers are AWS's: each invocation gets one from the Runtime API ({@code Sampled=0},
+ * as with active tracing off), the AWS SDK in each function sends it with every request, ElasticMQ
+ * keeps it as the message's {@code AWSTraceHeader}, and fauxqs, behind {@link
+ * dev.baton.testing.FauxqsServer}'s AWS-like layer, hands it on from the topic to the
+ * notifications queue, as SNS does in its default PassThrough mode.
  */
 final class LocalPipeline implements AutoCloseable {
 
@@ -54,7 +60,11 @@ final class LocalPipeline implements AutoCloseable {
   record Options(Path functionJar, String runtimeClasspath, String otlpEndpoint, String zipkinSpansEndpoint) {}
 
   /** One order's way through the pipeline. */
-  record Run(String orderId, LocalLambdaRuntime.Result placed, SqsEventSource.Delivery processed) {}
+  record Run(
+      String orderId,
+      LocalLambdaRuntime.Result placed,
+      SqsEventSource.Delivery processed,
+      SqsEventSource.Delivery notified) {}
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final LocalLambdaRuntime placeOrder;
@@ -129,7 +139,7 @@ final class LocalPipeline implements AutoCloseable {
     check("process-order", processed, processOrder);
     SqsEventSource.Delivery notified = notifyCustomers(1);
     check("notify-customer", notified, notifyCustomer);
-    return new Run(orderId, placed, processed);
+    return new Run(orderId, placed, processed, notified);
   }
 
   /** Invokes {@code place-order} with an HTTP API {@code POST /orders} event carrying {@code orderJson}. */

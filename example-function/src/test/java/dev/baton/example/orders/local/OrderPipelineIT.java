@@ -52,6 +52,10 @@ class OrderPipelineIT {
         (System.nanoTime() - started) / 1_000_000);
   }
 
+  private static String awsTraceHeader(software.amazon.awssdk.services.sqs.model.Message message) {
+    return message.attributes().get(software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName.AWS_TRACE_HEADER);
+  }
+
   @AfterAll
   void stop() {
     if (pipeline != null) {
@@ -71,6 +75,11 @@ class OrderPipelineIT {
     long started = System.nanoTime();
     LocalPipeline.Run run = pipeline.placeOrder(LambdaEvents.json("events/order.json"));
     System.out.printf("[figures] one order through three cold functions: %d ms%n", (System.nanoTime() - started) / 1_000_000);
+
+    // AWS-like: every message carries the X-Ray header of the function that sent it, unsampled,
+    // from a trace that is not the W3C one; through SNS too.
+    assertThat(run.processed().messages()).allSatisfy(message -> assertThat(awsTraceHeader(message)).endsWith("Sampled=0"));
+    assertThat(run.notified().messages()).allSatisfy(message -> assertThat(awsTraceHeader(message)).endsWith("Sampled=0"));
 
     String traceId = invocation(run.placed()).traceId();
     List<TraceSpan> exported = exported(traceId);
