@@ -186,6 +186,28 @@ final class MessageAttributes {
     return false;
   }
 
+  /** How many bytes one message attribute value counts: its data type and its value. */
+  interface ValueSize<V> {
+    long bytes(V value);
+  }
+
+  /**
+   * What a message counts toward SQS's and SNS's size limits: its body and its message attributes
+   * (name, data type and value each).
+   */
+  static <V> long messageBytes(String body, Map<String, V> attributes, ValueSize<V> size) {
+    long bytes = utf8Length(body);
+    if (attributes != null) {
+      for (Map.Entry<String, V> attribute : attributes.entrySet()) {
+        bytes += utf8Length(attribute.getKey());
+        if (attribute.getValue() != null) {
+          bytes += size.bytes(attribute.getValue());
+        }
+      }
+    }
+    return bytes;
+  }
+
   /**
    * What one message attribute counts toward SQS's and SNS's size limits: its name, its data
    * type and its value, in bytes of UTF-8 (a binary value counts its bytes: pass it as {@code

@@ -161,21 +161,7 @@ public final class SqsMessaging {
 
   /** What a message counts toward SQS's size limit: its body and its message attributes. */
   static long bytes(String body, Map<String, MessageAttributeValue> attributes) {
-    long bytes = MessageAttributes.utf8Length(body);
-    if (attributes != null) {
-      for (Map.Entry<String, MessageAttributeValue> attribute : attributes.entrySet()) {
-        MessageAttributeValue value = attribute.getValue();
-        if (value == null) {
-          bytes += MessageAttributes.utf8Length(attribute.getKey());
-          continue;
-        }
-        bytes += MessageAttributes.attributeBytes(attribute.getKey(), value.dataType(), value.stringValue());
-        if (value.binaryValue() != null) {
-          bytes += value.binaryValue().asByteArrayUnsafe().length;
-        }
-      }
-    }
-    return bytes;
+    return MessageAttributes.messageBytes(body, attributes, StringValue.INSTANCE);
   }
 
   /** One message's system attributes with {@code AWSTraceHeader}, or null to leave them. */
@@ -195,15 +181,25 @@ public final class SqsMessaging {
   }
 
   /**
-   * A String message attribute. A class rather than a method reference, which would spin a
-   * lambda class on the first send.
+   * A String message attribute, and what an attribute value counts toward the size limit. A class
+   * rather than method references, which would spin lambda classes on the first send.
    */
-  private enum StringValue implements Function<String, MessageAttributeValue> {
+  private enum StringValue
+      implements Function<String, MessageAttributeValue>,
+          MessageAttributes.ValueSize<MessageAttributeValue> {
     INSTANCE;
 
     @Override
     public MessageAttributeValue apply(String value) {
       return MessageAttributeValue.builder().dataType(STRING).stringValue(value).build();
+    }
+
+    @Override
+    public long bytes(MessageAttributeValue value) {
+      long bytes =
+          MessageAttributes.utf8Length(value.dataType())
+              + MessageAttributes.utf8Length(value.stringValue());
+      return value.binaryValue() == null ? bytes : bytes + value.binaryValue().asByteArrayUnsafe().length;
     }
   }
 
