@@ -56,12 +56,16 @@ public final class OtlpReceiver implements AutoCloseable {
   private final CountDownLatch closing = new CountDownLatch(1);
 
   private OtlpReceiver(boolean stall, Duration delay, Duration dripPerByte) {
+    this(stall, delay, dripPerByte, 0);
+  }
+
+  private OtlpReceiver(boolean stall, Duration delay, Duration dripPerByte, int healthyFirst) {
     this.stall = stall;
     this.delay = delay;
     try {
       if (dripPerByte != null) {
         server = null;
-        dripping = new DrippingServer(dripPerByte);
+        dripping = new DrippingServer(dripPerByte, healthyFirst);
         executor.execute(dripping::acceptAll);
         return;
       }
@@ -95,7 +99,16 @@ public final class OtlpReceiver implements AutoCloseable {
    * client hangs up: a read timeout, which restarts with every byte, never ends it.
    */
   public static OtlpReceiver dripping(Duration perByte) {
-    return new OtlpReceiver(false, Duration.ZERO, perByte);
+    return new OtlpReceiver(false, Duration.ZERO, perByte, 0);
+  }
+
+  /**
+   * A receiver that answers its first {@code healthyFirst} requests at once, as a healthy
+   * collector does, and drips every answer after them (see {@link #dripping(Duration)}): a
+   * collector that goes bad while the function is warm.
+   */
+  public static OtlpReceiver dripping(Duration perByte, int healthyFirst) {
+    return new OtlpReceiver(false, Duration.ZERO, perByte, healthyFirst);
   }
 
   /** {@code http://127.0.0.1:<port>}: the value for {@code otel.exporter.otlp.endpoint}. */
@@ -147,11 +160,13 @@ public final class OtlpReceiver implements AutoCloseable {
   private final class DrippingServer {
     private final ServerSocket socket;
     private final long perByteNanos;
+    private final AtomicInteger healthyLeft;
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
 
-    DrippingServer(Duration perByte) throws IOException {
+    DrippingServer(Duration perByte, int healthyFirst) throws IOException {
       this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
       this.perByteNanos = perByte.toNanos();
+      this.healthyLeft = new AtomicInteger(healthyFirst);
     }
 
     void acceptAll() {
@@ -170,19 +185,21 @@ public final class OtlpReceiver implements AutoCloseable {
       try (connection) {
         InputStream in = connection.getInputStream();
         Map<String, String> headers = new LinkedHashMap<>();
-        String requestLine = readHeaders(in, headers);
+        String requestLine;
+        // Answered at once while healthy: the next request comes on the same kept-alive
+        // connection.
+        while ((requestLine = readHeaders(in, headers)) != null && healthyLeft.getAndDecrement() > 0) {
+          receivedOn(in, headers, requestLine);
+          connection.getOutputStream().write(
+              "HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: 0\r\n\r\n"
+                  .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+          connection.getOutputStream().flush();
+          headers.clear();
+        }
         if (requestLine == null) {
           return;
         }
-        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-        byte[] body = in.readNBytes(length);
-        if ("gzip".equalsIgnoreCase(headers.get("content-encoding"))) {
-          try (InputStream gunzip = new GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
-            body = gunzip.readAllBytes();
-          }
-        }
-        String[] parts = requestLine.split(" ");
-        received(parts.length > 1 ? parts[1] : "/", body);
+        receivedOn(in, headers, requestLine);
         byte[] answer =
             ("HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: 100000\r\n\r\n"
                     + "\0".repeat(100_000))
@@ -196,6 +213,20 @@ public final class OtlpReceiver implements AutoCloseable {
       } catch (IOException | InterruptedException | RuntimeException hungUp) {
         // the client hung up, or the receiver is closing
       }
+    }
+
+    /** Reads a request's body and keeps its spans. */
+    private void receivedOn(InputStream in, Map<String, String> headers, String requestLine)
+        throws IOException {
+      int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+      byte[] body = in.readNBytes(length);
+      if ("gzip".equalsIgnoreCase(headers.get("content-encoding"))) {
+        try (InputStream gunzip = new GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+          body = gunzip.readAllBytes();
+        }
+      }
+      String[] parts = requestLine.split(" ");
+      received(parts.length > 1 ? parts[1] : "/", body);
     }
 
     /** The request line, with the headers (names in lower case) put into {@code headers}. */
