@@ -230,6 +230,32 @@ class TriggerExtractionTest {
   }
 
   @Test
+  void withSpansGoingToXrayLambdasSampledHeaderParentsAndTheCallersContextBecomesALink() {
+    dev.baton.runtime.internal.BatonTelemetry.parentInvocationsOnLambdaXrayHeader(true);
+    System.setProperty("com.amazonaws.xray.traceHeader", LambdaEvents.XRAY_HEADER);
+    try {
+      LambdaInvocation.startHttpApi(EventLoader.loadApiGatewayHttpEvent(LambdaEvents.HTTP_API), CONTEXT)
+          .endHttpApi(APIGatewayV2HTTPResponse.builder().withStatusCode(200).build());
+      SpanData span = only();
+      assertRemoteParent(span, LambdaEvents.XRAY_TRACE_ID, LambdaEvents.XRAY_SPAN_ID);
+      assertThat(span.getLinks()).singleElement().satisfies(link -> {
+        assertThat(link.getSpanContext().getTraceId()).isEqualTo(LambdaEvents.TRACEPARENT_TRACE_ID);
+        assertThat(link.getSpanContext().getSpanId()).isEqualTo(LambdaEvents.TRACEPARENT_SPAN_ID);
+      });
+
+      // Unsampled (active tracing off): the caller's context parents, as always.
+      EXPORTER.reset();
+      System.setProperty("com.amazonaws.xray.traceHeader", LambdaEvents.XRAY_HEADER.replace("Sampled=1", "Sampled=0"));
+      LambdaInvocation.startHttpApi(EventLoader.loadApiGatewayHttpEvent(LambdaEvents.HTTP_API), CONTEXT)
+          .endHttpApi(APIGatewayV2HTTPResponse.builder().withStatusCode(200).build());
+      assertRemoteParent(only(), LambdaEvents.TRACEPARENT_TRACE_ID, LambdaEvents.TRACEPARENT_SPAN_ID);
+      assertThat(only().getLinks()).isEmpty();
+    } finally {
+      dev.baton.runtime.internal.BatonTelemetry.parentInvocationsOnLambdaXrayHeader(false);
+    }
+  }
+
+  @Test
   void scheduledEventUsesTheSampledLambdaXrayHeader() {
     System.setProperty("com.amazonaws.xray.traceHeader", LambdaEvents.XRAY_HEADER);
     LambdaInvocation.startOther(LambdaInvocation.TIMER, CONTEXT).end();

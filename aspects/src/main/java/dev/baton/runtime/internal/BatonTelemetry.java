@@ -29,6 +29,8 @@ public final class BatonTelemetry {
   /** Whether {@link #built} is what {@link GlobalOpenTelemetry} holds; guarded by the class lock. */
   private static boolean builtIsGlobal;
 
+  private static volatile boolean lambdaXrayParentFirst;
+
   private BatonTelemetry() {}
 
   /** Uses {@code openTelemetry} from now on instead of the global instance; nothing to flush. */
@@ -123,6 +125,20 @@ public final class BatonTelemetry {
         // Registered by someone else meanwhile.
       }
     }
+  }
+
+  /**
+   * Whether spans go to X-Ray (the {@code xray} exporter): then Lambda's own X-Ray header, when it
+   * says {@code Sampled=1}, parents each invocation span, so that X-Ray shows the function's
+   * spans under Lambda's segments, and an incoming context that differs becomes a link.
+   */
+  public static void parentInvocationsOnLambdaXrayHeader(boolean xray) {
+    lambdaXrayParentFirst = xray;
+  }
+
+  /** See {@link #parentInvocationsOnLambdaXrayHeader}. */
+  public static boolean lambdaXrayParentFirst() {
+    return lambdaXrayParentFirst;
   }
 
   /** Whether an instance was handed to Baton explicitly (not just registered globally). */

@@ -149,6 +149,34 @@ public final class OtlpSpanEncoder {
     return encoder.out;
   }
 
+  /**
+   * What {@code span} adds to a request besides its group: its {@code spans} field, exactly. With
+   * {@link #groupBytes}, what a transport that must keep requests under a size (a UDP datagram)
+   * adds up before it encodes.
+   */
+  public static int spanBytes(SpanData span) {
+    return messageField(SCOPE_SPANS_SPANS, new OtlpSpanEncoder().sizeSpan(span));
+  }
+
+  /**
+   * At most what the group of {@code span} (its resource and instrumentation scope) adds to a
+   * request besides its spans: the resource and scope, and the two enclosing messages' tags and
+   * lengths counted at their longest.
+   */
+  public static int groupBytes(SpanData span) {
+    OtlpSpanEncoder encoder = new OtlpSpanEncoder();
+    Resource resource = span.getResource();
+    InstrumentationScopeInfo scope = span.getInstrumentationScopeInfo();
+    int longestLength = 5;
+    int size = varintSize(REQUEST_RESOURCE_SPANS) + longestLength;
+    size += messageField(RESOURCE_SPANS_RESOURCE, encoder.sizeResource(resource));
+    size += stringField(RESOURCE_SPANS_SCHEMA_URL, resource.getSchemaUrl());
+    size += varintSize(RESOURCE_SPANS_SCOPE_SPANS) + longestLength;
+    size += messageField(SCOPE_SPANS_SCOPE, encoder.sizeScope(scope));
+    size += stringField(SCOPE_SPANS_SCHEMA_URL, scope.getSchemaUrl());
+    return size;
+  }
+
   // ------------------------------------------------------------------------------ grouping
 
   private void group(Collection<SpanData> spans) {

@@ -218,30 +218,38 @@ final class IncomingContext {
    * make a parent-based sampler drop the whole invocation, so it is ignored.
    */
   static Context fromLambda(com.amazonaws.services.lambda.runtime.Context lambdaContext) {
+    Context fromCaller = fromClientContext(lambdaContext);
+    return fromCaller != null ? fromCaller : fromLambdaXrayHeader(lambdaContext);
+  }
+
+  /** The context in a client context's {@code custom} map (a traced Lambda invoke), or null. */
+  static Context fromClientContext(com.amazonaws.services.lambda.runtime.Context lambdaContext) {
     try {
-      if (lambdaContext != null) {
-        ClientContext clientContext = lambdaContext.getClientContext();
-        Map<String, String> custom = clientContext == null ? null : clientContext.getCustom();
-        if (custom != null && !custom.isEmpty()) {
-          TreeMap<String, List<String>> carrier = Carriers.newCarrier();
-          for (Map.Entry<String, String> entry : custom.entrySet()) {
-            Carriers.put(carrier, entry.getKey(), entry.getValue());
-          }
-          Context fromCaller = fromCarrier(carrier, "the client context");
-          if (fromCaller != null) {
-            return fromCaller;
-          }
-        }
+      ClientContext clientContext =
+          lambdaContext == null ? null : lambdaContext.getClientContext();
+      Map<String, String> custom = clientContext == null ? null : clientContext.getCustom();
+      if (custom == null || custom.isEmpty()) {
+        return null;
       }
-      Context xray =
-          fromSampledXrayHeader(lambdaXrayHeader(lambdaContext), "the Lambda X-Ray header");
-      if (xray != null) {
-        return xray;
+      TreeMap<String, List<String>> carrier = Carriers.newCarrier();
+      for (Map.Entry<String, String> entry : custom.entrySet()) {
+        Carriers.put(carrier, entry.getKey(), entry.getValue());
       }
+      return fromCarrier(carrier, "the client context");
     } catch (Throwable failure) {
       Failures.report("extracting the trace context Lambda passed", failure);
+      return null;
     }
-    return null;
+  }
+
+  /** The invocation's Lambda X-Ray header when it says {@code Sampled=1}, or null. */
+  static Context fromLambdaXrayHeader(com.amazonaws.services.lambda.runtime.Context lambdaContext) {
+    try {
+      return fromSampledXrayHeader(lambdaXrayHeader(lambdaContext), "the Lambda X-Ray header");
+    } catch (Throwable failure) {
+      Failures.report("extracting the trace context Lambda passed", failure);
+      return null;
+    }
   }
 
   /**

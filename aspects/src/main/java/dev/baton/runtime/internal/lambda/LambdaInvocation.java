@@ -404,6 +404,23 @@ public final class LambdaInvocation {
       boolean coldStart,
       com.amazonaws.services.lambda.runtime.Context context) {
     Context parent = incoming;
+    if (BatonTelemetry.lambdaXrayParentFirst()) {
+      // Spans go to X-Ray: Lambda's own segment is the parent, the caller's context a link.
+      if (parent == null) {
+        parent = IncomingContext.fromClientContext(context);
+      }
+      Context lambda = IncomingContext.fromLambdaXrayHeader(context);
+      if (lambda != null) {
+        SpanContext caller = parent == null ? null : IncomingContext.spanContext(parent);
+        if (caller != null && caller.isValid() && !caller.equals(IncomingContext.spanContext(lambda))) {
+          List<SpanContext> withCaller = new ArrayList<>(links.size() + 1);
+          withCaller.add(caller);
+          withCaller.addAll(links);
+          links = withCaller;
+        }
+        parent = parent == null ? lambda : parent.with(Span.fromContext(lambda));
+      }
+    }
     if (parent == null) {
       parent = IncomingContext.fromLambda(context);
     }

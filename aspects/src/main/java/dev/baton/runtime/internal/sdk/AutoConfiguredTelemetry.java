@@ -59,7 +59,11 @@ public final class AutoConfiguredTelemetry {
               .addResourceCustomizer(
                   (resource, config) -> LambdaResource.complete(resource, System.getenv()))
               .addTracerProviderCustomizer(
-                  (tracerProvider, config) -> tracerProvider.setIdGenerator(RestoreSafeIds.create()))
+                  (tracerProvider, config) -> {
+                    boolean xray = config.getList("otel.traces.exporter").contains("xray");
+                    BatonTelemetry.parentInvocationsOnLambdaXrayHeader(xray);
+                    return tracerProvider.setIdGenerator(RestoreSafeIds.create(xray));
+                  })
               .build()
               .getOpenTelemetrySdk();
       BatonTelemetry.useAndRegisterGlobally(sdk, SdkFlush.of(sdk));

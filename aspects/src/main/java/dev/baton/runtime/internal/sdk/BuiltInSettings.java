@@ -1,6 +1,7 @@
 package dev.baton.runtime.internal.sdk;
 
 import dev.baton.runtime.internal.Failures;
+import dev.baton.runtime.internal.export.XrayUdpSpanExporter;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -66,6 +67,13 @@ final class BuiltInSettings {
   static final String EVENT_ATTRIBUTE_COUNT_LIMIT = "otel.event.attribute.count.limit";
   static final String LINK_ATTRIBUTE_COUNT_LIMIT = "otel.link.attribute.count.limit";
 
+  /** Where Lambda says its X-Ray daemon listens (an environment variable, no system property). */
+  static final String DAEMON_ADDRESS = "AWS_XRAY_DAEMON_ADDRESS";
+
+  static final String OTLP = "otlp";
+  static final String XRAY = "xray";
+  static final String NONE = "none";
+
   static final String DEFAULT_ENDPOINT = "http://localhost:4318/v1/traces";
   static final String DEFAULT_PROPAGATORS = "tracecontext,baggage";
   static final long DEFAULT_TIMEOUT_MILLIS = 10_000;
@@ -86,8 +94,14 @@ final class BuiltInSettings {
   /** The default resource with the configured attributes and service name (no Lambda yet). */
   final Resource resource;
 
-  /** Whether spans are exported ({@code otlp}) or only created ({@code none}). */
+  /** Whether spans are exported over OTLP/HTTP ({@code otlp}). */
   final boolean exportOtlp;
+
+  /** Whether spans go to Lambda's X-Ray daemon over UDP ({@code xray}). */
+  final boolean exportXray;
+
+  /** Where the X-Ray daemon listens ({@code AWS_XRAY_DAEMON_ADDRESS}); null without {@code xray}. */
+  final XrayUdpSpanExporter.DaemonAddress daemonAddress;
 
   /** Where spans go; null when they are not exported. */
   final URL endpoint;
@@ -108,10 +122,14 @@ final class BuiltInSettings {
     this.environment = environment;
     disabled = "true".equalsIgnoreCase(get(SDK_DISABLED));
     boolean enabled = !disabled;
-    exportOtlp = enabled && readExporter();
+    String exporter = enabled ? readExporter() : NONE;
+    exportOtlp = exporter.equals(OTLP);
+    exportXray = exporter.equals(XRAY);
     if (exportOtlp) {
       checkProtocol();
     }
+    daemonAddress = exportXray ? readDaemonAddress() : null;
+    boolean exporting = exportOtlp || exportXray;
     endpoint = exportOtlp ? readEndpoint() : null;
     headers = exportOtlp ? readHeaders() : Map.of();
     timeoutMillis = exportOtlp ? readTimeout() : DEFAULT_TIMEOUT_MILLIS;
@@ -119,9 +137,9 @@ final class BuiltInSettings {
     resource = enabled ? readResource() : null;
     sampler = enabled ? readSampler() : null;
     propagators = enabled ? readPropagators() : null;
-    maxQueueSize = exportOtlp ? positive(MAX_QUEUE_SIZE, DEFAULT_MAX_QUEUE_SIZE) : 0;
+    maxQueueSize = exporting ? positive(MAX_QUEUE_SIZE, DEFAULT_MAX_QUEUE_SIZE) : 0;
     maxExportBatchSize =
-        exportOtlp
+        exporting
             ? Math.min(maxQueueSize, positive(MAX_EXPORT_BATCH_SIZE, DEFAULT_MAX_EXPORT_BATCH_SIZE))
             : 0;
     spanLimits = enabled ? readSpanLimits() : null;
@@ -161,26 +179,54 @@ final class BuiltInSettings {
 
   // ------------------------------------------------------------------------------ exporting
 
-  private boolean readExporter() {
+  /** {@value #OTLP}, {@value #XRAY} or {@value #NONE}. */
+  private String readExporter() {
     String value = get(TRACES_EXPORTER);
     if (value == null) {
-      return true;
+      return OTLP;
     }
-    boolean otlp = false;
+    String chosen = NONE;
     for (String name : list(value)) {
-      if (name.equalsIgnoreCase("otlp")) {
-        otlp = true;
-      } else if (!name.equalsIgnoreCase("none")) {
+      String exporter = name.toLowerCase(Locale.ROOT);
+      if (exporter.equals(NONE)) {
+        continue;
+      }
+      if (!exporter.equals(OTLP) && !exporter.equals(XRAY)) {
         throw new IllegalArgumentException(
             environmentName(TRACES_EXPORTER)
                 + "="
                 + value
-                + ": Baton's built-in setup knows only the exporters otlp and none; add"
+                + ": Baton's built-in setup knows only the exporters otlp, xray and none; add"
                 + " opentelemetry-sdk-extension-autoconfigure and the exporter to use other"
                 + " exporters");
       }
+      if (!chosen.equals(NONE) && !chosen.equals(exporter)) {
+        throw new IllegalArgumentException(
+            environmentName(TRACES_EXPORTER)
+                + "="
+                + value
+                + ": Baton's built-in setup exports to one place, otlp or xray; add"
+                + " opentelemetry-sdk-extension-autoconfigure to export to both");
+      }
+      chosen = exporter;
     }
-    return otlp;
+    return chosen;
+  }
+
+  /**
+   * {@code AWS_XRAY_DAEMON_ADDRESS}, which Lambda sets with active tracing; a malformed one is
+   * reported once and the default ({@value XrayUdpSpanExporter.DaemonAddress#DEFAULT}) used.
+   */
+  private XrayUdpSpanExporter.DaemonAddress readDaemonAddress() {
+    String value = environment.get(DAEMON_ADDRESS);
+    try {
+      return XrayUdpSpanExporter.DaemonAddress.parse(value);
+    } catch (IllegalArgumentException malformed) {
+      Failures.reportInput(
+          "a bad " + DAEMON_ADDRESS,
+          malformed.getMessage() + "; using " + XrayUdpSpanExporter.DaemonAddress.DEFAULT);
+      return XrayUdpSpanExporter.DaemonAddress.parse(null);
+    }
   }
 
   private void checkProtocol() {

@@ -4,12 +4,14 @@ import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
 import dev.baton.runtime.internal.export.InvocationSpanBuffer;
 import dev.baton.runtime.internal.export.OtlpHttpSpanExporter;
+import dev.baton.runtime.internal.export.XrayUdpSpanExporter;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Map;
 import java.util.Properties;
 
@@ -72,12 +74,13 @@ public final class BuiltInTelemetry implements OpenTelemetry {
       if (BatonTelemetry.setUpByFunction()) {
         return;
       }
-      BuiltInTelemetry telemetry =
-          create(BuiltInSettings.read(properties, environment), environment);
+      BuiltInSettings settings = BuiltInSettings.read(properties, environment);
+      BuiltInTelemetry telemetry = create(settings, environment);
       if (telemetry == null) {
         return;
       }
       BatonTelemetry.useAndRegisterGlobally(telemetry, telemetry.buffer);
+      BatonTelemetry.parentInvocationsOnLambdaXrayHeader(settings.exportXray);
     } catch (Throwable failure) {
       Failures.report("setting up tracing from the OTEL_* settings", failure);
     } finally {
@@ -99,12 +102,17 @@ public final class BuiltInTelemetry implements OpenTelemetry {
             .setResource(resource)
             .setSampler(settings.sampler)
             .setSpanLimits(settings.spanLimits)
-            .setIdGenerator(RestoreSafeIds.create());
-    InvocationSpanBuffer buffer = null;
+            .setIdGenerator(RestoreSafeIds.create(settings.exportXray));
+    SpanExporter exporter = null;
     if (settings.exportOtlp) {
-      OtlpHttpSpanExporter exporter =
+      exporter =
           new OtlpHttpSpanExporter(
               settings.endpoint, settings.headers, settings.timeoutMillis, settings.gzip);
+    } else if (settings.exportXray) {
+      exporter = new XrayUdpSpanExporter(settings.daemonAddress);
+    }
+    InvocationSpanBuffer buffer = null;
+    if (exporter != null) {
       buffer =
           new InvocationSpanBuffer(
               exporter, settings.maxQueueSize, settings.maxExportBatchSize, settings.timeoutMillis);

@@ -26,20 +26,34 @@ final class RestoreSafeIds implements IdGenerator {
   private static final String URANDOM = "/dev/urandom";
 
   private final LongSupplier random;
+  private final boolean xray;
   private volatile Salt salt = Salt.fresh();
 
-  private RestoreSafeIds(LongSupplier random) {
+  private RestoreSafeIds(LongSupplier random, boolean xray) {
     this.random = random;
+    this.xray = xray;
   }
 
   /** A new generator on {@link ThreadLocalRandom}, salted now and after every restore. */
   static RestoreSafeIds create() {
-    return create(ThreadLocalLongs.INSTANCE);
+    return create(false);
+  }
+
+  /**
+   * A new generator on {@link ThreadLocalRandom}; with {@code xray}, its trace ids are X-Ray's:
+   * the first four bytes are the epoch seconds, as AWS's own id generator makes them.
+   */
+  static RestoreSafeIds create(boolean xray) {
+    return create(ThreadLocalLongs.INSTANCE, xray);
   }
 
   /** A new generator drawing from {@code random} (tests: copies that draw alike). */
   static RestoreSafeIds create(LongSupplier random) {
-    RestoreSafeIds ids = new RestoreSafeIds(random);
+    return create(random, false);
+  }
+
+  static RestoreSafeIds create(LongSupplier random, boolean xray) {
+    RestoreSafeIds ids = new RestoreSafeIds(random, xray);
     Restores.afterRestore(new Resalt(ids));
     return ids;
   }
@@ -63,6 +77,9 @@ final class RestoreSafeIds implements IdGenerator {
       high = random.getAsLong() ^ current.traceHigh;
       low = random.getAsLong() ^ current.traceLow;
     } while (high == 0 && low == 0);
+    if (xray) {
+      high = (System.currentTimeMillis() / 1000) << 32 | (high & 0xffffffffL);
+    }
     return TraceId.fromLongs(high, low);
   }
 

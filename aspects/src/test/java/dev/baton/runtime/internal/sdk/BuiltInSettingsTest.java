@@ -334,4 +334,39 @@ class BuiltInSettingsTest {
     assertThat(BuiltInSettings.list(" a, ,b,,c ")).containsExactly("a", "b", "c");
     assertThat(BuiltInSettings.list(",")).isEmpty();
   }
+
+  @Test
+  void xrayExportsToLambdasDaemonAtItsAddress() {
+    environment.put("OTEL_TRACES_EXPORTER", "xray");
+    environment.put("AWS_XRAY_DAEMON_ADDRESS", "169.254.79.129:2000");
+
+    BuiltInSettings settings = read();
+
+    assertThat(settings.exportXray).isTrue();
+    assertThat(settings.exportOtlp).isFalse();
+    assertThat(settings.daemonAddress).hasToString("169.254.79.129:2000");
+    assertThat(settings.maxQueueSize).isEqualTo(BuiltInSettings.DEFAULT_MAX_QUEUE_SIZE);
+  }
+
+  @Test
+  void xrayWithoutAnAddressGoesToTheDefaultAndAMalformedOneIsReported() {
+    environment.put("OTEL_TRACES_EXPORTER", "xray");
+    assertThat(read().daemonAddress).hasToString("127.0.0.1:2000");
+
+    environment.put("AWS_XRAY_DAEMON_ADDRESS", "not an address");
+    long before = dev.baton.runtime.internal.Failures.count();
+    assertThat(read().daemonAddress).hasToString("127.0.0.1:2000");
+    assertThat(dev.baton.runtime.internal.Failures.count()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void theBuiltInSetupExportsToOnePlace() {
+    environment.put("OTEL_TRACES_EXPORTER", "otlp,xray");
+    assertThatThrownBy(this::read)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("OTEL_TRACES_EXPORTER=otlp,xray")
+        .hasMessageContaining("one place");
+    environment.put("OTEL_TRACES_EXPORTER", "xray,none");
+    assertThat(read().exportXray).isTrue();
+  }
 }

@@ -77,4 +77,16 @@ class RestoreSafeIdsTest {
     assertThat(SpanId.isValid(ids.generateSpanId())).isTrue();
     assertThat(TraceId.isValid(ids.generateTraceId())).isTrue();
   }
+
+  @Test
+  void xrayTraceIdsBeginWithTheEpochSeconds() {
+    RestoreSafeIds ids = RestoreSafeIds.create(true);
+    long before = System.currentTimeMillis() / 1000;
+
+    String traceId = ids.generateTraceId();
+
+    long seconds = Long.parseLong(traceId.substring(0, 8), 16);
+    assertThat(seconds).isBetween(before, System.currentTimeMillis() / 1000);
+    assertThat(TraceId.isValid(traceId)).isTrue();
+  }
 }

@@ -6,6 +6,7 @@ import dev.baton.testing.LambdaEvents;
 import dev.baton.testing.LocalLambdaRuntime;
 import dev.baton.testing.OtlpReceiver;
 import dev.baton.testing.ReceivedSpan;
+import dev.baton.testing.XrayDaemon;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -218,6 +219,75 @@ class LambdaPlatformTest {
       assertThat(invocationSpan(receiver, first).attribute("faas.coldstart")).isEqualTo("true");
       assertThat(invocationSpan(receiver, second).attribute("faas.coldstart")).isEqualTo("false");
     }
+  }
+
+  @Test
+  void withXraySelectedEverySpanReachesLambdasDaemonInDatagramsWithinTheLimit() throws Exception {
+    try (XrayDaemon daemon = XrayDaemon.start();
+        LocalLambdaRuntime lambda =
+            LocalLambdaRuntime.builder(Bulk.class.getName())
+                .functionName("bulk")
+                .activeTracing(true)
+                .environment("OTEL_TRACES_EXPORTER", "xray")
+                .environment("AWS_XRAY_DAEMON_ADDRESS", daemon.address())
+                .environment("OTEL_BSP_MAX_QUEUE_SIZE", "10000")
+                .start()) {
+      LocalLambdaRuntime.Result many = lambda.invoke(LocalLambdaRuntime.invocation("{\"spans\":\"5000\"}"));
+      LocalLambdaRuntime.Result large = lambda.invoke(LocalLambdaRuntime.invocation("{\"blob\":\"100000\"}"));
+
+      assertThat(many.body()).as(lambda.output()).contains("done 5000");
+      // Datagrams arrive a little after they were sent; every span was sent before the response.
+      assertThat(daemon.awaitSpans(5_000 + 1 + 2, Duration.ofSeconds(30))).as(lambda.output()).hasSize(5_000 + 1 + 2);
+      assertThat(daemon.malformed()).isEmpty();
+      assertThat(daemon.datagramSizes()).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(65_507));
+      ReceivedSpan invocation = invocationSpan(daemon.spans(), many);
+      assertThat(invocation.traceId()).as("Lambda's own segment parents it").isEqualTo(xrayTraceId(many.traceHeader()));
+      assertThat(invocation.parentSpanId()).isEqualTo(xrayParent(many.traceHeader()));
+      assertThat(daemon.trace(invocation.traceId()).stream().filter(span -> span.name().equals("Bulk.step")))
+          .hasSize(5_000)
+          .allSatisfy(step -> assertThat(step.isChildOf(invocation)).isTrue());
+      assertThat(daemon.datagramSizes()).hasSizeGreaterThan(2);
+      System.out.printf("[figures] 5,000 spans of one invocation to the X-Ray daemon in %d datagrams of at most %d bytes%n",
+          daemon.datagramSizes().size(), daemon.datagramSizes().stream().mapToInt(Integer::intValue).max().orElse(0));
+
+      ReceivedSpan annotated = daemon.trace(xrayTraceId(large.traceHeader())).stream()
+          .filter(span -> span.name().equals("Bulk.annotate")).findFirst().orElseThrow();
+      assertThat(annotated.attributes()).containsEntry("bulk.note", "kept").doesNotContainKey("bulk.blob");
+      String traceId = invocation.traceId();
+      long epochSeconds = Long.parseLong(traceId.substring(0, 8), 16);
+      assertThat(epochSeconds).as("X-Ray's trace ids begin with the epoch seconds").isGreaterThan(1_700_000_000L);
+    }
+  }
+
+  @Test
+  void aBadXraySetupNeverBreaksTheFunction() throws Exception {
+    int closedPort;
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = probe.getLocalPort();
+    }
+    for (String address : List.of("127.0.0.1:" + closedPort, "udp:nowhere", "no-such-daemon.invalid:2000")) {
+      try (LocalLambdaRuntime lambda =
+          LocalLambdaRuntime.builder(Bulk.class.getName())
+              .functionName("bulk")
+              .activeTracing(true)
+              .environment("OTEL_TRACES_EXPORTER", "xray")
+              .environment("AWS_XRAY_DAEMON_ADDRESS", address)
+              .start()) {
+        for (int i = 0; i < 3; i++) {
+          LocalLambdaRuntime.Result result = lambda.invoke(LocalLambdaRuntime.invocation("{\"spans\":\"3\"}"));
+          assertThat(result.error()).as(address + "\n" + lambda.output()).isFalse();
+          assertThat(result.body()).contains("done 3");
+        }
+        assertThat(lambda.output()).as(address).contains("Baton:");
+      }
+    }
+  }
+
+  private static ReceivedSpan invocationSpan(List<ReceivedSpan> spans, LocalLambdaRuntime.Result result) {
+    List<ReceivedSpan> found =
+        spans.stream().filter(span -> result.requestId().equals(span.attribute("faas.invocation_id"))).toList();
+    assertThat(found).as("invocation span of %s", result.requestId()).hasSize(1);
+    return found.get(0);
   }
 
   private static ReceivedSpan named(List<ReceivedSpan> spans, String name) {
