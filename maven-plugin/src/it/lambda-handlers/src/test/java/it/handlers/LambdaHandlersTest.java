@@ -6,6 +6,7 @@ import dev.baton.testing.LambdaEvents;
 import dev.baton.testing.LocalLambdaRuntime;
 import dev.baton.testing.OtlpReceiver;
 import dev.baton.testing.ReceivedSpan;
+import dev.baton.testing.XrayDaemon;
 import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -182,6 +183,35 @@ class LambdaHandlersTest {
       assertThat(span.traceId()).isEqualTo(LambdaEvents.TRACEPARENT_2_TRACE_ID);
       assertThat(span.parentSpanId()).isEqualTo(LambdaEvents.TRACEPARENT_2_SPAN_ID);
       assertThat(span.attributes()).containsEntry("messaging.system", "aws.sns").containsEntry("faas.coldstart", "true");
+    }
+  }
+
+  @Test
+  void withAutoconfigureTheXrayExporterSendsToLambdasDaemon() throws Exception {
+    try (XrayDaemon daemon = XrayDaemon.start();
+        LocalLambdaRuntime lambda =
+            LocalLambdaRuntime.builder(PlaceOrder.class.getName())
+                .functionName("place-order")
+                .activeTracing(true)
+                .environment("AWS_XRAY_DAEMON_ADDRESS", daemon.address())
+                .jvmArgument("-Dotel.traces.exporter=xray")
+                .jvmArgument("-Dotel.metrics.exporter=none")
+                .jvmArgument("-Dotel.logs.exporter=none")
+                .jvmArgument("-Dotel.bsp.schedule.delay=3600000")
+                .start()) {
+      LocalLambdaRuntime.Result result =
+          lambda.invoke(LocalLambdaRuntime.invocation(LambdaEvents.json(LambdaEvents.HTTP_API)));
+
+      assertThat(result.error()).as(lambda.output()).isFalse();
+      List<ReceivedSpan> spans = daemon.awaitSpans(2, java.time.Duration.ofSeconds(30));
+      ReceivedSpan invocation =
+          spans.stream().filter(span -> result.requestId().equals(span.attribute("faas.invocation_id"))).findFirst().orElseThrow();
+      String header = result.traceHeader();
+      String root = header.substring(header.indexOf("Root=1-") + 7, header.indexOf("Root=1-") + 7 + 33).replace("-", "");
+      assertThat(invocation.traceId()).as("Lambda's segment parents it").isEqualTo(root);
+      assertThat(invocation.links()).as("the request's traceparent, a link")
+          .anySatisfy(link -> assertThat(link.traceId()).isEqualTo(LambdaEvents.TRACEPARENT_TRACE_ID));
+      assertThat(spans).anySatisfy(span -> assertThat(span.name()).isEqualTo("PlaceOrder.validate"));
     }
   }
 
