@@ -34,4 +34,16 @@ public @interface SpanAttribute {
    * method cannot share a key.
    */
   String value() default "";
+
+  /**
+   * Records a keyed hash of the value instead of the value: HMAC-SHA-256 with the key in {@code
+   * BATON_ATTRIBUTE_HASH_KEY}, as 64 lowercase hex characters, equal for equal values and
+   * different for different ones, so that spans can be correlated by, say, a customer's e-mail
+   * address without the address appearing anywhere in what is exported, and without a
+   * dictionary of addresses reversing it. The hash is computed only for spans that are recorded.
+   * Without a key each process hashes with a random key of its own (reported once): values then
+   * correlate within one execution environment only. {@code String} parameters only; on any
+   * other type it is a compile error.
+   */
+  boolean hash() default false;
 }

@@ -49,4 +49,9 @@ public final class Annotations {
   public static String explicitString(AnnotationMirror mirror, String name) {
     return explicitValue(mirror, name).map(value -> (String) value.getValue()).orElse("");
   }
+
+  /** Whether a {@code @SpanAttribute} says {@code hash = true}. */
+  public static boolean hashed(AnnotationMirror spanAttribute) {
+    return explicitValue(spanAttribute, "hash").map(value -> (Boolean) value.getValue()).orElse(false);
+  }
 }

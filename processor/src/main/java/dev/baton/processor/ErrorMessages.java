@@ -57,6 +57,12 @@ public final class ErrorMessages {
           + " and costs time on every call): pass the value you want, such as an id, as its own"
           + " @SpanAttribute parameter.";
 
+  /** Arguments: type, parameter name, method signature. */
+  public static final String HASH_NOT_A_STRING =
+      "[BatonHashNotAString] @SpanAttribute(hash = true) cannot hash type '%s' of parameter '%s'"
+          + " in '%s': only String values are hashed; pass the value as a String (an id, an"
+          + " e-mail address), or remove hash = true.";
+
   /** Arguments: parameter name, method signature, default key. */
   public static final String BLANK_ATTRIBUTE_KEY =
       "[BatonBlankAttributeKey] @SpanAttribute key of parameter '%s' in '%s' is blank: give a key,"

@@ -80,6 +80,47 @@ class GeneratedCodeTest {
   }
 
   @Test
+  void aHashedAttributeIsAKeyedHashNeverTheValue() throws Exception {
+    Compilation compilation =
+        compile(
+            JavaFileObjects.forSourceLines(
+                "test.Customers",
+                "package test;",
+                "import dev.baton.SpanAttribute;",
+                "import dev.baton.Traced;",
+                "public class Customers {",
+                "  @Traced",
+                "  public void greet(@SpanAttribute(value = \"customer.email\", hash = true) String email,",
+                "      @SpanAttribute(\"customer.tier\") String tier) {}",
+                "}"));
+    assertThat(compilation).succeeded();
+    Class<?> spans = new CompiledClasses(compilation).loadClass("test.Customers_BatonSpans");
+    Method greet = Arrays.stream(spans.getMethods()).filter(m -> m.getName().equals("greet")).findFirst().orElseThrow();
+    String huge = "x".repeat(1_000_000);
+    for (String email : Arrays.asList("ada@example.com", "ada@example.com", "bob@example.com", "", huge, null)) {
+      ((Span) greet.invoke(null, email, "gold")).end();
+    }
+
+    List<SpanData> finished = exporter.getFinishedSpanItems();
+    AttributeKey<String> key = AttributeKey.stringKey("customer.email");
+    List<String> hashes = finished.stream().map(span -> span.getAttributes().get(key)).toList();
+    assertThat(hashes.get(0)).matches("[0-9a-f]{64}").isNotEqualTo("ada@example.com");
+    assertThat(hashes.get(1)).as("equal for equal values").isEqualTo(hashes.get(0));
+    assertThat(hashes.get(2)).as("different for different values").isNotEqualTo(hashes.get(0));
+    assertThat(hashes.get(3)).matches("[0-9a-f]{64}");
+    assertThat(hashes.get(4)).matches("[0-9a-f]{64}");
+    assertThat(hashes.get(5)).as("null: no attribute").isNull();
+    assertThat(finished).allSatisfy(span -> {
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("customer.tier"))).isEqualTo("gold");
+      assertThat(span.getAttributes().asMap().values()).doesNotContain("ada@example.com", "bob@example.com");
+    });
+    String generated =
+        compilation.generatedFile(StandardLocation.SOURCE_OUTPUT, "test/Customers_BatonSpans.java")
+            .orElseThrow().getCharContent(true).toString();
+    assertThat(generated).as("hashed only for a recording span").contains("if (span.isRecording())");
+  }
+
+  @Test
   void everySupportedAttributeTypeBecomesTypedAttribute() throws Exception {
     Compilation compilation =
         compile(

@@ -103,6 +103,27 @@ class ValidationTest {
   }
 
   @Test
+  void hashOnlyAppliesToStrings() {
+    JavaFileObject source =
+        source(
+            "test.Orders",
+            "package test;",
+            "import dev.baton.SpanAttribute;",
+            "import dev.baton.Traced;",
+            "class Orders {",
+            "  @Traced",
+            "  void place(@SpanAttribute(value = \"customer.email\", hash = true) String email,",
+            "      @SpanAttribute(value = \"order.lines\", hash = true) int lines) {}",
+            "}");
+    assertThat(compile(source))
+        .hadErrorContaining(
+            String.format(ErrorMessages.HASH_NOT_A_STRING, "int", "lines", "place(String, int)"))
+        .inFile(source)
+        .onLineContaining("order.lines");
+    assertThat(compile(source)).hadErrorCount(1);
+  }
+
+  @Test
   void blankSpanName() {
     JavaFileObject source =
         source(

@@ -17,6 +17,20 @@ public final class AttributeValues {
 
   private AttributeValues() {}
 
+  /**
+   * The keyed hash of a {@code @SpanAttribute(hash = true)} value (see {@code AttributeHashes});
+   * null for null. Generated code calls it only for a recording span. Never throws: a failure is
+   * reported and records no attribute, never the raw value.
+   */
+  public static String hashed(String value) {
+    try {
+      return AttributeHashes.hash(value);
+    } catch (Throwable failure) {
+      Failures.report("hashing a span attribute", failure);
+      return null;
+    }
+  }
+
   /** A boxed integral number as a long attribute value. */
   public static Long toLong(Number value) {
     return value == null ? null : value.longValue();

@@ -36,6 +36,14 @@ public final class AttributeTypes {
     this.list = types.erasure(listElement.asType());
   }
 
+  /** Whether {@code type} is {@code java.lang.String}: what {@code hash = true} applies to. */
+  public boolean isString(TypeMirror type) {
+    return type.getKind() == TypeKind.DECLARED
+        && ((TypeElement) ((DeclaredType) type).asElement())
+            .getQualifiedName()
+            .contentEquals("java.lang.String");
+  }
+
   /** How {@code type} is recorded, or empty when it is not supported. */
   public Optional<AttributeBinding> bind(TypeMirror type) {
     if (type.getKind().isPrimitive()) {

@@ -26,7 +26,9 @@ public enum Conversion {
   BOOLEANS("booleans"),
   STRINGS("strings"),
   CHARACTERS("characters"),
-  NAMES("names");
+  NAMES("names"),
+  /** A {@code String} recorded as its keyed hash ({@code @SpanAttribute(hash = true)}). */
+  HASHED("hashed");
 
   private static final ClassName ATTRIBUTE_VALUES =
       ClassName.get("dev.baton.runtime.internal", "AttributeValues");

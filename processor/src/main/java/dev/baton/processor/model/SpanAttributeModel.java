@@ -13,6 +13,7 @@ import com.palantir.javapoet.TypeName;
  *     unless that may not be nameable outside its class (an enum becomes {@code Enum<?>})
  * @param conversion how the value becomes an attribute value
  * @param constantName the name of the {@code AttributeKey} constant
+ * @param hashed whether the value is recorded as its keyed hash, set only on a recording span
  */
 public record SpanAttributeModel(
     int position,
@@ -21,4 +22,5 @@ public record SpanAttributeModel(
     AttributeType type,
     TypeName formalType,
     Conversion conversion,
-    String constantName) {}
+    String constantName,
+    boolean hashed) {}

@@ -134,6 +134,7 @@ public final class TracedTypeFactory {
       }
       String key = Annotations.attributeKey(parameter, attribute.get());
       AttributeBinding binding = attributeTypes.bind(parameter.asType()).orElseThrow();
+      boolean hashed = Annotations.hashed(attribute.get());
       attributes.add(
           new SpanAttributeModel(
               i,
@@ -141,8 +142,9 @@ public final class TracedTypeFactory {
               key,
               binding.type(),
               binding.formalType(),
-              binding.conversion(),
-              constants.allocate(attributePrefix + "_" + upperSnake(key))));
+              hashed ? Conversion.HASHED : binding.conversion(),
+              constants.allocate(attributePrefix + "_" + upperSnake(key)),
+              hashed));
     }
 
     List<String> pointcutParameters = new ArrayList<>();

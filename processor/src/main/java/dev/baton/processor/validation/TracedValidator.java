@@ -90,6 +90,15 @@ public final class TracedValidator {
             signatures.type(parameter.asType()),
             parameterName,
             signature);
+      } else if (Annotations.hashed(attribute) && !attributeTypes.isString(parameter.asType())) {
+        reporter.error(
+            parameter,
+            attribute,
+            Annotations.explicitValue(attribute, "hash").orElseThrow(),
+            ErrorMessages.HASH_NOT_A_STRING,
+            signatures.type(parameter.asType()),
+            parameterName,
+            signature);
       }
       String key = Annotations.attributeKey(parameter, attribute);
       if (key.isBlank()) {

@@ -51,7 +51,10 @@ public final class MetadataWriter {
   }
 
   private static String attribute(SpanAttributeModel attribute) {
-    return attribute.key() + ":" + attribute.type().reportName();
+    return attribute.key()
+        + ":"
+        + (attribute.hashed() ? "hashed " : "")
+        + attribute.type().reportName();
   }
 
   /** One line in {@code java.util.Properties} format (keys here never need escaping). */

@@ -121,20 +121,39 @@ public final class SpansWriter {
     if (method.message() != null) {
       return messageFactory(factory, method);
     }
+    boolean anyHashed = method.attributes().stream().anyMatch(SpanAttributeModel::hashed);
     CodeBlock.Builder start =
         CodeBlock.builder()
-            .add("return $T.tracer()\n", TRACED_METHODS)
+            .add(
+                anyHashed
+                    ? CodeBlock.of("$T span = $T.tracer()\n", SPAN, TRACED_METHODS)
+                    : CodeBlock.of("return $T.tracer()\n", TRACED_METHODS))
             .indent()
             .indent()
             .add(".spanBuilder($N)\n", method.spanConstant())
             .add(".setSpanKind($T.$N)\n", SPAN_KIND, method.spanKind());
     for (SpanAttributeModel attribute : method.attributes()) {
-      start.add(
-          ".setAttribute($N, $L)\n",
-          attribute.constantName(),
-          attribute.conversion().apply(attribute.formalName()));
+      if (!attribute.hashed()) {
+        start.add(
+            ".setAttribute($N, $L)\n",
+            attribute.constantName(),
+            attribute.conversion().apply(attribute.formalName()));
+      }
     }
     start.add(".startSpan();\n").unindent().unindent();
+    if (anyHashed) {
+      // Hashing costs an HMAC: only for a span that is recorded.
+      start.beginControlFlow("if (span.isRecording())");
+      for (SpanAttributeModel attribute : method.attributes()) {
+        if (attribute.hashed()) {
+          start.addStatement(
+              "span.setAttribute($N, $L)",
+              attribute.constantName(),
+              attribute.conversion().apply(attribute.formalName()));
+        }
+      }
+      start.endControlFlow().addStatement("return span");
+    }
     return factory
         .beginControlFlow("try")
         .addCode(start.build())
@@ -192,10 +211,16 @@ public final class SpansWriter {
     if (!method.attributes().isEmpty()) {
       factory.beginControlFlow("try");
       for (SpanAttributeModel attribute : method.attributes()) {
+        if (attribute.hashed()) {
+          factory.beginControlFlow("if (span.isRecording())");
+        }
         factory.addStatement(
             "span.setAttribute($N, $L)",
             attribute.constantName(),
             attribute.conversion().apply(attribute.formalName()));
+        if (attribute.hashed()) {
+          factory.endControlFlow();
+        }
       }
       factory
           .nextControlFlow("catch ($T failure)", Throwable.class)
