@@ -2,6 +2,7 @@ package dev.baton.processor;
 
 import com.google.auto.service.AutoService;
 import dev.baton.processor.model.Bootstrap;
+import dev.baton.processor.model.Logs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Set;
@@ -44,10 +45,13 @@ public final class BatonProcessor extends AbstractProcessor {
     return Set.of("*");
   }
 
-  /** {@value Bootstrap#OPTION}: how handlers set up OpenTelemetry (see {@link Bootstrap}). */
+  /**
+   * {@value Bootstrap#OPTION}: how handlers set up OpenTelemetry (see {@link Bootstrap}); {@value
+   * Logs#OPTION}: which logging library gets the span ids (see {@link Logs}).
+   */
   @Override
   public Set<String> getSupportedOptions() {
-    return Set.of(Bootstrap.OPTION);
+    return Set.of(Bootstrap.OPTION, Logs.OPTION);
   }
 
   @Override

@@ -121,4 +121,14 @@ public final class ErrorMessages {
   public static final String TELEMETRY_UNAVAILABLE =
       "[BatonTelemetryOption] -Abaton.telemetry=%s needs %s on the compile classpath: add %s, or"
           + " choose another setup (auto, autoconfigure, built-in, none).";
+
+  /** Arguments: the option's value. */
+  public static final String UNKNOWN_LOGS_OPTION =
+      "[BatonLogsOption] -Abaton.logs=%s names no logging library: use auto (the default: choose"
+          + " from the classpath), slf4j, log4j or none.";
+
+  /** Arguments: the option's value, the missing type, the dependency that provides it. */
+  public static final String LOGS_UNAVAILABLE =
+      "[BatonLogsOption] -Abaton.logs=%s needs %s on the compile classpath: add %s, or choose"
+          + " another (auto, slf4j, log4j, none).";
 }

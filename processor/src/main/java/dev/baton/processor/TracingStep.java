@@ -2,6 +2,7 @@ package dev.baton.processor;
 
 import dev.baton.processor.model.AttributeTypes;
 import dev.baton.processor.model.Bootstrap;
+import dev.baton.processor.model.Logs;
 import dev.baton.processor.model.Signatures;
 import dev.baton.processor.model.TracedType;
 import dev.baton.processor.model.TracedTypeFactory;
@@ -75,8 +76,10 @@ final class TracingStep {
             typeStrings,
             signatures,
             attributeTypes);
-    this.spansWriter = new SpansWriter(generator, bootstrap);
-    this.aspectWriter = new AspectWriter(generator);
+    // Also decided once: which logging library's thread context gets the span ids.
+    Logs logs = logs(env.getOptions().get(Logs.OPTION));
+    this.spansWriter = new SpansWriter(generator, bootstrap, logs);
+    this.aspectWriter = new AspectWriter(generator, logs);
     this.metadataWriter = new MetadataWriter(generator);
   }
 
@@ -102,6 +105,28 @@ final class TracingStep {
               missing,
               chosen.dependencies()));
       return Bootstrap.NONE;
+    }
+    return chosen;
+  }
+
+  /**
+   * The logging library {@code option} asks for, else the default for the compile classpath. A
+   * value naming none, or a library whose classes are missing, is a compile error (and none).
+   */
+  private Logs logs(String option) {
+    if (option == null || option.isBlank() || option.trim().equalsIgnoreCase(Bootstrap.AUTO)) {
+      return Logs.chooseFrom(this::onClasspath);
+    }
+    Logs chosen = Logs.ofOption(option);
+    if (chosen == null) {
+      reporter.error(String.format(ErrorMessages.UNKNOWN_LOGS_OPTION, option));
+      return Logs.NONE;
+    }
+    String missing = chosen.missingWith(this::onClasspath);
+    if (missing != null) {
+      reporter.error(
+          String.format(ErrorMessages.LOGS_UNAVAILABLE, chosen.optionValue(), missing, chosen.dependency()));
+      return Logs.NONE;
     }
     return chosen;
   }

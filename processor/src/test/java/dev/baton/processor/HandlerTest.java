@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class HandlerTest {
 
   private static Compilation compile(JavaFileObject source) {
-    return Compiler.javac().withProcessors(new BatonProcessor()).compile(source);
+    return Compiler.javac().withProcessors(new BatonProcessor()).withOptions("-Abaton.logs=none").compile(source);
   }
 
   private static String aspect(Compilation compilation, String path) throws Exception {
@@ -383,5 +383,68 @@ class HandlerTest {
         .hadErrorContaining("[BatonTelemetryOption] -Abaton.telemetry=autoconfigure needs"
             + " io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk");
     assertThat(compilation).hadErrorContaining("opentelemetry-sdk-extension-autoconfigure");
+  }
+
+  private static final JavaFileObject SLF4J_2 = stub("org.slf4j.spi.LoggingEventBuilder");
+  private static final JavaFileObject LOG4J_2 = stub("org.apache.logging.log4j.ThreadContext");
+
+  private static final JavaFileObject TRACED_JOB =
+      JavaFileObjects.forSourceLines(
+          "test.Job",
+          "package test;",
+          "import dev.baton.Traced;",
+          "public class Job {",
+          "  @Traced public void step() {}",
+          "}");
+
+  private static Compilation compileWithLogs(String option, JavaFileObject... sources) {
+    Compiler compiler = Compiler.javac().withProcessors(new BatonProcessor());
+    if (option != null) {
+      compiler = compiler.withOptions("-Abaton.logs=" + option);
+    }
+    return compiler.compile(sources);
+  }
+
+  private static String generated(Compilation compilation, String file) throws Exception {
+    assertThat(compilation).succeeded();
+    return compilation
+        .generatedFile(javax.tools.StandardLocation.SOURCE_OUTPUT, "test/" + file)
+        .orElseThrow()
+        .getCharContent(true)
+        .toString();
+  }
+
+  @Test
+  void withSlf4j2OnTheClasspathTracedCodePutsTheSpanIdsIntoItsMdc() throws Exception {
+    Compilation compilation = compileWithLogs(null, TIMER_HANDLER, TRACED_JOB, SLF4J_2, LOG4J_2);
+
+    org.assertj.core.api.Assertions.assertThat(generated(compilation, "Cron_BatonSpans.java"))
+        .contains("return Slf4jTraceIds.attach(LambdaInvocation.startOther(LambdaInvocation.TIMER, context));");
+    org.assertj.core.api.Assertions.assertThat(generated(compilation, "Job_BatonAspect.aj"))
+        .contains("import dev.baton.runtime.internal.logs.Slf4jTraceIds;")
+        .contains("Scope scope = Slf4jTraceIds.makeCurrent(span);");
+  }
+
+  @Test
+  void theOptionChoosesLog4jsThreadContextOrNothing() throws Exception {
+    org.assertj.core.api.Assertions.assertThat(
+            generated(compileWithLogs("log4j", TRACED_JOB, SLF4J_2, LOG4J_2), "Job_BatonAspect.aj"))
+        .contains("Log4jTraceIds.makeCurrent(span)");
+    String none = generated(compileWithLogs("none", TIMER_HANDLER, TRACED_JOB, SLF4J_2), "Job_BatonAspect.aj");
+    org.assertj.core.api.Assertions.assertThat(none)
+        .contains("Scope scope = TracedMethods.makeCurrent(span);")
+        .doesNotContain("TraceIds");
+  }
+
+  @Test
+  void anUnknownOrUnavailableLoggingLibraryIsACompileError() {
+    Compilation unknown = compileWithLogs("logback", TRACED_JOB);
+    assertThat(unknown).hadErrorContaining(String.format(ErrorMessages.UNKNOWN_LOGS_OPTION, "logback"));
+    // log4j-api is not on this module's test classpath.
+    Compilation missing = compileWithLogs("log4j", TRACED_JOB);
+    assertThat(missing)
+        .hadErrorContaining(
+            "[BatonLogsOption] -Abaton.logs=log4j needs org.apache.logging.log4j.ThreadContext");
+    assertThat(missing).hadErrorContaining("org.apache.logging.log4j:log4j-api");
   }
 }

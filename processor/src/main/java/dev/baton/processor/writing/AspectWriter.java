@@ -2,6 +2,7 @@ package dev.baton.processor.writing;
 
 import dev.baton.processor.model.BoundParameter;
 import dev.baton.processor.model.HandlerModel;
+import dev.baton.processor.model.Logs;
 import dev.baton.processor.model.ResultKind;
 import dev.baton.processor.model.TracedMethod;
 import dev.baton.processor.model.TracedType;
@@ -20,10 +21,19 @@ import java.util.stream.Collectors;
 public final class AspectWriter {
 
   private final String generator;
+  private final String makeCurrent;
+  private final String logsImport;
 
-  /** @param generator the processor's class name, named in the header */
-  public AspectWriter(String generator) {
+  /**
+   * @param generator the processor's class name, named in the header
+   * @param logs the logging library whose thread context gets the span ids while a method runs
+   */
+  public AspectWriter(String generator, Logs logs) {
     this.generator = generator;
+    this.makeCurrent =
+        logs.runtimeClass() == null ? "TracedMethods.makeCurrent" : logs.runtimeClass() + ".makeCurrent";
+    this.logsImport =
+        logs.runtimeClass() == null ? null : Logs.RUNTIME_PACKAGE + "." + logs.runtimeClass();
   }
 
   public String write(TracedType type) {
@@ -44,6 +54,9 @@ public final class AspectWriter {
       out.append("import dev.baton.runtime.internal.lambda.LambdaInvocation;\n");
     }
     out.append("import dev.baton.runtime.internal.TracedMethods;\n");
+    if (logsImport != null) {
+      out.append("import ").append(logsImport).append(";\n");
+    }
     out.append("import io.opentelemetry.api.trace.Span;\n");
     out.append("import io.opentelemetry.context.Scope;\n");
     out.append('\n');
@@ -56,7 +69,7 @@ public final class AspectWriter {
     return out.toString();
   }
 
-  private static void advice(StringBuilder out, TracedType type, TracedMethod method) {
+  private void advice(StringBuilder out, TracedType type, TracedMethod method) {
     List<BoundParameter> bound = method.boundParameters();
     String formals =
         bound.stream().map(p -> p.type() + " " + p.name()).collect(Collectors.joining(", "));
@@ -93,10 +106,10 @@ public final class AspectWriter {
     out.append("  }\n");
   }
 
-  private static void tracedBody(
+  private void tracedBody(
       StringBuilder out, TracedMethod method, String factory, String proceed) {
     out.append("    Span span = ").append(factory).append(";\n");
-    out.append("    Scope scope = TracedMethods.makeCurrent(span);\n");
+    out.append("    Scope scope = ").append(makeCurrent).append("(span);\n");
     out.append("    try {\n");
     if (method.result() == ResultKind.VOID) {
       out.append("      ").append(proceed).append(";\n");

@@ -11,6 +11,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.baton.processor.model.Bootstrap;
 import dev.baton.processor.model.BoundParameter;
 import dev.baton.processor.model.HandlerModel;
+import dev.baton.processor.model.Logs;
 import dev.baton.processor.model.MessageModel;
 import dev.baton.processor.model.SpanAttributeModel;
 import dev.baton.processor.model.TracedMethod;
@@ -40,15 +41,17 @@ public final class SpansWriter {
 
   private final String generator;
   private final Bootstrap bootstrap;
+  private final Logs logs;
 
   /**
    * @param generator the processor's class name, for {@code @Generated}
    * @param bootstrap how handlers set up OpenTelemetry first, when the function did not (decided
    *     once per compilation)
    */
-  public SpansWriter(String generator, Bootstrap bootstrap) {
+  public SpansWriter(String generator, Bootstrap bootstrap, Logs logs) {
     this.generator = generator;
     this.bootstrap = bootstrap;
+    this.logs = logs;
   }
 
   public JavaFile write(TracedType type) {
@@ -181,19 +184,23 @@ public final class SpansWriter {
       factory.addStatement(
           "$T.startOnce()", ClassName.get(Bootstrap.RUNTIME_PACKAGE, bootstrap.runtimeClass()));
     }
-    if (handler.trigger() != null) {
+    CodeBlock start =
+        handler.trigger() != null
+            ? CodeBlock.of(
+                "$T.$N($T.$N, context)",
+                LAMBDA_INVOCATION,
+                handler.startMethod(),
+                LAMBDA_INVOCATION,
+                handler.trigger())
+            : CodeBlock.of("$T.$N(event, context)", LAMBDA_INVOCATION, handler.startMethod());
+    if (logs.runtimeClass() != null) {
+      // The invocation span's ids in the logging library's thread context until it ends.
       return factory
           .addStatement(
-              "return $T.$N($T.$N, context)",
-              LAMBDA_INVOCATION,
-              handler.startMethod(),
-              LAMBDA_INVOCATION,
-              handler.trigger())
+              "return $T.attach($L)", ClassName.get(Logs.RUNTIME_PACKAGE, logs.runtimeClass()), start)
           .build();
     }
-    return factory
-        .addStatement("return $T.$N(event, context)", LAMBDA_INVOCATION, handler.startMethod())
-        .build();
+    return factory.addStatement("return $L", start).build();
   }
 
   /** A message's {@code process} span, then the method's attributes on it. */

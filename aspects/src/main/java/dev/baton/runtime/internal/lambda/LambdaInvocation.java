@@ -96,6 +96,7 @@ public final class LambdaInvocation {
   private final com.amazonaws.services.lambda.runtime.Context lambdaContext;
   private final TelemetryFlush flush;
   private final TelemetryFlush.Invocation kept;
+  private Scope alsoAtEnd;
   private boolean ended;
 
   private LambdaInvocation(
@@ -310,6 +311,13 @@ public final class LambdaInvocation {
       return;
     }
     ended = true;
+    if (alsoAtEnd != null) {
+      try {
+        alsoAtEnd.close();
+      } catch (Throwable failure) {
+        Failures.report("closing what the invocation attached", failure);
+      }
+    }
     try {
       scope.close();
     } catch (Throwable failure) {
@@ -334,7 +342,35 @@ public final class LambdaInvocation {
     end();
   }
 
-  /** The invocation span (invalid when starting it failed); for tests. */
+  /**
+   * Closes {@code scope} too when the invocation ends, before its own: what the generated code
+   * attaches around the invocation (the span's ids in the logging library's thread context).
+   */
+  public void closeAtEnd(Scope scope) {
+    alsoAtEnd = alsoAtEnd == null ? scope : new Closing(scope, alsoAtEnd);
+  }
+
+  /** Two scopes closed in turn, the later attached first. */
+  private static final class Closing implements Scope {
+    private final Scope first;
+    private final Scope then;
+
+    Closing(Scope first, Scope then) {
+      this.first = first;
+      this.then = then;
+    }
+
+    @Override
+    public void close() {
+      try {
+        first.close();
+      } finally {
+        then.close();
+      }
+    }
+  }
+
+  /** The invocation span (invalid when starting it failed). */
   public Span span() {
     return span;
   }

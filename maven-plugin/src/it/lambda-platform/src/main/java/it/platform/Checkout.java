@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP API {@code POST /orders}: prices and reserves (two {@code @Traced} methods, pausing a
@@ -19,6 +21,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 @TracedHandler
 public class Checkout implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Checkout.class);
 
   private static final ExecutorService AUDITS =
       Executors.newCachedThreadPool(
@@ -34,6 +38,7 @@ public class Checkout implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewa
     long total = price(body.length());
     reserve(total);
     audit(context.getAwsRequestId());
+    LOG.info("checked out");
     return APIGatewayV2HTTPResponse.builder()
         .withStatusCode(200)
         .withBody("{\"returnedAt\":" + System.currentTimeMillis() + "}")
@@ -42,6 +47,7 @@ public class Checkout implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewa
 
   @Traced
   long price(@SpanAttribute("checkout.body_length") int length) {
+    LOG.info("pricing {} bytes", length);
     pause();
     return length * 100L;
   }

@@ -123,6 +123,26 @@ class LambdaPlatformTest {
   }
 
   @Test
+  void everyLogLineCarriesTheIdsOfTheSpanItWasWrittenIn() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        LocalLambdaRuntime lambda = function(Checkout.class, "checkout", receiver).start()) {
+      Request request = Request.inNewTrace();
+      LocalLambdaRuntime.Result result = lambda.invoke(LocalLambdaRuntime.invocation(request.event()));
+      assertThat(result.error()).as(lambda.output()).isFalse();
+
+      List<ReceivedSpan> trace = receiver.trace(request.traceId());
+      ReceivedSpan invocation = named(trace, "POST /orders");
+      ReceivedSpan price = named(trace, "Checkout.price");
+      String xray = "1-" + request.traceId().substring(0, 8) + "-" + request.traceId().substring(8);
+      assertThat(lambda.output())
+          .contains("LOG pricing 28 bytes trace_id=" + request.traceId() + " span_id=" + price.spanId()
+              + " trace_flags=01 xray_trace_id=" + xray)
+          .contains("LOG checked out trace_id=" + request.traceId() + " span_id=" + invocation.spanId()
+              + " trace_flags=01");
+    }
+  }
+
+  @Test
   void aDrippingCollectorHoldsAnInvocationAtMostTheFlushTimeoutAndOnlyOnce() throws Exception {
     // Healthy for the first export (a warm function), then it drips every answer.
     try (OtlpReceiver dripping = OtlpReceiver.dripping(Duration.ofMillis(50), 1);
