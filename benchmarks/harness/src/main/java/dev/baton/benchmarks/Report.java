@@ -149,7 +149,7 @@ final class Report {
       for (Variant v : WarmLatency.VARIANTS) {
         WarmLatency.Result w = r.warm(v);
         md.append(String.format(Locale.ROOT, "| %s | %s | **%.3f** | %.3f | %.3f | %.3f | %s | %.1f |%n",
-            r.jdk().name(), label(v), w.millis().median(), w.p90(), w.millis().min(), w.millis().max(),
+            r.jdk().name(), warmLabel(v), w.millis().median(), w.p90(), w.millis().min(), w.millis().max(),
             v == Variant.UNTRACED ? "" : String.format(Locale.ROOT, "%+.3f", w.addedMillis()), w.spansPerInvocation()));
       }
     }
@@ -208,6 +208,20 @@ final class Report {
           Math.min(baton.millis().min(), handwritten.millis().min()), Math.max(baton.millis().max(), handwritten.millis().max()),
           extra.size(), byPackage(extra), fewer.size(), byPackage(fewer),
           baton.aspectjClasses().isEmpty() ? "none" : baton.aspectjClasses().stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "))));
+    }
+    for (JdkResults r : jdks) {
+      ColdStartSeries.Result otlp = r.cold(Variant.BATON);
+      ColdStartSeries.Result xray = r.cold(Variant.BATON_XRAY);
+      Set<String> extra = normalized(xray.loadedClasses());
+      extra.removeAll(normalized(otlp.loadedClasses()));
+      Set<String> fewer = normalized(otlp.loadedClasses());
+      fewer.removeAll(normalized(xray.loadedClasses()));
+      md.append(String.format(Locale.ROOT,
+          "- JDK %s, X-Ray route: cold start %.0f ms vs %.0f ms over OTLP/HTTP (%+.0f ms; untraced %.0f ms); it loads %d classes the OTLP/HTTP one does not (%s) "
+              + "and %d fewer (%s). Per warm invocation it adds %+.3f ms over untraced (median of paired differences), OTLP/HTTP %+.3f ms.%n",
+          r.jdk().name(), xray.millis().median(), otlp.millis().median(), xray.millis().median() - otlp.millis().median(),
+          r.cold(Variant.UNTRACED).millis().median(), extra.size(), byPackage(extra), fewer.size(), byPackage(fewer),
+          r.warm(Variant.BATON_XRAY).addedMillis(), r.warm(Variant.BATON).addedMillis()));
     }
     md.append(String.format(Locale.ROOT, "- Size: Baton adds %,d bytes (%s); hand-written OpenTelemetry adds %,d. The jars Baton's package has and the untraced one has not:%n%n",
         size.addedBytes(Variant.BATON), size.addedBytes(Variant.BATON) <= SIZE_TARGET_BYTES ? "within 800 KB" : "over 800 KB", size.addedBytes(Variant.HANDWRITTEN)));
@@ -329,6 +343,14 @@ final class Report {
   private static String machine() {
     return String.format(Locale.ROOT, "Machine: %d cores, %s %s.", Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"), System.getProperty("os.arch"));
+  }
+
+  private static String warmLabel(Variant v) {
+    return switch (v) {
+      case BATON -> "**Baton**, OTLP/HTTP";
+      case BATON_XRAY -> "**Baton**, X-Ray (UDP)";
+      default -> label(v);
+    };
   }
 
   private static String label(Variant v) {
