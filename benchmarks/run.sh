@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Baton benchmark and writes benchmarks/results/{RESULTS.md,results.json,cold-start.svg}.
 #
-#   benchmarks/run.sh                 # the full run: 15 cold starts per variant, JDK 17 and 25 (about 20-30 min on 2 cores)
+#   benchmarks/run.sh                 # the full run: 15 cold starts per variant, JDK 17 and 25 (about 10-25 min on 2 cores)
 #   benchmarks/run.sh --runs 3 --build-runs 1 --quick  # a short check of the whole pipeline
 #
 # JDK 17 is the JDK running this script (JAVA_HOME or java on the PATH); JDK 25 is taken from
