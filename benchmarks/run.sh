@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Baton benchmark and writes benchmarks/results/{RESULTS.md,results.json,cold-start.svg}.
 #
-#   benchmarks/run.sh                 # the full run: 15 cold starts per variant, JDK 17 and 25 (about 20-30 min on 2 cores)
-#   benchmarks/run.sh --runs 3 --quick  # a short check of the whole pipeline
+#   benchmarks/run.sh                 # the full run: 15 cold starts per variant, JDK 17 and 25 (about 10-25 min on 2 cores)
+#   benchmarks/run.sh --runs 3 --build-runs 1 --quick  # a short check of the whole pipeline
 #
 # JDK 17 is the JDK running this script (JAVA_HOME or java on the PATH); JDK 25 is taken from
 # BATON_JDK25_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64) and skipped if absent.
@@ -17,6 +17,8 @@ jdks=(--jdk "17=$jdk17")
 # Build Baton and the benchmark modules (the function variants, JMH, the harness); no tests.
 ./mvnw -B -q install -DskipTests -Dinvoker.skip -pl benchmarks/harness,benchmarks/jmh,benchmarks/function-untraced,benchmarks/function-handwritten,benchmarks/function-baton,benchmarks/function-baton-sdk,benchmarks/function-baton-autoconfigure -am
 
-exec "$jdk17/bin/java" -Dbaton.benchmarks.dir=benchmarks \
+# TCP_NODELAY on the harness's Runtime APIs and OTLP receiver, as Lambda's own send: without it a
+# delayed ACK adds about 40 ms to every warm invocation.
+exec "$jdk17/bin/java" -Dbaton.benchmarks.dir=benchmarks -Dsun.net.httpserver.nodelay=true \
   -cp "benchmarks/harness/target/classes:$(cat benchmarks/harness/target/harness.classpath)" \
   dev.baton.benchmarks.RunAll "${jdks[@]}" "$@"

@@ -41,7 +41,7 @@ final class ColdStart {
           "-Xshare:auto",
           "-XX:MaxHeapSize=445645k");
 
-  private static final String BASE = "/2018-06-01/runtime/";
+  static final String BASE = "/2018-06-01/runtime/";
   private static final String JNI_PROPERTY =
       "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
   private static Path jniLibrary;
@@ -53,8 +53,8 @@ final class ColdStart {
    */
   record Sample(double millis, double peakRssMb, String traceId, String response, List<String> loadedClasses) {}
 
-  /** Settings shared by all cold starts of a run. */
-  record Target(Layout layout, JdkUnderTest jdk, String otlpEndpoint, Map<String, String> sqs) {}
+  /** Settings shared by all cold starts of a run: what to run, on which JDK, against which peers. */
+  record Target(Layout layout, JdkUnderTest jdk, LocalPeers peers) {}
 
   private ColdStart() {}
 
@@ -62,49 +62,18 @@ final class ColdStart {
   static Sample run(Target target, Variant variant, boolean logClassLoading) throws Exception {
     String traceId = UUID.randomUUID().toString().replace("-", "");
     String requestId = UUID.randomUUID().toString();
-    String event = Files.readString(target.layout().event()).replace("TRACE_ID", traceId).replace("REQUEST_ID", requestId);
+    String event = event(target.layout(), traceId, requestId);
     CompletableFuture<String> response = new CompletableFuture<>();
     CountDownLatch stopped = new CountDownLatch(1);
-    ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-      Thread thread = new Thread(runnable, "runtime-api");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ExecutorService executor = runtimeApiExecutor();
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(executor);
     server.createContext(BASE, exchange -> handle(exchange, event, requestId, traceId, response, stopped));
     server.start();
     Path output = Files.createTempFile(target.layout().work(), "cold-start-" + variant.key + "-", ".log");
     Path classLog = logClassLoading ? Files.createTempFile(target.layout().work(), "classes-", ".log") : null;
-
-    List<String> command = new ArrayList<>();
-    command.add(target.jdk().java().toString());
-    command.addAll(LAMBDA_JVM_ARGUMENTS);
-    command.addAll(variant.jvmArguments(target.layout()));
-    if (classLog != null) {
-      command.add("-Xlog:class+load=info:file=" + classLog);
-    }
-    command.add("-D" + JNI_PROPERTY + "=" + jniLibrary(target.layout()));
-    command.add("-cp");
-    command.add(variant.classpath(target.layout()));
-    command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
-    command.add(Variant.HANDLER);
-    ProcessBuilder builder = new ProcessBuilder(command);
-    Map<String, String> environment = builder.environment();
-    environment.keySet().removeIf(name -> name.startsWith("OTEL_") || name.startsWith("AWS_") || name.startsWith("JAVA_TOOL"));
-    environment.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + server.getAddress().getPort());
-    environment.put("AWS_LAMBDA_FUNCTION_NAME", "place-order");
-    environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-    environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
-    environment.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/place-order");
-    environment.put("AWS_LAMBDA_LOG_STREAM_NAME", "2024/05/01/[$LATEST]" + requestId.replace("-", ""));
-    environment.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-    environment.put("AWS_EXECUTION_ENV", "AWS_Lambda_java17");
-    environment.put("_HANDLER", Variant.HANDLER);
-    environment.putAll(target.sqs());
-    environment.putAll(variant.environment(target.otlpEndpoint()));
-    builder.redirectErrorStream(true);
-    builder.redirectOutput(output.toFile());
+    List<String> jvmArguments = classLog == null ? List.of() : List.of("-Xlog:class+load=info:file=" + classLog);
+    ProcessBuilder builder = function(target, variant, server.getAddress().getPort(), jvmArguments, output);
 
     long started = System.nanoTime();
     Process process = builder.start();
@@ -152,15 +121,7 @@ final class ColdStart {
           respond(exchange, 500, "{}");
           return;
         }
-        var headers = exchange.getResponseHeaders();
-        headers.add("Content-Type", "application/json");
-        headers.add("Lambda-Runtime-Aws-Request-Id", requestId);
-        headers.add("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 60_000));
-        headers.add("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:eu-west-1:123456789012:function:place-order");
-        headers.add(
-            "Lambda-Runtime-Trace-Id",
-            "Root=1-" + traceId.substring(0, 8) + "-" + traceId.substring(8) + ";Parent=00f067aa0ba902b7;Sampled=1");
-        respond(exchange, 200, event);
+        answerNext(exchange, event, requestId, traceId);
         return;
       }
       String text = new String(body, StandardCharsets.UTF_8);
@@ -175,7 +136,74 @@ final class ColdStart {
     }
   }
 
-  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+  /**
+   * The function's JVM as Lambda's Java runtime starts it (not yet started): the runtime client,
+   * with Lambda's JVM settings and {@code jvmArguments}, against the Runtime API on {@code
+   * runtimeApiPort}, with Lambda's environment, the peers' addresses and the variant's settings;
+   * its output goes to {@code output}.
+   */
+  static ProcessBuilder function(
+      Target target, Variant variant, int runtimeApiPort, List<String> jvmArguments, Path output) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(target.jdk().java().toString());
+    command.addAll(LAMBDA_JVM_ARGUMENTS);
+    command.addAll(variant.jvmArguments(target.layout()));
+    command.addAll(jvmArguments);
+    command.add("-D" + JNI_PROPERTY + "=" + jniLibrary(target.layout()));
+    command.add("-cp");
+    command.add(variant.classpath(target.layout()));
+    command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
+    command.add(Variant.HANDLER);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> environment = builder.environment();
+    environment.keySet().removeIf(name -> name.startsWith("OTEL_") || name.startsWith("AWS_") || name.startsWith("JAVA_TOOL"));
+    environment.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApiPort);
+    environment.put("AWS_LAMBDA_FUNCTION_NAME", "place-order");
+    environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+    environment.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
+    environment.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/place-order");
+    environment.put("AWS_LAMBDA_LOG_STREAM_NAME", "2024/05/01/[$LATEST]" + UUID.randomUUID().toString().replace("-", ""));
+    environment.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+    environment.put("AWS_EXECUTION_ENV", "AWS_Lambda_java17");
+    environment.put("_HANDLER", Variant.HANDLER);
+    environment.putAll(target.peers().sqsEnvironment());
+    environment.putAll(target.peers().exportEnvironment(variant));
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(output.toFile());
+    return builder;
+  }
+
+  /** The {@code POST /orders} event with its trace and request ids filled in. */
+  static String event(Layout layout, String traceId, String requestId) throws IOException {
+    return Files.readString(layout.event()).replace("TRACE_ID", traceId).replace("REQUEST_ID", requestId);
+  }
+
+  /**
+   * Answers a {@code next} with {@code event} and the headers Lambda sends with it, among them its
+   * X-Ray header for trace {@code traceId}, sampled (as with active tracing).
+   */
+  static void answerNext(HttpExchange exchange, String event, String requestId, String traceId) throws IOException {
+    var headers = exchange.getResponseHeaders();
+    headers.add("Content-Type", "application/json");
+    headers.add("Lambda-Runtime-Aws-Request-Id", requestId);
+    headers.add("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 60_000));
+    headers.add("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:eu-west-1:123456789012:function:place-order");
+    headers.add(
+        "Lambda-Runtime-Trace-Id",
+        "Root=1-" + traceId.substring(0, 8) + "-" + traceId.substring(8) + ";Parent=00f067aa0ba902b7;Sampled=1");
+    respond(exchange, 200, event);
+  }
+
+  /** The threads a Runtime API's handlers run on: daemons, as many as it needs (a {@code next} may park). */
+  static ExecutorService runtimeApiExecutor() {
+    return Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "runtime-api");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  static void respond(HttpExchange exchange, int status, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
@@ -193,7 +221,7 @@ final class ColdStart {
     throw new IOException("no VmHWM in /proc/" + pid + "/status");
   }
 
-  private static void stop(Process process) {
+  static void stop(Process process) {
     if (!process.isAlive()) {
       return;
     }
@@ -243,7 +271,7 @@ final class ColdStart {
     return jniLibrary;
   }
 
-  private static String tail(Path output) {
+  static String tail(Path output) {
     try {
       String text = Files.readString(output);
       return text.length() > 4000 ? text.substring(text.length() - 4000) : text;

@@ -20,6 +20,7 @@ public final class ColdStartOnly {
   private ColdStartOnly() {}
 
   public static void main(String[] args) throws Exception {
+    System.setProperty(WarmLatency.NODELAY_PROPERTY, "true"); // before the first HttpServer, which reads it
     int runs = 7;
     List<Variant> variants = new ArrayList<>(List.of(Variant.HANDWRITTEN, Variant.BATON));
     for (int i = 0; i < args.length; i++) {

@@ -24,7 +24,7 @@ final class ColdStartSeries {
 
   static Map<Variant, Result> run(LocalPeers peers, Layout layout, JdkUnderTest jdk, List<Variant> variants, int runs)
       throws Exception {
-    ColdStart.Target target = new ColdStart.Target(layout, jdk, peers.receiver.endpoint(), peers.sqsEnvironment());
+    ColdStart.Target target = new ColdStart.Target(layout, jdk, peers);
     Map<Variant, List<Double>> millis = new LinkedHashMap<>();
     Map<Variant, List<Double>> rss = new LinkedHashMap<>();
     Map<Variant, Integer> spans = new LinkedHashMap<>();
@@ -35,9 +35,10 @@ final class ColdStartSeries {
     for (int round = 0; round < runs; round++) {
       for (int i = 0; i < variants.size(); i++) {
         Variant variant = variants.get((round + i) % variants.size());
-        int before = peers.receiver.spans().size();
+        int before = peers.spans(variant).size();
         ColdStart.Sample sample = ColdStart.run(target, variant, false);
-        spans.put(variant, peers.receiver.spans().size() - before);
+        peers.awaitExport(variant, sample.traceId());
+        spans.put(variant, peers.spans(variant).size() - before);
         millis.get(variant).add(sample.millis());
         rss.get(variant).add(sample.peakRssMb());
         System.out.printf("[cold start] JDK %s round %2d %-20s %7.0f ms %6.1f MB%n",

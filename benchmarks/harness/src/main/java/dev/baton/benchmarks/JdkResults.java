@@ -6,11 +6,16 @@ import java.util.Map;
 record JdkResults(
     JdkUnderTest jdk,
     Map<Variant, ColdStartSeries.Result> coldStarts,
+    Map<Variant, WarmLatency.Result> warmLatency,
     Map<String, JmhRun.Score> jmh,
     BuildCost.Result buildCost) {
 
   ColdStartSeries.Result cold(Variant variant) {
     return coldStarts.get(variant);
+  }
+
+  WarmLatency.Result warm(Variant variant) {
+    return warmLatency.get(variant);
   }
 
   JmhRun.Score perCall(Variant variant) {

@@ -29,7 +29,7 @@ final class JmhRun {
     command.addAll(List.of("-rf", "csv", "-rff", csv.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     builder.environment().putAll(peers.sqsEnvironment());
-    builder.environment().putAll(Variant.BATON.environment(peers.receiver.endpoint()));
+    builder.environment().putAll(peers.exportEnvironment(Variant.BATON));
     builder.environment().put("AWS_LAMBDA_FUNCTION_NAME", "place-order");
     builder.environment().put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
     int exit = builder.start().waitFor();

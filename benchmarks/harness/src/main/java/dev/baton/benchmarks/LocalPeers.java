@@ -2,16 +2,26 @@ package dev.baton.benchmarks;
 
 import dev.baton.testing.ElasticMqServer;
 import dev.baton.testing.OtlpReceiver;
+import dev.baton.testing.ReceivedSpan;
+import dev.baton.testing.XrayDaemon;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * What the function talks to during the benchmark, in this JVM: ElasticMQ with the order queue,
- * and an OTLP/HTTP receiver standing in for a collector.
+ * an OTLP/HTTP receiver standing in for a collector (it answers every export at once), and a
+ * stand-in for the X-Ray daemon Lambda runs with active tracing (UDP on 127.0.0.1), where {@link
+ * Variant#BATON_XRAY} sends its spans.
  */
 final class LocalPeers implements AutoCloseable {
 
+  /** How long a datagram may take from the function's send to the daemon stand-in's decoding. */
+  private static final Duration DATAGRAM_WAIT = Duration.ofSeconds(5);
+
   final OtlpReceiver receiver = OtlpReceiver.start();
+  final XrayDaemon daemon = XrayDaemon.start();
   final ElasticMqServer sqs = ElasticMqServer.start();
   final String queueUrl;
 
@@ -32,14 +42,37 @@ final class LocalPeers implements AutoCloseable {
         "AWS_SECRET_ACCESS_KEY", "bench");
   }
 
-  /** How many spans of trace {@code traceId} arrived. */
-  int spans(String traceId) {
-    return receiver.trace(traceId).size();
+  /** {@code variant}'s OTEL_* (and X-Ray daemon) settings, pointing at these peers. */
+  Map<String, String> exportEnvironment(Variant variant) {
+    return variant.environment(receiver.endpoint(), daemon.address());
+  }
+
+  /** Every span received so far where {@code variant} exports: the daemon stand-in or the receiver. */
+  List<ReceivedSpan> spans(Variant variant) {
+    return variant == Variant.BATON_XRAY ? daemon.spans() : receiver.spans();
+  }
+
+  /**
+   * Waits until what {@code variant} exported up to its invocation of trace {@code traceId} has
+   * arrived. The receiver has every span before the function's response (it answers the export
+   * first); the daemon stand-in reads datagrams on a thread of its own, a moment after they were
+   * sent, in the order they were sent: once a span of the trace is there, so is everything before.
+   * Returns after 5 s at the latest, if nothing came.
+   */
+  void awaitExport(Variant variant, String traceId) throws InterruptedException {
+    if (variant != Variant.BATON_XRAY) {
+      return;
+    }
+    long deadline = System.nanoTime() + DATAGRAM_WAIT.toNanos();
+    while (daemon.trace(traceId).isEmpty() && System.nanoTime() < deadline) {
+      daemon.awaitSpans(daemon.spans().size() + 1, Duration.ofMillis(50));
+    }
   }
 
   @Override
   public void close() {
     sqs.close();
+    daemon.close();
     receiver.close();
   }
 }

@@ -14,15 +14,21 @@ final class Report {
   static final double SIZE_TARGET_BYTES = 800 * 1024;
   static final double PER_CALL_TARGET = 1.05;
   static final int ASPECTJ_CLASSES_TARGET = 2;
+  /** Issue 17: what the X-Ray route may add to a warm invocation, as its caller sees it. */
+  static final double XRAY_ADDED_TARGET_MS = 0.1;
 
   private final List<JdkResults> jdks;
   private final PackageSize size;
   private final int runs;
+  private final int warmUp;
+  private final int invocations;
 
-  Report(List<JdkResults> jdks, PackageSize size, int runs) {
+  Report(List<JdkResults> jdks, PackageSize size, int runs, int warmUp, int invocations) {
     this.jdks = jdks;
     this.size = size;
     this.runs = runs;
+    this.warmUp = warmUp;
+    this.invocations = invocations;
   }
 
   // ---------------------------------------------------------------- results.json
@@ -48,6 +54,18 @@ final class Report {
       out.append("    },\n    \"size_bytes\": {\n");
       out.append("      \"baton\": ").append(size.addedBytes(Variant.BATON)).append(",\n");
       out.append("      \"otel_agent\": ").append(size.agentBytes()).append("\n");
+      ColdStartSeries.Result xray = r.cold(Variant.BATON_XRAY);
+      out.append("    },\n    \"baton_xray\": {\n");
+      out.append("      \"cold_start_ms\": ").append(stats(xray.millis())).append(",\n");
+      out.append("      \"rss_mb\": ").append(stats(xray.rssMb())).append("\n");
+      out.append("    },\n    \"warm_latency_ms\": {\n");
+      for (int i = 0; i < WarmLatency.VARIANTS.size(); i++) {
+        Variant v = WarmLatency.VARIANTS.get(i);
+        WarmLatency.Result w = r.warm(v);
+        out.append("      \"").append(v.key).append("\": {\"median\": ").append(ms(w.millis().median()))
+            .append(", \"p90\": ").append(ms(w.p90())).append(", \"added_over_untraced\": ").append(ms(w.addedMillis()))
+            .append("}").append(i < WarmLatency.VARIANTS.size() - 1 ? ",\n" : "\n");
+      }
       out.append("    }\n  }").append(j < jdks.size() - 1 ? ",\n" : "\n");
     }
     return out.append("}\n").toString();
@@ -57,14 +75,22 @@ final class Report {
     for (int i = 0; i < Variant.REPORTED.size(); i++) {
       Variant v = Variant.REPORTED.get(i);
       Stats s = millis ? r.cold(v).millis() : r.cold(v).rssMb();
-      out.append("      \"").append(v.key).append("\": {\"median\": ").append(num(s.median()))
-          .append(", \"min\": ").append(num(s.min())).append(", \"max\": ").append(num(s.max())).append("}")
+      out.append("      \"").append(v.key).append("\": ").append(stats(s))
           .append(i < Variant.REPORTED.size() - 1 ? ",\n" : "\n");
     }
   }
 
+  private static String stats(Stats s) {
+    return "{\"median\": " + num(s.median()) + ", \"min\": " + num(s.min()) + ", \"max\": " + num(s.max()) + "}";
+  }
+
   private static String num(double value) {
     return String.format(Locale.ROOT, "%.1f", value);
+  }
+
+  /** Milliseconds of a warm invocation, to the microsecond. */
+  private static String ms(double value) {
+    return String.format(Locale.ROOT, "%.3f", value);
   }
 
   // ---------------------------------------------------------------- RESULTS.md
@@ -75,6 +101,7 @@ final class Report {
     md.append("Written by `benchmarks/run.sh` (do not edit by hand). ").append(machine()).append("\n\n");
     md.append("![Cold start, median with min-max](cold-start.svg)\n\n");
     md.append(coldStartTables());
+    md.append(warmLatencyTable());
     md.append(targets());
     md.append(perCallTables());
     md.append(buildTable());
@@ -87,7 +114,7 @@ final class Report {
     StringBuilder md = new StringBuilder("## Cold start\n\n");
     md.append("From launching the JVM (the real AWS runtime interface client) to the first response received, ")
         .append(runs).append(" interleaved runs per variant and JDK; peak RSS is the function JVM's `VmHWM`. ")
-        .append("Spans: what the local OTLP receiver got from one invocation. Classes: loaded by the JVM (`-Xlog:class+load`, one extra run).\n\n");
+        .append("Spans: what the local OTLP receiver (for X-Ray, the daemon stand-in) got from one invocation. Classes: loaded by the JVM (`-Xlog:class+load`, one extra run).\n\n");
     for (JdkResults r : jdks) {
       Stats untraced = r.cold(Variant.UNTRACED).millis();
       Stats handwritten = r.cold(Variant.HANDWRITTEN).millis();
@@ -106,6 +133,29 @@ final class Report {
     return md.toString();
   }
 
+  String warmLatencyTable() {
+    StringBuilder md = new StringBuilder("## Caller-visible latency per warm invocation\n\n");
+    md.append("What the caller waits for once the function is warm: one function JVM per variant (the real runtime client, ")
+        .append("Lambda's JVM settings), each invocation timed at the local Runtime API from answering `next` with the event to ")
+        .append("receiving the function's `response`, the export before the response included. `baton` exports over OTLP/HTTP to a ")
+        .append("local receiver that answers at once, `baton_xray` sends UDP datagrams to a local stand-in for Lambda's X-Ray daemon. ")
+        .append(warmUp).append(" warm-up invocations, then ").append(invocations).append(" measured ones per variant, in rounds ")
+        .append("that invoke every variant once, one at a time (order rotated, ").append(WarmLatency.PAUSE_MILLIS)
+        .append(" ms pause before each). Added over untraced: the median of the paired differences (each round's ")
+        .append("invocation minus untraced's in the same round). Spans: received per invocation.\n\n");
+    md.append("| JDK | variant | median ms | p90 ms | min | max | added over untraced, ms | spans |\n");
+    md.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+    for (JdkResults r : jdks) {
+      for (Variant v : WarmLatency.VARIANTS) {
+        WarmLatency.Result w = r.warm(v);
+        md.append(String.format(Locale.ROOT, "| %s | %s | **%.3f** | %.3f | %.3f | %.3f | %s | %.1f |%n",
+            r.jdk().name(), warmLabel(v), w.millis().median(), w.p90(), w.millis().min(), w.millis().max(),
+            v == Variant.UNTRACED ? "" : String.format(Locale.ROOT, "%+.3f", w.addedMillis()), w.spansPerInvocation()));
+      }
+    }
+    return md.append('\n').toString();
+  }
+
   private String targets() {
     StringBuilder md = new StringBuilder("## Targets (reported, not asserted)\n\n");
     md.append("| target | ");
@@ -121,6 +171,8 @@ final class Report {
     jdks.forEach(r -> md.append(verdict(r.cold(Variant.BATON).aspectjClasses().size(), ASPECTJ_CLASSES_TARGET, "%.0f")).append(" | "));
     md.append("\n| <= 800 KB added to the deployment package | ");
     jdks.forEach(r -> md.append(verdict(size.addedBytes(Variant.BATON) / 1024.0, SIZE_TARGET_BYTES / 1024, "%.0f KB")).append(" | "));
+    md.append("\n| X-Ray route adds < 0.1 ms per warm invocation over untraced (issue 17) | ");
+    jdks.forEach(r -> md.append(below(r.warm(Variant.BATON_XRAY).addedMillis(), XRAY_ADDED_TARGET_MS, "%+.3f ms")).append(" | "));
     md.append("\n\n");
     md.append(whyMissed());
     return md.toString();
@@ -132,6 +184,10 @@ final class Report {
 
   private static String verdict(double value, double limit, String format) {
     return (value <= limit ? "met: " : "**missed**: ") + String.format(Locale.ROOT, format, value);
+  }
+
+  private static String below(double value, double limit, String format) {
+    return (value < limit ? "met: " : "**missed**: ") + String.format(Locale.ROOT, format, value);
   }
 
   /** The facts behind each target, computed from this run. */
@@ -152,6 +208,20 @@ final class Report {
           Math.min(baton.millis().min(), handwritten.millis().min()), Math.max(baton.millis().max(), handwritten.millis().max()),
           extra.size(), byPackage(extra), fewer.size(), byPackage(fewer),
           baton.aspectjClasses().isEmpty() ? "none" : baton.aspectjClasses().stream().map(c -> "`" + c + "`").collect(Collectors.joining(", "))));
+    }
+    for (JdkResults r : jdks) {
+      ColdStartSeries.Result otlp = r.cold(Variant.BATON);
+      ColdStartSeries.Result xray = r.cold(Variant.BATON_XRAY);
+      Set<String> extra = normalized(xray.loadedClasses());
+      extra.removeAll(normalized(otlp.loadedClasses()));
+      Set<String> fewer = normalized(otlp.loadedClasses());
+      fewer.removeAll(normalized(xray.loadedClasses()));
+      md.append(String.format(Locale.ROOT,
+          "- JDK %s, X-Ray route: cold start %.0f ms vs %.0f ms over OTLP/HTTP (%+.0f ms; untraced %.0f ms); it loads %d classes the OTLP/HTTP one does not (%s) "
+              + "and %d fewer (%s). Per warm invocation it adds %+.3f ms over untraced (median of paired differences), OTLP/HTTP %+.3f ms.%n",
+          r.jdk().name(), xray.millis().median(), otlp.millis().median(), xray.millis().median() - otlp.millis().median(),
+          r.cold(Variant.UNTRACED).millis().median(), extra.size(), byPackage(extra), fewer.size(), byPackage(fewer),
+          r.warm(Variant.BATON_XRAY).addedMillis(), r.warm(Variant.BATON).addedMillis()));
     }
     md.append(String.format(Locale.ROOT, "- Size: Baton adds %,d bytes (%s); hand-written OpenTelemetry adds %,d. The jars Baton's package has and the untraced one has not:%n%n",
         size.addedBytes(Variant.BATON), size.addedBytes(Variant.BATON) <= SIZE_TARGET_BYTES ? "within 800 KB" : "over 800 KB", size.addedBytes(Variant.HANDWRITTEN)));
@@ -246,7 +316,7 @@ final class Report {
         ## How it was measured
 
         - One function, `POST /orders` (`benchmarks/function/`): parse, price, one SQS `SendMessage` to ElasticMQ, answer 201;
-          three `@Traced` methods and a `@TracedHandler`. Five builds of it from Maven, run as six variants:
+          three `@Traced` methods and a `@TracedHandler`. Five builds of it from Maven, run as seven variants:
           `untraced`; `handwritten` (the same spans written by hand on the OpenTelemetry SDK as its documentation shows: `OpenTelemetrySdk`, OTLP/HTTP on the
           JDK HTTP sender, a batch processor flushed before each response); `baton` (the untraced sources, Baton's
           processor and `baton:weave`, and nothing else: zero code, so the handler starts Baton's trace-only SDK from the
@@ -255,18 +325,32 @@ final class Report {
           `OTEL_INSTRUMENTATION_METHODS_INCLUDE` for the three methods so that it exports the same spans);
           `baton_sdk` (Baton given the very SDK code of `handwritten` with `Baton.useOpenTelemetry(sdk)`: what the woven
           code costs on its own) and `baton_autoconfigure` (zero code with the autoconfigure module on the classpath, so
-          the SDK comes from autoconfigure); the last two are not in `results.json`.
+          the SDK comes from autoconfigure), neither in `results.json`; and `baton_xray` (the `baton` build with
+          `OTEL_TRACES_EXPORTER=xray` and `AWS_XRAY_DAEMON_ADDRESS`: the same spans as OTLP protobuf in UDP datagrams to
+          Lambda's X-Ray daemon, exported before each response), in a section of its own in `results.json`.
         - Each cold start is a fresh JVM (`%s`, as Lambda's Java runtime starts
           it for a 512 MB function) running `com.amazonaws.services.lambda.runtime.api.client.AWSLambda` against a
-          Runtime API in the harness, exporting to an OTLP/HTTP receiver in the harness; ElasticMQ runs in the harness too.
-        - The machine: 2 cores shared by the function JVM, the harness, ElasticMQ and the receiver; figures from another
-          machine are not comparable, ratios are.
+          Runtime API in the harness, exporting to an OTLP/HTTP receiver in the harness (`baton_xray`: to a UDP stand-in
+          for the X-Ray daemon in the harness, which decodes every datagram); ElasticMQ runs in the harness too. The
+          event carries a W3C `traceparent` and Lambda's X-Ray header says `Sampled=1`, as with active tracing.
+        - The warm invocations run the same way, one long-lived function JVM per variant. The harness's Runtime APIs and
+          OTLP receiver answer with `TCP_NODELAY` (`-Dsun.net.httpserver.nodelay=true`), as Lambda's own do.
+        - The machine: 2 cores shared by the function JVMs, the harness, ElasticMQ, the receiver and the daemon stand-in;
+          figures from another machine are not comparable, ratios are.
         """.formatted(String.join(" ", ColdStart.LAMBDA_JVM_ARGUMENTS));
   }
 
   private static String machine() {
     return String.format(Locale.ROOT, "Machine: %d cores, %s %s.", Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"), System.getProperty("os.arch"));
+  }
+
+  private static String warmLabel(Variant v) {
+    return switch (v) {
+      case BATON -> "**Baton**, OTLP/HTTP";
+      case BATON_XRAY -> "**Baton**, X-Ray (UDP)";
+      default -> label(v);
+    };
   }
 
   private static String label(Variant v) {
@@ -277,6 +361,7 @@ final class Report {
       case OTEL_AGENT -> "OpenTelemetry Java agent";
       case BATON_SDK -> "Baton, given the hand-written SDK";
       case BATON_AUTOCONFIGURE -> "Baton, zero-code with autoconfigure";
+      case BATON_XRAY -> "**Baton**, X-Ray (UDP to the daemon)";
     };
   }
 
@@ -303,7 +388,7 @@ final class Report {
     svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
     svg.append("<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Cold start to first response, ms (median; whiskers: min-max)</text>\n");
     int y = 40;
-    List<String> colours = List.of("#9e9e9e", "#1f77b4", "#2ca02c", "#d62728", "#98df8a", "#c5e5b4");
+    List<String> colours = List.of("#9e9e9e", "#1f77b4", "#2ca02c", "#d62728", "#98df8a", "#c5e5b4", "#17becf");
     for (JdkResults r : jdks) {
       svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\" font-weight=\"bold\">JDK %s</text>%n", y + 12, r.jdk().name()));
       y += 20;

@@ -7,8 +7,10 @@ import java.util.Map;
 
 /**
  * One way of building (and running) the benchmarked function. The first four are the variants of
- * {@code results.json}; {@link #BATON_SDK} and {@link #BATON_AUTOCONFIGURE} are reported in
- * RESULTS.md only. {@link #BATON} is Baton as a user adds it: zero code, Baton's trace-only SDK.
+ * {@code results.json}'s cold-start sections; {@link #BATON_SDK} and {@link #BATON_AUTOCONFIGURE}
+ * are reported in RESULTS.md only, {@link #BATON_XRAY} in a section of its own. {@link #BATON} is
+ * Baton as a user adds it: zero code, Baton's trace-only SDK; {@link #BATON_XRAY} is the same
+ * build sending its spans to Lambda's X-Ray daemon over UDP instead of OTLP/HTTP.
  */
 enum Variant {
   UNTRACED("untraced", "function-untraced"),
@@ -16,7 +18,8 @@ enum Variant {
   BATON("baton", "function-baton"),
   OTEL_AGENT("otel_agent", "function-untraced"),
   BATON_SDK("baton_sdk", "function-baton-sdk"),
-  BATON_AUTOCONFIGURE("baton_autoconfigure", "function-baton-autoconfigure");
+  BATON_AUTOCONFIGURE("baton_autoconfigure", "function-baton-autoconfigure"),
+  BATON_XRAY("baton_xray", "function-baton");
 
   /** The handler, as in the function's handler setting. */
   static final String HANDLER = "bench.orders.PlaceOrder";
@@ -53,17 +56,24 @@ enum Variant {
   }
 
   /**
-   * Environment of this variant beyond Lambda's own. Every variant gets the same OTEL_* settings
-   * (the untraced one ignores them): OTLP/HTTP to the local receiver, traces only, a batch
-   * processor that never exports on its own (each invocation flushes). The agent also traces the
-   * three methods the others trace, so that all export the same five spans.
+   * Environment of this variant beyond Lambda's own. Every variant but {@link #BATON_XRAY} gets
+   * the same OTEL_* settings (the untraced one ignores them): OTLP/HTTP to the local receiver,
+   * traces only, a batch processor that never exports on its own (each invocation flushes). {@link
+   * #BATON_XRAY} gets {@code OTEL_TRACES_EXPORTER=xray} and the daemon's address in {@code
+   * AWS_XRAY_DAEMON_ADDRESS}, as Lambda sets it with active tracing. The agent also traces the three
+   * methods the others trace, so that all export the same five spans.
    */
-  Map<String, String> environment(String otlpEndpoint) {
+  Map<String, String> environment(String otlpEndpoint, String xrayDaemonAddress) {
     Map<String, String> environment = new java.util.LinkedHashMap<>();
     environment.put("OTEL_SERVICE_NAME", "place-order");
-    environment.put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
-    environment.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
-    environment.put("OTEL_TRACES_EXPORTER", "otlp");
+    if (this == BATON_XRAY) {
+      environment.put("OTEL_TRACES_EXPORTER", "xray");
+      environment.put("AWS_XRAY_DAEMON_ADDRESS", xrayDaemonAddress);
+    } else {
+      environment.put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
+      environment.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+      environment.put("OTEL_TRACES_EXPORTER", "otlp");
+    }
     environment.put("OTEL_METRICS_EXPORTER", "none");
     environment.put("OTEL_LOGS_EXPORTER", "none");
     environment.put("OTEL_BSP_SCHEDULE_DELAY", "3600000");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,8 +14,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The benchmarks' smoke run in {@code ./mvnw -B verify}: every variant the full run measures
- * builds, starts through the runtime client, answers, and (when traced) exports its spans. Nothing
- * here is timed: the figures come from {@code benchmarks/run.sh}.
+ * builds, starts through the runtime client, answers, and (when traced) exports its spans, to the
+ * OTLP receiver or, for X-Ray, to the daemon stand-in; a few warm invocations of each variant the
+ * warm-latency run measures do the same. Nothing here is timed: the figures come from {@code
+ * benchmarks/run.sh}.
  */
 class SmokeTest {
 
@@ -36,12 +39,14 @@ class SmokeTest {
   @EnumSource(Variant.class)
   void oneColdStartAnswersAndExportsTheSameFiveSpans(Variant variant) throws Exception {
     JdkUnderTest jdk = new JdkUnderTest("current", Path.of(System.getProperty("java.home")));
-    ColdStart.Target target = new ColdStart.Target(LAYOUT, jdk, peers.receiver.endpoint(), peers.sqsEnvironment());
+    ColdStart.Target target = new ColdStart.Target(LAYOUT, jdk, peers);
 
     // ColdStart.run has checked for the 201 already: it throws on any other answer.
-    int before = peers.receiver.spans().size();
+    int before = peers.spans(variant).size();
     ColdStart.Sample sample = ColdStart.run(target, variant, false);
-    var spans = peers.receiver.spans().subList(before, peers.receiver.spans().size());
+    peers.awaitExport(variant, sample.traceId());
+    var all = peers.spans(variant);
+    var spans = all.subList(before, all.size());
 
     assertThat(sample.response()).contains("totalCents");
     assertThat(sample.peakRssMb()).isPositive();
@@ -53,6 +58,25 @@ class SmokeTest {
     } else {
       assertThat(spans).as(names).isEmpty();
     }
+    if (variant == Variant.BATON_XRAY) {
+      assertThat(peers.daemon.malformed()).isEmpty();
+      // Lambda's sampled X-Ray header parents the invocation: the spans are in the event's trace
+      assertThat(spans).allSatisfy(span -> assertThat(span.traceId()).isEqualTo(sample.traceId()));
+    }
+  }
+
+  @Test
+  void aFewWarmInvocationsOfEachAnswerAndExportTheirSpans() throws Exception {
+    JdkUnderTest jdk = new JdkUnderTest("current", Path.of(System.getProperty("java.home")));
+
+    // WarmLatency.run checks every answer for the 201: it throws on any other.
+    Map<Variant, WarmLatency.Result> results = WarmLatency.run(peers, LAYOUT, jdk, 1, 3);
+
+    assertThat(results).containsOnlyKeys(WarmLatency.VARIANTS);
+    assertThat(results.get(Variant.UNTRACED).spansPerInvocation()).isZero();
+    assertThat(results.get(Variant.BATON).spansPerInvocation()).isEqualTo(5);
+    assertThat(results.get(Variant.BATON_XRAY).spansPerInvocation()).isEqualTo(5);
+    assertThat(results.values()).allSatisfy(result -> assertThat(result.millis().n()).isEqualTo(3));
   }
 
   @Test
