@@ -212,7 +212,8 @@ class TriggerExtractionTest {
         .endSqs(new SQSBatchResponse(List.of(new SQSBatchResponse.BatchItemFailure("a2"))));
     SpanData span = only();
     assertThat(span).hasAttribute(AttributeKey.longKey("baton.batch_item_failures"), 1L)
-        .hasStatus(io.opentelemetry.sdk.trace.data.StatusData.unset());
+        .hasStatus(io.opentelemetry.sdk.trace.data.StatusData.create(
+            StatusCode.ERROR, "1 message of the batch failed"));
     assertThat(span.getEvents()).singleElement().satisfies(event -> {
       assertThat(event.getName()).isEqualTo("batch item failure");
       assertThat(event.getAttributes().get(AttributeKey.stringKey("messaging.message.id"))).isEqualTo("a2");

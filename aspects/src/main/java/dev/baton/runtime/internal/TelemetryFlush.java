@@ -25,9 +25,16 @@ public interface TelemetryFlush {
 
   /**
    * What one invocation keeps until its flush; opaque to the runtime core, which only carries it
-   * in the invocation's context.
+   * in the invocation's context, and says when the invocation failed.
    */
-  interface Invocation {}
+  interface Invocation {
+
+    /**
+     * The invocation failed (the handler threw, an HTTP response of 5xx, SQS batch item
+     * failures): its spans are exported even where the sampler did not sample them.
+     */
+    default void failed() {}
+  }
 
   /**
    * An invocation starts now: what it keeps, or null when this flush keeps nothing per

@@ -10,6 +10,8 @@ import dev.baton.TracedHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -26,6 +28,8 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
  */
 @TracedHandler
 public class ProcessOrderHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessOrderHandler.class);
 
   private final DynamoDbClient dynamoDb;
   private final SnsClient sns;
@@ -50,7 +54,7 @@ public class ProcessOrderHandler implements RequestHandler<SQSEvent, SQSBatchRes
       try {
         process(message);
       } catch (RuntimeException failed) {
-        context.getLogger().log("order message " + message.getMessageId() + " failed: " + failed);
+        LOG.warn("order message {} failed: {}", message.getMessageId(), failed.toString());
         failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
       }
     }

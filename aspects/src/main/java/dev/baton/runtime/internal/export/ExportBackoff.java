@@ -14,7 +14,9 @@ import java.util.function.LongSupplier;
  * a refused or broken connection, HTTP 429, 502, 503 or 504, the statuses OTLP calls retryable),
  * exports are skipped for {@value #INITIAL_MILLIS} ms, doubling with each failure in a row up to
  * {@value #MAX_MILLIS} ms; then one export tries again (a probe: other invocations keep skipping
- * until it ends), and a success ends the back-off. Time spent frozen between invocations counts:
+ * until it ends), and a success ends the back-off. An export that ran out of a time too short to
+ * judge the collector by ({@link #inconclusive()}) changes nothing; one whose exporter threw
+ * counts as a failure, so that a probe always ends. Time spent frozen between invocations counts:
  * {@link System#nanoTime()} goes on while Lambda has the process stopped.
  *
  * <p>Shared by the concurrent invocations of one JVM; every method is thread-safe.
@@ -62,6 +64,15 @@ final class ExportBackoff {
     failures++;
     probing = false;
     retryAtNanos = nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(delayMillis(failures));
+  }
+
+  /**
+   * An export ended in a way that says nothing about the collector (it ran out of a time too short
+   * to judge): the back-off stays as it was, and a probe in flight is given back so that the next
+   * export may probe.
+   */
+  synchronized void inconclusive() {
+    probing = false;
   }
 
   /** How long exports are skipped after {@code failures} failures in a row. */

@@ -9,8 +9,11 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import dev.baton.runtime.internal.Restores;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,9 +49,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * invocation then tries again. So a dead or stalled collector costs one invocation the flush
  * timeout, not every invocation.
  *
+ * <p><b>Failed invocations.</b> With {@code keepFailed}, spans that the sampler recorded but did
+ * not sample (see {@code dev.baton.runtime.internal.sdk.FailedInvocations}, which records every
+ * span of an invocation that the head sampler drops) are kept too, as they were when they ended
+ * (no {@link SpanData} is made for them): when the invocation says it {@linkplain
+ * Invocation#failed() failed}, its flush exports them with the sampled ones; otherwise they are
+ * let go. A buffer that {@linkplain #forFailedInvocations keeps only those} sits beside an SDK's
+ * own span processors, which export the sampled spans.
+ *
+ * <p><b>Spans that never end.</b> A span still open when its invocation's flush has waited its
+ * time is no longer the invocation's: should it ever end, it goes to the overflow when sampled,
+ * or, unsampled, when its invocation was one of the last {@value #LATE_FAILED_TRACES} failed ones
+ * (by trace id); nothing keeps the span itself meanwhile.
+ *
+ * <p><b>SnapStart.</b> Spans that wait in the overflow when Lambda takes the snapshot would be
+ * exported by every restored copy; {@link #renewAfterRestore()} lets them go after a restore and
+ * forgets the back-off (the collector of a restored copy is not the one init saw).
+ *
  * <p>Each flush exports in batches of at most {@code maxExportBatchSize} spans ({@code
  * OTEL_BSP_MAX_EXPORT_BATCH_SIZE}), one after the other, within the time given. {@link
- * #shutdown()} exports the overflow, then shuts the exporter down.
+ * #shutdown()} exports the overflow, then shuts the exporter down (when the buffer owns it).
  */
 public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush {
 
@@ -57,6 +77,15 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
   private final int maxExportBatchSize;
   private final long exportTimeoutMillis;
   private final ExportBackoff backoff;
+
+  /** Whether sampled spans are kept and exported (false beside an SDK's own processors). */
+  private final boolean keepSampled;
+
+  /** Whether recorded, unsampled spans of an invocation are kept, to go out if it fails. */
+  private final boolean keepFailed;
+
+  /** Whether {@link #shutdown()} shuts the exporter down (false when an SDK's processor does). */
+  private final boolean ownsExporter;
 
   /** The invocation each open span belongs to (identity: spans do not override equals). */
   private final ConcurrentHashMap<ReadableSpan, Kept> owners = new ConcurrentHashMap<>();
@@ -78,12 +107,64 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
     this(exporter, maxQueueSize, maxExportBatchSize, exportTimeoutMillis, new ExportBackoff());
   }
 
+  /**
+   * The built-in setup's buffer: keeps and exports the sampled spans, and with {@code
+   * keepFailed} also the recorded, unsampled spans of invocations that fail.
+   */
+  public static InvocationSpanBuffer forAllSpans(
+      SpanExporter exporter,
+      int maxQueueSize,
+      int maxExportBatchSize,
+      long exportTimeoutMillis,
+      boolean keepFailed) {
+    return new InvocationSpanBuffer(
+        exporter,
+        maxQueueSize,
+        maxExportBatchSize,
+        exportTimeoutMillis,
+        new ExportBackoff(),
+        true,
+        keepFailed,
+        true);
+  }
+
+  /**
+   * A buffer beside an SDK's own span processors, which export the sampled spans: it keeps only
+   * the recorded, unsampled spans of each invocation and exports them through {@code exporter}
+   * (the SDK's, which it never shuts down) when the invocation fails.
+   */
+  public static InvocationSpanBuffer forFailedInvocations(
+      SpanExporter exporter, int maxQueueSize, int maxExportBatchSize, long exportTimeoutMillis) {
+    return new InvocationSpanBuffer(
+        exporter,
+        maxQueueSize,
+        maxExportBatchSize,
+        exportTimeoutMillis,
+        new ExportBackoff(),
+        false,
+        true,
+        false);
+  }
+
   InvocationSpanBuffer(
       SpanExporter exporter,
       int maxQueueSize,
       int maxExportBatchSize,
       long exportTimeoutMillis,
       ExportBackoff backoff) {
+    this(
+        exporter, maxQueueSize, maxExportBatchSize, exportTimeoutMillis, backoff, true, false, true);
+  }
+
+  InvocationSpanBuffer(
+      SpanExporter exporter,
+      int maxQueueSize,
+      int maxExportBatchSize,
+      long exportTimeoutMillis,
+      ExportBackoff backoff,
+      boolean keepSampled,
+      boolean keepFailed,
+      boolean ownsExporter) {
     if (maxQueueSize < 1 || maxExportBatchSize < 1) {
       throw new IllegalArgumentException(
           "sizes must be positive: " + maxQueueSize + ", " + maxExportBatchSize);
@@ -93,7 +174,46 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
     this.maxExportBatchSize = maxExportBatchSize;
     this.exportTimeoutMillis = exportTimeoutMillis;
     this.backoff = backoff;
+    this.keepSampled = keepSampled;
+    this.keepFailed = keepFailed;
+    this.ownsExporter = ownsExporter;
     this.overflow = new Kept(this);
+  }
+
+  /**
+   * After each SnapStart restore, lets the spans that waited in the overflow at the snapshot go
+   * (every restored copy would export them again) and forgets the back-off. Call once, when the
+   * buffer is made; does nothing where no snapshot can be taken.
+   */
+  public void renewAfterRestore() {
+    Restores.afterRestore(new Renew(this));
+  }
+
+  /** What a restore renews; a class, not a lambda, to keep the cold path short. */
+  private static final class Renew implements Runnable {
+    private final InvocationSpanBuffer buffer;
+
+    Renew(InvocationSpanBuffer buffer) {
+      this.buffer = buffer;
+    }
+
+    @Override
+    public void run() {
+      buffer.restored();
+    }
+  }
+
+  /** After a restore: lets what waited at the snapshot go, and forgets the back-off. */
+  void restored() {
+    int let = overflow.takeAll().size();
+    backoff.succeeded();
+    if (let > 0) {
+      Failures.reportInput(
+          "spans waiting at a SnapStart snapshot",
+          let
+              + " spans that waited for an export when Lambda took the snapshot were let go"
+              + " after the restore, as every restored copy would export them again");
+    }
   }
 
   // ------------------------------------------------------------------------------ invocations
@@ -104,16 +224,22 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
     return new Kept(this);
   }
 
-  /** Notes which invocation a sampled span belongs to: the one its parent context carries. */
+  /**
+   * Notes which invocation a span it keeps belongs to: the one its parent context carries. Kept
+   * are sampled spans (unless the buffer is only for failed invocations) and, with {@code
+   * keepFailed}, the recorded, unsampled spans of an invocation.
+   */
   @Override
   public void onStart(Context parentContext, ReadWriteSpan span) {
-    if (!span.getSpanContext().isSampled() || parentContext == null) {
+    if (parentContext == null) {
       return;
     }
-    if (parentContext.get(INVOCATION) instanceof Kept kept
-        && kept.buffer == this
-        && kept.opened()) {
-      owners.put(span, kept);
+    boolean sampled = span.getSpanContext().isSampled();
+    if (sampled ? !keepSampled : !keepFailed) {
+      return;
+    }
+    if (parentContext.get(INVOCATION) instanceof Kept kept && kept.buffer == this) {
+      kept.opened(span, sampled);
     }
   }
 
@@ -122,20 +248,55 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
     return true;
   }
 
-  /** Keeps a sampled span's data with its invocation, or in the overflow. */
+  /**
+   * Keeps a span with its invocation; a sampled span of no invocation, or one that ends after its
+   * invocation's flush, goes to the overflow (an unsampled one only when its invocation failed).
+   */
   @Override
   public void onEnd(ReadableSpan span) {
-    if (!span.getSpanContext().isSampled()) {
-      return;
-    }
     Kept kept = owners.remove(span);
-    SpanData data = span.toSpanData();
-    if (kept != null && kept.ended(data)) {
+    if (kept != null && kept.ended(span)) {
       return;
     }
-    if (!shutdown) {
-      overflow.add(data);
+    // Ended after its invocation's flush, or outside any invocation.
+    if (shutdown) {
+      return;
     }
+    if (span.getSpanContext().isSampled()
+        ? keepSampled
+        : keepFailed && lateOfFailed(span.getSpanContext().getTraceId())) {
+      overflow.add(span.toSpanData());
+    }
+  }
+
+  /**
+   * The traces of the last {@value #LATE_FAILED_TRACES} failed invocations that closed with
+   * unsampled spans still open: should one of those end, it goes out after all. A ring, so that
+   * spans that never end keep nothing.
+   */
+  private final String[] lateFailedTraces = new String[LATE_FAILED_TRACES];
+
+  private int nextLateFailed;
+
+  static final int LATE_FAILED_TRACES = 64;
+
+  private synchronized void expectLateOfFailed(String traceId) {
+    for (String known : lateFailedTraces) {
+      if (traceId.equals(known)) {
+        return;
+      }
+    }
+    lateFailedTraces[nextLateFailed] = traceId;
+    nextLateFailed = (nextLateFailed + 1) % LATE_FAILED_TRACES;
+  }
+
+  private synchronized boolean lateOfFailed(String traceId) {
+    for (String known : lateFailedTraces) {
+      if (traceId.equals(known)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -190,13 +351,22 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
       long remaining = deadline - System.nanoTime();
       CompletableResultCode result = null;
       if (remaining > 0) {
-        result = export(batch, deadline);
-        if (!result.isDone()) {
-          result.join(remaining, TimeUnit.NANOSECONDS);
+        try {
+          result = export(batch, deadline);
+          if (!result.isDone()) {
+            result.join(remaining, TimeUnit.NANOSECONDS);
+          }
+        } catch (Throwable thrown) {
+          // An exporter that throws (an Error while encoding, no thread for its deadline) must
+          // not leave the back-off probing forever: it counts as a failed export.
+          backoff.failed();
+          overflow.addAll(spans, from);
+          throw new IllegalStateException(
+              "the exporter threw; " + waiting(total - from), thrown);
         }
       }
       if (result == null || !result.isDone()) {
-        backoff.failed();
+        settleTimeout(remaining);
         overflow.addAll(spans, from);
         throw new TimeoutException(
             "the exporter did not finish within "
@@ -207,7 +377,11 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
       if (!result.isSuccess()) {
         Throwable failure = result.getFailureThrowable();
         if (ExportBackoff.collectorUnavailable(failure)) {
-          backoff.failed();
+          if (deadline - System.nanoTime() <= 0) {
+            settleTimeout(remaining);
+          } else {
+            backoff.failed();
+          }
           overflow.addAll(spans, from);
           throw new IllegalStateException(
               "the exporter reported a failure; " + waiting(total - from), failure);
@@ -219,6 +393,23 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
     }
     backoff.succeeded();
   }
+
+  /**
+   * An export ran out of time: that says the collector is failing only when it was given a fair
+   * chance ({@value #FAIR_CHANCE_MILLIS} ms or more). A flush near the invocation's own timeout,
+   * or a later batch with little time left, says nothing about the collector: the back-off stays
+   * as it was, and a probe in flight is given back so that another invocation may probe.
+   */
+  private void settleTimeout(long remainingNanos) {
+    if (remainingNanos >= TimeUnit.MILLISECONDS.toNanos(FAIR_CHANCE_MILLIS)) {
+      backoff.failed();
+    } else {
+      backoff.inconclusive();
+    }
+  }
+
+  /** The time an export must have had for its time-out to count against the collector. */
+  static final long FAIR_CHANCE_MILLIS = 50;
 
   private static String waiting(int spans) {
     return spans
@@ -264,7 +455,8 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
       shutdown = true;
     }
     CompletableResultCode flushed = forceFlush();
-    CompletableResultCode exporterShutdown = exporter.shutdown();
+    CompletableResultCode exporterShutdown =
+        ownsExporter ? exporter.shutdown() : CompletableResultCode.ofSuccess();
     if (!flushed.isSuccess()) {
       return flushed;
     }
@@ -292,38 +484,69 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
   }
 
   /**
-   * What one invocation keeps: its ended sampled spans, and how many of its spans are still
-   * open. Its own monitor guards it; an invocation is touched by its own thread and by the
-   * threads its asynchronous spans end on.
+   * What one invocation keeps: its ended sampled spans (as data), its ended recorded, unsampled
+   * spans (as they are, made data only when it fails), and its spans still open. Its own monitor
+   * guards it, and the entries of its open spans in {@code owners}; an invocation is touched by
+   * its own thread and by the threads its asynchronous spans end on.
    */
   static final class Kept implements Invocation {
 
     final InvocationSpanBuffer buffer;
     private ArrayList<SpanData> spans = new ArrayList<>();
-    private int open;
+    private ArrayList<ReadableSpan> recorded;
+
+    /** Open spans (identity: spans do not override equals) and whether each is sampled. */
+    private IdentityHashMap<ReadableSpan, Boolean> open;
+
+    private int openSampled;
     private boolean closed;
+    private volatile boolean failed;
 
     Kept(InvocationSpanBuffer buffer) {
       this.buffer = buffer;
     }
 
-    /** A span started in this invocation; false once it was flushed. */
-    synchronized boolean opened() {
-      if (closed) {
-        return false;
-      }
-      open++;
-      return true;
+    @Override
+    public void failed() {
+      failed = true;
     }
 
-    /** A span of this invocation ended; false once it was flushed (the overflow takes it). */
-    synchronized boolean ended(SpanData data) {
+    /** A span started in this invocation; ignored once the invocation was flushed. */
+    synchronized void opened(ReadableSpan span, boolean sampled) {
+      if (closed) {
+        return;
+      }
+      if (open == null) {
+        open = new IdentityHashMap<>();
+      }
+      open.put(span, sampled);
+      if (sampled) {
+        openSampled++;
+      }
+      buffer.owners.put(span, this);
+    }
+
+    /** A span of this invocation ended; false once it was flushed (the overflow may take it). */
+    synchronized boolean ended(ReadableSpan span) {
       if (closed) {
         return false;
       }
-      open--;
-      keep(data);
-      if (open == 0) {
+      Boolean sampled = open == null ? null : open.remove(span);
+      if (sampled == null) {
+        return false;
+      }
+      if (sampled) {
+        openSampled--;
+        keep(span.toSpanData());
+      } else if (spans.size() + recordedSize() < buffer.maxQueueSize) {
+        if (recorded == null) {
+          recorded = new ArrayList<>();
+        }
+        recorded.add(span);
+      } else {
+        tooMany();
+      }
+      if (openSampled == 0 || open.isEmpty()) {
         notifyAll();
       }
       return true;
@@ -340,11 +563,19 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
       }
     }
 
+    private int recordedSize() {
+      return recorded == null ? 0 : recorded.size();
+    }
+
     private void keep(SpanData data) {
-      if (spans.size() < buffer.maxQueueSize) {
+      if (spans.size() + recordedSize() < buffer.maxQueueSize) {
         spans.add(data);
         return;
       }
+      tooMany();
+    }
+
+    private void tooMany() {
       buffer.dropped.incrementAndGet();
       Failures.reportInput(
           "spans over OTEL_BSP_MAX_QUEUE_SIZE",
@@ -364,11 +595,13 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
     }
 
     /**
-     * Waits until no span of this invocation is open, or until {@code waitUntilNanos}; then
-     * closes it (later spans go to the overflow) and takes what it kept.
+     * Waits until no span of this invocation that would be exported is open (sampled ones; all
+     * when it failed), or until {@code waitUntilNanos}; then closes it (spans still open are no
+     * longer its own) and takes what it kept: the sampled spans, and the unsampled ones when it
+     * failed.
      */
     synchronized List<SpanData> close(long waitUntilNanos) throws InterruptedException {
-      while (open > 0 && !closed) {
+      while (!closed && (failed ? open != null && !open.isEmpty() : openSampled > 0)) {
         long remaining = waitUntilNanos - System.nanoTime();
         if (remaining <= 0) {
           break;
@@ -376,7 +609,27 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
         TimeUnit.NANOSECONDS.timedWait(this, remaining);
       }
       closed = true;
-      return takeAll();
+      if (open != null) {
+        for (Map.Entry<ReadableSpan, Boolean> still : open.entrySet()) {
+          ReadableSpan span = still.getKey();
+          buffer.owners.remove(span, this);
+          if (failed && !still.getValue()) {
+            buffer.expectLateOfFailed(span.getSpanContext().getTraceId());
+          }
+        }
+        open = null;
+        openSampled = 0;
+      }
+      List<SpanData> taken = takeAll();
+      if (recorded != null) {
+        if (failed) {
+          for (ReadableSpan span : recorded) {
+            taken.add(span.toSpanData());
+          }
+        }
+        recorded = null;
+      }
+      return taken;
     }
 
     synchronized int size() {

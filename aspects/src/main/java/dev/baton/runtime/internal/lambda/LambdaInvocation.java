@@ -277,8 +277,9 @@ public final class LambdaInvocation {
 
   /**
    * The handler returned an SQS batch response: its item failures are recorded ({@link
-   * #BATCH_ITEM_FAILURES} and one event per failed message). A partial failure is not an error
-   * of the invocation, so the status stays unset.
+   * #BATCH_ITEM_FAILURES} and one event per failed message). With at least one, the invocation
+   * failed: status ERROR (Lambda retries those messages), and its spans are exported even where
+   * the sampler dropped them.
    */
   public void endSqs(SQSBatchResponse response) {
     if (!ended) {
@@ -287,6 +288,14 @@ public final class LambdaInvocation {
             response == null ? null : response.getBatchItemFailures();
         if (failures != null) {
           span.setAttribute(BATCH_ITEM_FAILURES, (long) failures.size());
+          if (!failures.isEmpty()) {
+            span.setStatus(
+                StatusCode.ERROR,
+                failures.size() == 1
+                    ? "1 message of the batch failed"
+                    : failures.size() + " messages of the batch failed");
+            failed();
+          }
           int events = 0;
           for (SQSBatchResponse.BatchItemFailure failure : failures) {
             if (failure != null && events++ < MAX_FAILURE_EVENTS) {
@@ -338,8 +347,20 @@ public final class LambdaInvocation {
   public void end(Throwable failure) {
     if (!ended) {
       TracedMethods.recordFailure(span, failure);
+      failed();
     }
     end();
+  }
+
+  /** The invocation failed: what it kept is exported even where the sampler dropped it. */
+  private void failed() {
+    if (kept != null) {
+      try {
+        kept.failed();
+      } catch (Throwable failure) {
+        Failures.report("marking the invocation failed", failure);
+      }
+    }
   }
 
   /**
@@ -382,6 +403,7 @@ public final class LambdaInvocation {
         if (status >= 500) {
           span.setStatus(StatusCode.ERROR);
           span.setAttribute(SemanticConventions.ERROR_TYPE, String.valueOf(status));
+          failed();
         }
       } catch (Throwable failure) {
         Failures.report("recording the HTTP response status", failure);

@@ -15,7 +15,8 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
  *
  * <p>The first call builds the SDK from the usual settings ({@code OTEL_*} environment variables
  * or {@code otel.*} system properties: service name, exporter and endpoint, propagators, sampler),
- * with the Lambda resource of {@link LambdaResource}. {@code xray} and {@code xray-lambda} in
+ * with the Lambda resource of {@link LambdaResource} and Baton's steps ({@link AutoConfigureSteps}:
+ * failed invocations exported whatever the sampler says, X-Ray ids and parents). {@code xray} and {@code xray-lambda} in
  * {@code OTEL_PROPAGATORS} work because Baton's runtime depends on {@code
  * opentelemetry-aws-xray-propagator}, whose provider autoconfigure finds. The SDK is registered
  * globally (unless something registered a global instance in between) and handed to Baton with
@@ -54,19 +55,16 @@ public final class AutoConfiguredTelemetry {
       if (BatonTelemetry.setUpByFunction()) {
         return;
       }
+      AutoConfigureSteps steps = new AutoConfigureSteps();
       OpenTelemetrySdk sdk =
           AutoConfiguredOpenTelemetrySdk.builder()
-              .addResourceCustomizer(
-                  (resource, config) -> LambdaResource.complete(resource, System.getenv()))
-              .addTracerProviderCustomizer(
-                  (tracerProvider, config) -> {
-                    boolean xray = config.getList("otel.traces.exporter").contains("xray");
-                    BatonTelemetry.parentInvocationsOnLambdaXrayHeader(xray);
-                    return tracerProvider.setIdGenerator(RestoreSafeIds.create(xray));
-                  })
+              .addResourceCustomizer(steps.new ResourceStep())
+              .addSamplerCustomizer(steps.new SamplerStep())
+              .addSpanExporterCustomizer(steps.new ExporterStep())
+              .addTracerProviderCustomizer(steps.new TracerProviderStep())
               .build()
               .getOpenTelemetrySdk();
-      BatonTelemetry.useAndRegisterGlobally(sdk, SdkFlush.of(sdk));
+      BatonTelemetry.useAndRegisterGlobally(sdk, SdkFlush.of(sdk, steps.failedInvocations()));
     } catch (Throwable failure) {
       Failures.report("setting up OpenTelemetry from the OTEL_* settings", failure);
     } finally {

@@ -66,6 +66,7 @@ final class BuiltInSettings {
   static final String SPAN_LINK_COUNT_LIMIT = "otel.span.link.count.limit";
   static final String EVENT_ATTRIBUTE_COUNT_LIMIT = "otel.event.attribute.count.limit";
   static final String LINK_ATTRIBUTE_COUNT_LIMIT = "otel.link.attribute.count.limit";
+  static final String ALWAYS_SAMPLE_ERRORS = FailedInvocations.PROPERTY;
 
   /** Where Lambda says its X-Ray daemon listens (an environment variable, no system property). */
   static final String DAEMON_ADDRESS = "AWS_XRAY_DAEMON_ADDRESS";
@@ -110,6 +111,9 @@ final class BuiltInSettings {
   final long timeoutMillis;
   final boolean gzip;
   final Sampler sampler;
+
+  /** Whether failed invocations are exported even where the sampler drops them. */
+  final boolean alwaysSampleErrors;
   final ContextPropagators propagators;
   final int maxQueueSize;
   final int maxExportBatchSize;
@@ -136,6 +140,7 @@ final class BuiltInSettings {
     gzip = exportOtlp && readGzip();
     resource = enabled ? readResource() : null;
     sampler = enabled ? readSampler() : null;
+    alwaysSampleErrors = exporting && FailedInvocations.enabled(get(ALWAYS_SAMPLE_ERRORS));
     propagators = enabled ? readPropagators() : null;
     maxQueueSize = exporting ? positive(MAX_QUEUE_SIZE, DEFAULT_MAX_QUEUE_SIZE) : 0;
     maxExportBatchSize =

@@ -100,7 +100,10 @@ public final class BuiltInTelemetry implements OpenTelemetry {
     SdkTracerProviderBuilder builder =
         SdkTracerProvider.builder()
             .setResource(resource)
-            .setSampler(settings.sampler)
+            .setSampler(
+                settings.alwaysSampleErrors
+                    ? FailedInvocations.recordInvocations(settings.sampler)
+                    : settings.sampler)
             .setSpanLimits(settings.spanLimits)
             .setIdGenerator(RestoreSafeIds.create(settings.exportXray));
     SpanExporter exporter = null;
@@ -114,8 +117,13 @@ public final class BuiltInTelemetry implements OpenTelemetry {
     InvocationSpanBuffer buffer = null;
     if (exporter != null) {
       buffer =
-          new InvocationSpanBuffer(
-              exporter, settings.maxQueueSize, settings.maxExportBatchSize, settings.timeoutMillis);
+          InvocationSpanBuffer.forAllSpans(
+              exporter,
+              settings.maxQueueSize,
+              settings.maxExportBatchSize,
+              settings.timeoutMillis,
+              settings.alwaysSampleErrors);
+      buffer.renewAfterRestore();
       builder.addSpanProcessor(buffer);
     }
     return new BuiltInTelemetry(builder.build(), settings.propagators, buffer);

@@ -1,6 +1,7 @@
 package dev.baton.runtime.internal.sdk;
 
 import dev.baton.runtime.internal.TelemetryFlush;
+import dev.baton.runtime.internal.export.InvocationSpanBuffer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.util.concurrent.TimeUnit;
@@ -18,31 +19,57 @@ import java.util.concurrent.TimeoutException;
 public final class SdkFlush implements TelemetryFlush {
 
   private final OpenTelemetrySdk sdk;
+  private final InvocationSpanBuffer failedInvocations;
 
-  private SdkFlush(OpenTelemetrySdk sdk) {
+  private SdkFlush(OpenTelemetrySdk sdk, InvocationSpanBuffer failedInvocations) {
     this.sdk = sdk;
+    this.failedInvocations = failedInvocations;
   }
 
   /** A flush of {@code sdk}'s three providers. */
   public static TelemetryFlush of(OpenTelemetrySdk sdk) {
-    return new SdkFlush(sdk);
+    return new SdkFlush(sdk, null);
+  }
+
+  /**
+   * A flush of {@code sdk}'s three providers and of {@code failedInvocations} (null: none), the
+   * buffer beside the SDK's processors that keeps each invocation's unsampled spans, to export
+   * them when it fails.
+   */
+  static TelemetryFlush of(OpenTelemetrySdk sdk, InvocationSpanBuffer failedInvocations) {
+    return new SdkFlush(sdk, failedInvocations);
+  }
+
+  /** What the buffer for failed invocations keeps for this one; null without that buffer. */
+  @Override
+  public Invocation begin() {
+    return failedInvocations == null ? null : failedInvocations.begin();
   }
 
   /**
    * Starts the three flushes together and waits for them one after the other against one
    * deadline: what {@link CompletableResultCode#ofAll} would do, without the completion callbacks
    * it registers (a lambda spun on the first invocation). An SDK's processors keep nothing per
-   * invocation ({@code invocation} is null): what they hold goes out, whichever invocation it
-   * came from.
+   * invocation: what they hold goes out, whichever invocation it came from. While they export on
+   * their own threads, this thread exports what the buffer for failed invocations kept for {@code
+   * invocation} (when it failed), against the same deadline.
    */
   @Override
-  public void flush(Invocation invocation, long timeoutMillis) throws TimeoutException {
+  public void flush(Invocation invocation, long timeoutMillis) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     CompletableResultCode[] flushes = {
       sdk.getSdkTracerProvider().forceFlush(),
       sdk.getSdkMeterProvider().forceFlush(),
       sdk.getSdkLoggerProvider().forceFlush()
     };
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    Exception unsampled = null;
+    if (failedInvocations != null) {
+      try {
+        failedInvocations.flush(invocation, timeoutMillis);
+      } catch (TimeoutException | RuntimeException failure) {
+        unsampled = failure;
+      }
+    }
     CompletableResultCode failed = null;
     for (CompletableResultCode flush : flushes) {
       flush.join(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -56,6 +83,9 @@ public final class SdkFlush implements TelemetryFlush {
     }
     if (failed != null) {
       throw new IllegalStateException("the exporter reported a failure", failed.getFailureThrowable());
+    }
+    if (unsampled != null) {
+      throw unsampled;
     }
   }
 

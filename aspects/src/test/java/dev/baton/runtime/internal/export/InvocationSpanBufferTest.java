@@ -408,14 +408,210 @@ class InvocationSpanBufferTest {
     assertThat(buffer.waitingSpans()).isZero();
   }
 
+  private InvocationSpanBuffer keepingFailed(boolean keepSampled) {
+    return new InvocationSpanBuffer(
+        exporter, 10, 10, 1_000, new ExportBackoff(clock::get), keepSampled, true, keepSampled);
+  }
+
+  @Test
+  void aFailedInvocationExportsItsRecordedSpansAndASuccessfulOneLetsThemGo() throws Exception {
+    InvocationSpanBuffer buffer = keepingFailed(true);
+    Tracer tracer = tracer(buffer, new RecordOnlySampler());
+    TelemetryFlush.Invocation succeeded = buffer.begin();
+    TelemetryFlush.Invocation failed = buffer.begin();
+
+    endSpans(tracer, invocation(succeeded), "succeeded ", 2);
+    endSpans(tracer, invocation(failed), "failed ", 2);
+    endSpans(tracer, 1);
+    failed.failed();
+    buffer.flush(succeeded, 1_000);
+    buffer.flush(failed, 1_000);
+
+    assertThat(exportedNames()).containsExactly("failed 0", "failed 1");
+    assertThat(exporter.batches.get(0)).allSatisfy(span -> assertThat(span.getSpanContext().isSampled()).isFalse());
+    assertThat(buffer.openSpans()).isZero();
+    assertThat(buffer.waitingSpans()).as("unsampled spans of no invocation are not kept").isZero();
+  }
+
+  @Test
+  void aFailedInvocationsSampledAndRecordedSpansGoOutTogether() throws Exception {
+    InvocationSpanBuffer buffer = keepingFailed(true);
+    Tracer tracer = tracer(buffer, new SampleByName("sampled"));
+    TelemetryFlush.Invocation kept = buffer.begin();
+
+    endSpans(tracer, invocation(kept), "sampled ", 1);
+    endSpans(tracer, invocation(kept), "recorded ", 1);
+    kept.failed();
+    buffer.flush(kept, 1_000);
+
+    assertThat(exportedNames()).containsExactly("sampled 0", "recorded 0");
+  }
+
+  @Test
+  void besideAnSdksProcessorsOnlyAFailedInvocationsUnsampledSpansAreExported() throws Exception {
+    InvocationSpanBuffer buffer = keepingFailed(false);
+    Tracer tracer = tracer(buffer, new SampleByName("sampled"));
+    TelemetryFlush.Invocation kept = buffer.begin();
+
+    endSpans(tracer, invocation(kept), "sampled ", 1);
+    endSpans(tracer, invocation(kept), "recorded ", 1);
+    endSpans(tracer, Context.root(), "sampled outside ", 1);
+    kept.failed();
+    buffer.flush(kept, 1_000);
+    provider.shutdown().join(1, TimeUnit.SECONDS);
+
+    assertThat(exportedNames()).containsExactly("recorded 0");
+    assertThat(exporter.shutdown).as("the SDK's processor shuts its exporter down").isFalse();
+  }
+
+  @Test
+  void aSuccessfulInvocationDoesNotWaitForUnsampledSpansStillOpen() throws Exception {
+    InvocationSpanBuffer buffer = keepingFailed(true);
+    Tracer tracer = tracer(buffer, new RecordOnlySampler());
+    TelemetryFlush.Invocation kept = buffer.begin();
+    Span open = tracer.spanBuilder("open").setParent(invocation(kept)).startSpan();
+
+    long start = System.nanoTime();
+    buffer.flush(kept, 2_000);
+
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(900);
+    open.end();
+    assertThat(buffer.waitingSpans()).isZero();
+    assertThat(exporter.batches).isEmpty();
+  }
+
+  @Test
+  void aFailedInvocationsUnsampledSpanThatEndsLateGoesOutWithTheNextFlush() throws Exception {
+    InvocationSpanBuffer buffer = keepingFailed(true);
+    Tracer tracer = tracer(buffer, new RecordOnlySampler());
+    TelemetryFlush.Invocation kept = buffer.begin();
+    Span late = tracer.spanBuilder("late").setParent(invocation(kept)).startSpan();
+    kept.failed();
+
+    buffer.flush(kept, 20);
+    late.end();
+
+    assertThat(buffer.waitingSpans()).isEqualTo(1);
+    buffer.flush(null, 1_000);
+    assertThat(exportedNames()).containsExactly("late");
+  }
+
+  @Test
+  void spansThatNeverEndAreNotKeptAfterTheirInvocation() throws Exception {
+    InvocationSpanBuffer buffer = buffer(10, 10);
+    Tracer tracer = tracer(buffer, Sampler.alwaysOn());
+    for (int i = 0; i < 100; i++) {
+      TelemetryFlush.Invocation kept = buffer.begin();
+      tracer.spanBuilder("never ends").setParent(invocation(kept)).startSpan();
+      buffer.flush(kept, 2);
+    }
+
+    assertThat(buffer.openSpans()).isZero();
+  }
+
+  @Test
+  void anExporterThatThrowsEndsTheProbeAndTheCollectorIsTriedAgainLater() throws Exception {
+    InvocationSpanBuffer buffer = buffer(100, 100);
+    Tracer tracer = tracer(buffer, Sampler.alwaysOn());
+    exporter.result = CompletableResultCode.ofExceptionalFailure(new IOException("Connection refused"));
+    TelemetryFlush.Invocation first = buffer.begin();
+    endSpans(tracer, invocation(first), "first ", 1);
+    assertThatThrownBy(() -> buffer.flush(first, 1_000)).isInstanceOf(IllegalStateException.class);
+
+    // The probe's exporter throws an Error (out of memory while encoding, no thread left).
+    clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(ExportBackoff.INITIAL_MILLIS));
+    exporter.thrown = new OutOfMemoryError("Java heap space");
+    TelemetryFlush.Invocation probe = buffer.begin();
+    endSpans(tracer, invocation(probe), "probe ", 1);
+    assertThatThrownBy(() -> buffer.flush(probe, 1_000))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("2 spans wait")
+        .hasCauseInstanceOf(OutOfMemoryError.class);
+
+    // It counted as a failure: after the doubled wait the collector is tried again.
+    exporter.thrown = null;
+    exporter.result = CompletableResultCode.ofSuccess();
+    clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(ExportBackoff.delayMillis(2)));
+    TelemetryFlush.Invocation third = buffer.begin();
+    endSpans(tracer, invocation(third), "third ", 1);
+    buffer.flush(third, 1_000);
+    assertThat(exporter.batches.get(exporter.batches.size() - 1))
+        .extracting(SpanData::getName)
+        .containsExactly("first 0", "probe 0", "third 0");
+  }
+
+  @Test
+  void aTimeOutTooShortToJudgeTheCollectorDoesNotBackOff() throws Exception {
+    InvocationSpanBuffer buffer = buffer(100, 100);
+    Tracer tracer = tracer(buffer, Sampler.alwaysOn());
+    exporter.result = new CompletableResultCode();
+    TelemetryFlush.Invocation nearItsEnd = buffer.begin();
+    endSpans(tracer, invocation(nearItsEnd), "short ", 1);
+    assertThatThrownBy(() -> buffer.flush(nearItsEnd, InvocationSpanBuffer.FAIR_CHANCE_MILLIS / 5))
+        .isInstanceOf(TimeoutException.class);
+
+    exporter.result = CompletableResultCode.ofSuccess();
+    TelemetryFlush.Invocation next = buffer.begin();
+    endSpans(tracer, invocation(next), "next ", 1);
+    buffer.flush(next, 1_000);
+    assertThat(exporter.batches.get(exporter.batches.size() - 1))
+        .as("exported at once, without waiting for a back-off")
+        .extracting(SpanData::getName)
+        .containsExactly("short 0", "next 0");
+  }
+
+  @Test
+  void aTimeOutWithAFairChanceBacksOff() throws Exception {
+    InvocationSpanBuffer buffer = buffer(100, 100);
+    Tracer tracer = tracer(buffer, Sampler.alwaysOn());
+    exporter.result = new CompletableResultCode();
+    TelemetryFlush.Invocation first = buffer.begin();
+    endSpans(tracer, invocation(first), "first ", 1);
+    assertThatThrownBy(() -> buffer.flush(first, InvocationSpanBuffer.FAIR_CHANCE_MILLIS + 10))
+        .isInstanceOf(TimeoutException.class);
+
+    exporter.result = CompletableResultCode.ofSuccess();
+    TelemetryFlush.Invocation next = buffer.begin();
+    endSpans(tracer, invocation(next), "next ", 1);
+    buffer.flush(next, 1_000);
+    assertThat(exporter.batches).hasSize(1);
+    assertThat(buffer.waitingSpans()).isEqualTo(2);
+  }
+
+  @Test
+  void aRestoreLetsGoWhatWaitedAtTheSnapshotAndForgetsTheBackOff() throws Exception {
+    InvocationSpanBuffer buffer = buffer(100, 100);
+    Tracer tracer = tracer(buffer, Sampler.alwaysOn());
+    exporter.result = CompletableResultCode.ofExceptionalFailure(new IOException("Connection refused"));
+    TelemetryFlush.Invocation priming = buffer.begin();
+    endSpans(tracer, invocation(priming), "priming ", 1);
+    assertThatThrownBy(() -> buffer.flush(priming, 1_000)).isInstanceOf(IllegalStateException.class);
+    assertThat(buffer.waitingSpans()).isEqualTo(1);
+
+    buffer.restored();
+
+    assertThat(buffer.waitingSpans()).isZero();
+    exporter.result = CompletableResultCode.ofSuccess();
+    TelemetryFlush.Invocation first = buffer.begin();
+    endSpans(tracer, invocation(first), "first ", 1);
+    buffer.flush(first, 1_000);
+    assertThat(exporter.batches.get(exporter.batches.size() - 1))
+        .extracting(SpanData::getName)
+        .containsExactly("first 0");
+  }
+
   /** Remembers each batch; answers with {@link #result}. */
   private static final class RecordingExporter implements SpanExporter {
     final List<List<SpanData>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
     volatile CompletableResultCode result = CompletableResultCode.ofSuccess();
+    volatile Error thrown;
     boolean shutdown;
 
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
+      if (thrown != null) {
+        throw thrown;
+      }
       batches.add(new ArrayList<>(spans));
       return result;
     }
@@ -448,6 +644,31 @@ class InvocationSpanBufferTest {
     @Override
     public String getDescription() {
       return "RecordOnly";
+    }
+  }
+
+  /** Samples the spans whose names start with a prefix, records the others. */
+  private static final class SampleByName implements Sampler {
+    private final String prefix;
+
+    SampleByName(String prefix) {
+      this.prefix = prefix;
+    }
+
+    @Override
+    public SamplingResult shouldSample(
+        Context parentContext,
+        String traceId,
+        String name,
+        SpanKind spanKind,
+        Attributes attributes,
+        List<LinkData> parentLinks) {
+      return name.startsWith(prefix) ? SamplingResult.recordAndSample() : SamplingResult.recordOnly();
+    }
+
+    @Override
+    public String getDescription() {
+      return "SampleByName";
     }
   }
 }

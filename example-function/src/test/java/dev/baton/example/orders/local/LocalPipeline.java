@@ -142,6 +142,11 @@ final class LocalPipeline implements AutoCloseable {
     return new Run(orderId, placed, processed, notified);
   }
 
+  /** The lines {@code notify-customer} wrote (its log), so far. */
+  String notifyCustomerOutput() {
+    return notifyCustomer.output();
+  }
+
   /** Invokes {@code place-order} with an HTTP API {@code POST /orders} event carrying {@code orderJson}. */
   LocalLambdaRuntime.Result post(String orderJson) throws Exception {
     String event = LambdaEvents.json("events/post-orders.json")

@@ -128,8 +128,17 @@ class OrderPipelineIT {
     assertThat(notifyBatch.service()).as("context from the SNS envelope in the SQS body").isEqualTo("notify-customer");
     TraceSpan notifyMessage = childOf(stored, notifyBatch, "process order-notifications");
     childOf(stored, notifyMessage, "render confirmation");
-    assertThat(childOf(stored, notifyMessage, "send email").attributes())
-        .containsEntry("email.recipient_domain", "example.com");
+    TraceSpan sendEmail = childOf(stored, notifyMessage, "send email");
+    assertThat(sendEmail.attributes()).containsEntry("email.recipient_domain", "example.com");
+    assertThat(sendEmail.attributes().get("customer.email")).as("hashed, never the address")
+        .matches("[0-9a-f]{64}");
+    assertThat(exported).allSatisfy(span -> assertThat(span.attributes().values()).noneMatch(v -> v.contains("ada@example.com")));
+
+    // The function's log line carries the ids of the span it was written in.
+    assertThat(pipeline.notifyCustomerOutput())
+        .contains("INFO  NotifyCustomerHandler - email to a customer at example.com: Thank you! Order " + run.orderId())
+        .contains("trace_id=" + traceId + " span_id=" + sendEmail.spanId() + " trace_flags=01 xray_trace_id=1-"
+            + traceId.substring(0, 8) + "-" + traceId.substring(8));
 
     assertThat(stored).noneMatch(TraceSpan::error);
   }

@@ -55,6 +55,7 @@ public final class RunLocally {
     long started = System.nanoTime();
     List<TraceSpan> spans;
     String traceId;
+    String logLine;
     if (zipkin.isEmpty()) {
       try (OtlpReceiver collector = OtlpReceiver.start();
           LocalPipeline pipeline =
@@ -66,6 +67,7 @@ public final class RunLocally {
             .findFirst()
             .orElseThrow(() -> new IllegalStateException("place-order's invocation span never arrived"));
         spans = collector.trace(traceId).stream().map(TraceSpan::of).toList();
+        logLine = emailLogLine(pipeline);
       }
     } else {
       try (LocalPipeline pipeline =
@@ -74,6 +76,7 @@ public final class RunLocally {
         traceId = zipkinTraceOf(zipkin, run.orderId());
         spans = zipkinTrace(zipkin, traceId);
         System.out.println("Zipkin: " + zipkin + "/zipkin/traces/" + traceId);
+        logLine = emailLogLine(pipeline);
       }
     }
     long millis = (System.nanoTime() - started) / 1_000_000;
@@ -89,10 +92,19 @@ public final class RunLocally {
     System.out.println();
     System.out.print(tree.render());
     System.out.println();
+    System.out.println("notify-customer's log: " + logLine);
     System.out.println("waterfall: " + picture.toAbsolutePath());
     System.out.println("every span with its attributes and links: " + json.toAbsolutePath());
     System.out.println("servers, three function JVMs and one order, start to finish: " + millis + " ms");
     System.out.println("trace " + traceId + ": " + spans.size() + " spans across " + functions + " functions");
+  }
+
+  /** The line {@code notify-customer} logged for the email, with the trace id Baton put into the MDC. */
+  private static String emailLogLine(LocalPipeline pipeline) {
+    return pipeline.notifyCustomerOutput().lines()
+        .filter(line -> line.contains("email to a customer"))
+        .findFirst()
+        .orElse("(none)");
   }
 
   /** The spans in tree order, with everything recorded on them, as JSON. */

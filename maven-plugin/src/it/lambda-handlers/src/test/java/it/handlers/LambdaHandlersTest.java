@@ -145,6 +145,7 @@ class LambdaHandlersTest {
           .containsEntry("messaging.system", "aws_sqs")
           .containsEntry("messaging.batch.message_count", "3")
           .containsEntry("baton.batch_item_failures", "1");
+      assertThat(batch.statusCode()).as("an item failure fails the invocation").isEqualTo("ERROR");
       assertThat(batch.eventNames()).containsExactly("batch item failure");
 
       ReceivedSpan m1 = messageSpan("m1");
@@ -157,6 +158,58 @@ class LambdaHandlersTest {
       ReceivedSpan m3 = messageSpan("m3");
       assertThat(m3.isChildOf(batch)).as("no context of its own: child of the invocation").isTrue();
       assertThat(m3.order()).isLessThan(result.order());
+    }
+  }
+
+  @Test
+  void withAutoconfigureAFailedInvocationIsExportedWholeWhereTheSamplerDroppedIt() throws Exception {
+    String placed = "1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a";
+    String rejected = "2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b";
+    String batchOk = "3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c";
+    String batchFailed = "4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d";
+    String http = LambdaEvents.json(LambdaEvents.HTTP_API);
+    try (LocalLambdaRuntime lambda =
+        function(PlaceOrder.class.getName(), "place-order")
+            .jvmArgument("-Dotel.traces.sampler=traceidratio")
+            .jvmArgument("-Dotel.traces.sampler.arg=0")
+            .start()) {
+      LocalLambdaRuntime.Result ok =
+          lambda.invoke(LocalLambdaRuntime.invocation(http.replace(LambdaEvents.TRACEPARENT_TRACE_ID, placed)));
+      LocalLambdaRuntime.Result failed = lambda.invoke(LocalLambdaRuntime.invocation(
+          http.replace(LambdaEvents.TRACEPARENT_TRACE_ID, rejected).replace("book", "boom")));
+
+      assertThat(ok.error()).as(lambda.output()).isFalse();
+      assertThat(failed.error()).isTrue();
+      assertThat(receiver.trace(placed)).isEmpty();
+      List<ReceivedSpan> trace = receiver.trace(rejected);
+      assertThat(trace).extracting(ReceivedSpan::name).containsExactlyInAnyOrder("POST /orders", "PlaceOrder.validate");
+      ReceivedSpan invocation = invocationSpan(failed.requestId());
+      assertThat(invocation.statusCode()).isEqualTo("ERROR");
+      assertThat(invocation.parentSpanId()).isEqualTo(LambdaEvents.TRACEPARENT_SPAN_ID);
+      assertThat(trace).allSatisfy(span -> assertThat(span.order()).isLessThan(failed.order()));
+    }
+    String sqs = LambdaEvents.json(LambdaEvents.SQS_BATCH_SHARED_CONTEXT);
+    try (LocalLambdaRuntime lambda =
+        function(ProcessOrders.class.getName(), "process-order")
+            .jvmArgument("-Dotel.traces.sampler=parentbased_always_on")
+            .start()) {
+      String unsampled = LambdaEvents.TRACEPARENT.substring(0, LambdaEvents.TRACEPARENT.length() - 2) + "00";
+      LocalLambdaRuntime.Result ok = lambda.invoke(LocalLambdaRuntime.invocation(
+          sqs.replace(LambdaEvents.TRACEPARENT, unsampled).replace(LambdaEvents.TRACEPARENT_TRACE_ID, batchOk)));
+      LocalLambdaRuntime.Result partial = lambda.invoke(LocalLambdaRuntime.invocation(
+          sqs.replace(LambdaEvents.TRACEPARENT, unsampled)
+              .replace(LambdaEvents.TRACEPARENT_TRACE_ID, batchFailed)
+              .replace("o-5", "o-5 please fail")));
+
+      assertThat(ok.error()).as(lambda.output()).isFalse();
+      assertThat(partial.body()).contains("a2");
+      assertThat(receiver.trace(batchOk)).isEmpty();
+      List<ReceivedSpan> trace = receiver.trace(batchFailed);
+      ReceivedSpan batch = invocationSpan(partial.requestId());
+      assertThat(batch.statusCode()).isEqualTo("ERROR");
+      assertThat(trace).as("the invocation, and per message its process span (the @Traced method)")
+          .hasSize(1 + 2)
+          .allSatisfy(span -> assertThat(span.order()).isLessThan(partial.order()));
     }
   }
 

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * HTTP API {@code POST /orders}: prices and reserves (two {@code @Traced} methods, pausing a
  * little so that concurrent invocations interleave) and starts an audit that completes on
- * another thread after the handler returned. The body says when the handler returned.
+ * another thread after the handler returned. The body says when the handler returned. A request
+ * body that says "boom" makes the handler throw after the audit started, one that says
+ * "unavailable" makes it answer 503.
  */
 @TracedHandler
 public class Checkout implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -38,6 +40,12 @@ public class Checkout implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewa
     long total = price(body.length());
     reserve(total);
     audit(context.getAwsRequestId());
+    if (body.contains("boom")) {
+      throw new IllegalStateException("checkout failed: boom");
+    }
+    if (body.contains("unavailable")) {
+      return APIGatewayV2HTTPResponse.builder().withStatusCode(503).withBody("{}").build();
+    }
     LOG.info("checked out");
     return APIGatewayV2HTTPResponse.builder()
         .withStatusCode(200)

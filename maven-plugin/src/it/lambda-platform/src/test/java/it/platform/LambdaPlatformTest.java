@@ -2,6 +2,7 @@ package it.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.testing.ElasticMqServer;
 import dev.baton.testing.LambdaEvents;
 import dev.baton.testing.LocalLambdaRuntime;
 import dev.baton.testing.OtlpReceiver;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Baton's built-in setup where AWS is less kind than a laptop, each function in a fresh JVM
@@ -301,6 +303,157 @@ class LambdaPlatformTest {
         assertThat(lambda.output()).as(address).contains("Baton:");
       }
     }
+  }
+
+  @Test
+  void aFailedInvocationIsExportedWholeWhereTheHeadSamplerDroppedIt() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        LocalLambdaRuntime lambda =
+            function(Checkout.class, "checkout", receiver)
+                .environment("OTEL_TRACES_SAMPLER", "traceidratio")
+                .environment("OTEL_TRACES_SAMPLER_ARG", "0")
+                .start()) {
+      Request succeeded = Request.inNewTrace();
+      Request threw = Request.inNewTrace();
+      Request unavailable = Request.inNewTrace();
+      LocalLambdaRuntime.Result ok = lambda.invoke(LocalLambdaRuntime.invocation(succeeded.event()));
+      LocalLambdaRuntime.Result thrown =
+          lambda.invoke(LocalLambdaRuntime.invocation(threw.event().replace("book", "boom")));
+      LocalLambdaRuntime.Result answered503 =
+          lambda.invoke(LocalLambdaRuntime.invocation(unavailable.event().replace("book", "unavailable")));
+      LocalLambdaRuntime.Result later = lambda.invoke(LocalLambdaRuntime.invocation(Request.inNewTrace().event()));
+
+      assertThat(ok.error()).as(lambda.output()).isFalse();
+      assertThat(later.error()).isFalse();
+      assertThat(thrown.error()).isTrue();
+      assertThat(thrown.body()).contains("checkout failed: boom");
+      assertThat(answered503.body()).contains("\"statusCode\":503");
+      for (LocalLambdaRuntime.Result failed : List.of(thrown, answered503)) {
+        Request request = failed == thrown ? threw : unavailable;
+        List<ReceivedSpan> trace = receiver.trace(request.traceId());
+        assertThat(trace).extracting(ReceivedSpan::name)
+            .as("every span of the failed invocation, in the incoming trace")
+            .containsExactlyInAnyOrderElementsOf(CHECKOUT_SPANS);
+        ReceivedSpan invocation = named(trace, "POST /orders");
+        assertThat(invocation.statusCode()).isEqualTo("ERROR");
+        assertThat(invocation.parentSpanId()).isEqualTo(request.parentSpanId());
+        assertThat(invocation.attribute("faas.invocation_id")).isEqualTo(failed.requestId());
+        assertThat(trace).filteredOn(span -> span != invocation)
+            .allSatisfy(span -> assertThat(span.isChildOf(invocation)).isTrue());
+        assertThat(trace).as("exported before the response")
+            .allSatisfy(span -> assertThat(span.order()).isLessThan(failed.order()));
+      }
+      assertThat(named(receiver.trace(threw.traceId()), "POST /orders").attribute("error.type"))
+          .isEqualTo("java.lang.IllegalStateException");
+      assertThat(named(receiver.trace(unavailable.traceId()), "POST /orders").attribute("error.type"))
+          .isEqualTo("503");
+      assertThat(receiver.spans()).as("successful invocations stay unexported, as the sampler said")
+          .hasSize(2 * CHECKOUT_SPANS.size());
+      assertThat(lambda.output()).contains("LOG checked out trace_id=" + succeeded.traceId())
+          .contains("trace_flags=00");
+    }
+  }
+
+  @Test
+  void anUnsampledParentDropsSuccessfulInvocationsButNotFailedOnes() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        LocalLambdaRuntime lambda = function(Checkout.class, "checkout", receiver).start()) {
+      Request succeeded = Request.inNewTrace();
+      Request threw = Request.inNewTrace();
+      lambda.invoke(LocalLambdaRuntime.invocation(unsampled(succeeded.event())));
+      LocalLambdaRuntime.Result failed =
+          lambda.invoke(LocalLambdaRuntime.invocation(unsampled(threw.event()).replace("book", "boom")));
+
+      assertThat(failed.error()).isTrue();
+      assertThat(receiver.trace(succeeded.traceId())).isEmpty();
+      List<ReceivedSpan> trace = receiver.trace(threw.traceId());
+      assertThat(trace).extracting(ReceivedSpan::name).containsExactlyInAnyOrderElementsOf(CHECKOUT_SPANS);
+      assertThat(named(trace, "POST /orders").parentSpanId()).isEqualTo(threw.parentSpanId());
+      assertThat(receiver.spans()).hasSize(CHECKOUT_SPANS.size());
+    }
+  }
+
+  @Test
+  void withBatonAlwaysSampleErrorsFalseTheSamplersDecisionIsFinal() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        LocalLambdaRuntime lambda =
+            function(Checkout.class, "checkout", receiver)
+                .environment("OTEL_TRACES_SAMPLER", "traceidratio")
+                .environment("OTEL_TRACES_SAMPLER_ARG", "0")
+                .environment("BATON_ALWAYS_SAMPLE_ERRORS", "false")
+                .start()) {
+      Request threw = Request.inNewTrace();
+      LocalLambdaRuntime.Result failed =
+          lambda.invoke(LocalLambdaRuntime.invocation(threw.event().replace("book", "boom")));
+      LocalLambdaRuntime.Result after = lambda.invoke(LocalLambdaRuntime.invocation(Request.inNewTrace().event()));
+
+      assertThat(failed.error()).as(lambda.output()).isTrue();
+      assertThat(after.error()).isFalse();
+      assertThat(receiver.spans()).isEmpty();
+      assertThat(lambda.output()).doesNotContain("Baton:");
+    }
+  }
+
+  @Test
+  void anSqsBatchWithItemFailuresIsExportedWithItsSdkCallsAndSendsTheHeadDecisionOn() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        ElasticMqServer sqs = ElasticMqServer.start();
+        SqsClient client = sqs.client()) {
+      String shipments = client.createQueue(create -> create.queueName("shipments")).queueUrl();
+      try (LocalLambdaRuntime lambda =
+          function(Fulfil.class, "fulfil", receiver)
+              .environment("OTEL_TRACES_SAMPLER", "traceidratio")
+              .environment("OTEL_TRACES_SAMPLER_ARG", "0")
+              .environment("AWS_ENDPOINT_URL_SQS", sqs.endpoint().toString())
+              .environment("AWS_REGION", ElasticMqServer.REGION.id())
+              .environment("AWS_ACCESS_KEY_ID", "test")
+              .environment("AWS_SECRET_ACCESS_KEY", "test")
+              .environment("SHIPMENTS_QUEUE_URL", shipments)
+              .start()) {
+        Request allShipped = Request.inNewTrace();
+        Request oneFailed = Request.inNewTrace();
+        LocalLambdaRuntime.Result shipped = lambda.invoke(LocalLambdaRuntime.invocation(batch(allShipped, false)));
+        LocalLambdaRuntime.Result partial = lambda.invoke(LocalLambdaRuntime.invocation(batch(oneFailed, true)));
+
+        assertThat(shipped.error()).as(lambda.output()).isFalse();
+        assertThat(partial.body()).as(lambda.output()).contains("a2");
+        assertThat(receiver.trace(allShipped.traceId())).isEmpty();
+        List<ReceivedSpan> trace = receiver.trace(oneFailed.traceId());
+        ReceivedSpan invocation = invocationSpan(trace, partial);
+        assertThat(invocation.statusCode()).isEqualTo("ERROR");
+        assertThat(invocation.attribute("baton.batch_item_failures")).isEqualTo("1");
+        assertThat(invocation.parentSpanId()).isEqualTo(oneFailed.parentSpanId());
+        List<ReceivedSpan> ships = trace.stream().filter(span -> span.name().equals("Fulfil.ship")).toList();
+        assertThat(ships).hasSize(2).allSatisfy(ship -> assertThat(ship.isChildOf(invocation)).isTrue());
+        List<ReceivedSpan> sends = trace.stream().filter(span -> span.kind().equals("PRODUCER")).toList();
+        assertThat(sends).as("the AWS SDK calls, %s", trace).hasSize(2)
+            .allSatisfy(send -> assertThat(ships.stream().anyMatch(send::isChildOf)).isTrue());
+        assertThat(receiver.spans()).hasSize(trace.size());
+
+        List<String> sentOn = new ArrayList<>();
+        for (int i = 0; i < 10 && sentOn.size() < 4; i++) {
+          client.receiveMessage(receive -> receive.queueUrl(shipments).maxNumberOfMessages(10)
+                  .messageAttributeNames("All").waitTimeSeconds(1))
+              .messages()
+              .forEach(message -> sentOn.add(message.messageAttributes().get("traceparent").stringValue()));
+        }
+        assertThat(sentOn).as("the context sent downstream keeps the head decision").hasSize(4)
+            .allSatisfy(traceparent -> assertThat(traceparent).endsWith("-00"));
+        assertThat(sentOn).filteredOn(traceparent -> traceparent.contains(oneFailed.traceId())).hasSize(2);
+      }
+    }
+  }
+
+  /** The request's event with its traceparent saying "not sampled". */
+  private static String unsampled(String event) {
+    return event.replaceFirst("(00-[0-9a-f]{32}-[0-9a-f]{16})-01", "$1-00");
+  }
+
+  /** Two orders in {@code request}'s trace (not sampled); the second fails when {@code fail}. */
+  private static String batch(Request request, boolean fail) {
+    String event = LambdaEvents.json(LambdaEvents.SQS_BATCH_SHARED_CONTEXT)
+        .replace(LambdaEvents.TRACEPARENT, "00-" + request.traceId() + "-" + request.parentSpanId() + "-00");
+    return fail ? event.replace("o-5", "o-5-fail") : event;
   }
 
   private static ReceivedSpan invocationSpan(List<ReceivedSpan> spans, LocalLambdaRuntime.Result result) {
