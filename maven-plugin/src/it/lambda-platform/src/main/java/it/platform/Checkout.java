@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP API {@code POST /orders}: prices and reserves (two {@code @Traced} methods, pausing a
- * little so that concurrent invocations interleave) and starts an audit that completes on
+ * HTTP API {@code POST /orders}: identifies the customer (header {@code x-customer}, hashed),
+ * prices and reserves (two {@code @Traced} methods, pausing a little so that concurrent
+ * invocations interleave) and starts an audit that completes on
  * another thread after the handler returned. The body says when the handler returned. A request
  * body that says "boom" makes the handler throw after the audit started, one that says
  * "unavailable" makes it answer 503.
@@ -37,6 +38,7 @@ public class Checkout implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewa
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
     String body = event.getBody() == null ? "" : event.getBody();
+    identify(event.getHeaders() == null ? null : event.getHeaders().get("x-customer"));
     long total = price(body.length());
     reserve(total);
     audit(context.getAwsRequestId());
@@ -59,6 +61,10 @@ public class Checkout implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewa
     pause();
     return length * 100L;
   }
+
+  /** The customer's address, from header {@code x-customer}: on the span only as a keyed hash. */
+  @Traced
+  void identify(@SpanAttribute(value = "customer.email", hash = true) String email) {}
 
   @Traced
   void reserve(long total) {

@@ -36,7 +36,7 @@ class LambdaPlatformTest {
 
   private static final Pattern RETURNED_AT = Pattern.compile("returnedAt\\\\\":(\\d+)");
   private static final List<String> CHECKOUT_SPANS =
-      List.of("POST /orders", "Checkout.price", "Checkout.reserve", "Checkout.audit");
+      List.of("POST /orders", "Checkout.identify", "Checkout.price", "Checkout.reserve", "Checkout.audit");
 
   private static LocalLambdaRuntime.Builder function(Class<?> handler, String name, OtlpReceiver receiver) {
     return LocalLambdaRuntime.builder(handler.getName())
@@ -71,7 +71,7 @@ class LambdaPlatformTest {
         LocalLambdaRuntime lambda =
             function(Checkout.class, "checkout", receiver)
                 .maxConcurrency(clients)
-                // Per invocation: 4 spans fit, 8 invocations' spans together would not.
+                // Per invocation: 5 spans fit, 8 invocations' spans together would not.
                 .environment("OTEL_BSP_MAX_QUEUE_SIZE", "8")
                 .start()) {
       ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -442,6 +442,61 @@ class LambdaPlatformTest {
         assertThat(sentOn).filteredOn(traceparent -> traceparent.contains(oneFailed.traceId())).hasSize(2);
       }
     }
+  }
+
+  @Test
+  void aHashedAttributeIsAKeyedHashAndTheRawValueIsExportedNowhere() throws Exception {
+    String huge = "x".repeat(100_000) + "@example.com";
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        LocalLambdaRuntime lambda =
+            function(Checkout.class, "checkout", receiver).environment("BATON_ATTRIBUTE_HASH_KEY", "s3cret").start()) {
+      String ada1 = hashed(receiver, lambda, "ada@example.com");
+      String ada2 = hashed(receiver, lambda, "ada@example.com");
+      String bob = hashed(receiver, lambda, "bob@example.com");
+      String none = hashed(receiver, lambda, null);
+      String big = hashed(receiver, lambda, huge);
+
+      assertThat(ada1).isEqualTo(ada2).isEqualTo(hmacSha256("s3cret", "ada@example.com"));
+      assertThat(bob).isNotEqualTo(ada1).isEqualTo(hmacSha256("s3cret", "bob@example.com"));
+      assertThat(none).as("a null argument records nothing").isNull();
+      assertThat(big).isEqualTo(hmacSha256("s3cret", huge));
+      assertThat(receiver.spans()).allSatisfy(span -> {
+        assertThat(span.attributes().values()).noneMatch(value -> value.contains("@example.com"));
+        assertThat(span.resource().values()).noneMatch(value -> value.contains("@example.com"));
+      });
+      assertThat(lambda.output()).doesNotContain("BATON_ATTRIBUTE_HASH_KEY");
+    }
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        LocalLambdaRuntime lambda =
+            function(Checkout.class, "checkout", receiver).environment("BATON_ATTRIBUTE_HASH_KEY", "").start()) {
+      String first = hashed(receiver, lambda, "ada@example.com");
+      String second = hashed(receiver, lambda, "ada@example.com");
+
+      assertThat(first).as("an empty key: a random key of this environment's own")
+          .matches("[0-9a-f]{64}").isEqualTo(second)
+          .isNotEqualTo(hmacSha256("", "ada@example.com"));
+      assertThat(lambda.output().split("BATON_ATTRIBUTE_HASH_KEY", -1)).as("reported once: %s", lambda.output())
+          .hasSizeGreaterThan(1);
+      assertThat(lambda.output().lines().filter(line -> line.contains("hashed attributes without"))).hasSize(1);
+    }
+  }
+
+  /** Invokes with header x-customer (none for null); the hashed attribute it recorded, or null. */
+  private static String hashed(OtlpReceiver receiver, LocalLambdaRuntime lambda, String email) throws Exception {
+    Request request = Request.inNewTrace();
+    String event = email == null
+        ? request.event()
+        : request.event().replace("\"headers\": {", "\"headers\": {\"x-customer\": \"" + email + "\",");
+    LocalLambdaRuntime.Result result = lambda.invoke(LocalLambdaRuntime.invocation(event));
+    assertThat(result.error()).as(lambda.output()).isFalse();
+    return named(receiver.trace(request.traceId()), "Checkout.identify").attribute("customer.email");
+  }
+
+  private static String hmacSha256(String key, String value) throws Exception {
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    byte[] keyBytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    mac.init(new javax.crypto.spec.SecretKeySpec(keyBytes.length == 0 ? new byte[1] : keyBytes, "HmacSHA256"));
+    return HexFormat.of().formatHex(mac.doFinal(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   /** The request's event with its traceparent saying "not sampled". */
