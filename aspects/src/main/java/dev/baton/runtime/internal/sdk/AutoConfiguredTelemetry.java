@@ -4,6 +4,10 @@ import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import java.util.function.BiFunction;
 
 /**
  * Internal: not part of Baton's public API.
@@ -56,14 +60,8 @@ public final class AutoConfiguredTelemetry {
       }
       OpenTelemetrySdk sdk =
           AutoConfiguredOpenTelemetrySdk.builder()
-              .addResourceCustomizer(
-                  (resource, config) -> LambdaResource.complete(resource, System.getenv()))
-              .addTracerProviderCustomizer(
-                  (tracerProvider, config) -> {
-                    boolean xray = config.getList("otel.traces.exporter").contains("xray");
-                    BatonTelemetry.parentInvocationsOnLambdaXrayHeader(xray);
-                    return tracerProvider.setIdGenerator(RestoreSafeIds.create(xray));
-                  })
+              .addResourceCustomizer(new ResourceStep())
+              .addTracerProviderCustomizer(new TracerProviderStep())
               .build()
               .getOpenTelemetrySdk();
       BatonTelemetry.useAndRegisterGlobally(sdk, SdkFlush.of(sdk));
@@ -87,5 +85,32 @@ public final class AutoConfiguredTelemetry {
       Failures.report("reading the function's own autoconfigured SDK", failure);
     }
     SdkRegistrations.after(steppedAside, sdk);
+  }
+
+  /**
+   * The Lambda resource. A class, as {@link TracerProviderStep}: a lambda would be spun at cold
+   * start.
+   */
+  private static final class ResourceStep
+      implements BiFunction<Resource, ConfigProperties, Resource> {
+    @Override
+    public Resource apply(Resource resource, ConfigProperties config) {
+      return LambdaResource.complete(resource, System.getenv());
+    }
+  }
+
+  /**
+   * Ids that differ after a SnapStart restore (X-Ray's with the {@code xray} exporter), and X-Ray
+   * parents then. A class, not a lambda: a lambda would be spun at cold start.
+   */
+  private static final class TracerProviderStep
+      implements BiFunction<SdkTracerProviderBuilder, ConfigProperties, SdkTracerProviderBuilder> {
+    @Override
+    public SdkTracerProviderBuilder apply(
+        SdkTracerProviderBuilder tracerProvider, ConfigProperties config) {
+      boolean xray = config.getList("otel.traces.exporter").contains("xray");
+      BatonTelemetry.parentInvocationsOnLambdaXrayHeader(xray);
+      return tracerProvider.setIdGenerator(RestoreSafeIds.create(xray));
+    }
   }
 }
