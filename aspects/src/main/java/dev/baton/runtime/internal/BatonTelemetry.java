@@ -127,9 +127,10 @@ public final class BatonTelemetry {
    * spans with {@code openTelemetry} and ends each invocation with {@code flush} (null when
    * unknown), unless the function handed Baton an instance itself ({@code Baton.useOpenTelemetry}).
    *
-   * @throws IllegalStateException exactly when the registration would throw it without Baton: the
-   *     function registered an instance already, or something other than Baton did; Baton then
-   *     goes on as before
+   * @throws IllegalStateException only when the registration would throw it without Baton too:
+   *     the function registered an instance already, or something other than Baton did (or locked
+   *     in the no-op instance by an early {@code GlobalOpenTelemetry.get()}); Baton then goes on
+   *     as before
    */
   public static synchronized void registerForFunction(
       OpenTelemetry openTelemetry, TelemetryFlush flush) {
