@@ -64,7 +64,7 @@ record JoinPoint(
 
   /**
    * Whether this call site registers the function's own OpenTelemetry globally (no span: Baton's
-   * own registration steps aside for it).
+   * global instance switches to what it registers).
    */
   boolean isRegistration() {
     return REGISTRATION_ASPECTS.contains(aspect);
@@ -105,7 +105,7 @@ record JoinPoint(
   /** For an AWS SDK call site, what it does with the trace context. */
   String contextPropagation() {
     if (isRegistration()) {
-      return "Baton's zero-code registration steps aside";
+      return "Baton's global instance switches to what is registered";
     }
     String operation = operation();
     if (isSend() || operation.equals("Lambda.Invoke") || operation.equals("Lambda.InvokeAsync")) {

@@ -85,6 +85,6 @@ class JoinPointTest {
     assertThat(registration.isRegistration()).isTrue();
     assertThat(registration.operation()).isEqualTo("OpenTelemetrySdkBuilder.buildAndRegisterGlobal");
     assertThat(registration.spanKind()).isEqualTo("none");
-    assertThat(registration.contextPropagation()).contains("steps aside");
+    assertThat(registration.contextPropagation()).contains("switches to what is registered");
   }
 }

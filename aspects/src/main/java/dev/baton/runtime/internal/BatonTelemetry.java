@@ -12,22 +12,48 @@ import io.opentelemetry.api.trace.Tracer;
  * OpenTelemetry} instance so the steady state costs a few field reads. {@link
  * GlobalOpenTelemetry#get()} is only called once something was registered: calling it earlier
  * would lock in a no-op instance and make the function's own registration fail.
+ *
+ * <p>Baton's zero-code setups register a {@link DelegatingOpenTelemetry} globally, once, never
+ * taken back; the function's own global registration, woven, goes through {@link
+ * #registerForFunction} and switches that instance to the function's, instead of failing because
+ * Baton was first. Both happen under this class's lock, so that they take turns in any order.
  */
 public final class BatonTelemetry {
 
   /** The instrumentation scope name of every span Baton creates. */
   public static final String INSTRUMENTATION_SCOPE = "dev.baton";
 
-  private static volatile OpenTelemetry explicit;
+  /**
+   * The message of {@code GlobalOpenTelemetry.set} when an instance is registered already: what
+   * the function's second registration throws, as it would without Baton.
+   */
+  static final String ALREADY_REGISTERED =
+      "GlobalOpenTelemetry.set has already been called. GlobalOpenTelemetry.set must be called only"
+          + " once before any calls to GlobalOpenTelemetry.get. If you are using the"
+          + " OpenTelemetrySdk, use OpenTelemetrySdkBuilder.buildAndRegisterGlobal instead."
+          + " Previous invocation set to cause of this exception.";
+
+  /** What spans are created with; null: the global instance, once something registered one. */
+  private static volatile OpenTelemetry current;
+
   private static volatile TelemetryFlush flush;
   private static volatile boolean globalRegistered;
   private static volatile CachedTracer cached;
 
-  /** What a zero-code setup built; guarded by the class lock. */
-  private static OpenTelemetry built;
+  /** Whether {@link #current} was handed over by the function; guarded by the class lock. */
+  private static boolean handedOver;
 
-  /** Whether {@link #built} is what {@link GlobalOpenTelemetry} holds; guarded by the class lock. */
-  private static boolean builtIsGlobal;
+  /**
+   * What Baton registered in {@link GlobalOpenTelemetry}, null when it did not (yet, or something
+   * else was registered first); guarded by the class lock.
+   */
+  private static DelegatingOpenTelemetry registered;
+
+  /**
+   * Where the function registered its instance through {@link #registered} (the cause of the
+   * exception a second registration throws), null until it did; guarded by the class lock.
+   */
+  private static Throwable functionRegistration;
 
   private static volatile boolean lambdaXrayParentFirst;
 
@@ -39,17 +65,20 @@ public final class BatonTelemetry {
   }
 
   /**
-   * Uses {@code openTelemetry} from now on instead of the global instance, and {@code flush}
-   * (null for none) to export its buffered telemetry at the end of each invocation. With {@code
-   * openTelemetry} null Baton goes back to the global instance and forgets what its zero-code
-   * setup built.
+   * Uses {@code openTelemetry}, handed over by the function, from now on instead of the global
+   * instance, and {@code flush} (null for none) to export its buffered telemetry at the end of
+   * each invocation; the function's global registrations no longer change what Baton uses. With
+   * {@code openTelemetry} null Baton goes back to the global instance and forgets what its
+   * zero-code setup built and registered (for tests, which also reset {@link
+   * GlobalOpenTelemetry}).
    */
   public static synchronized void use(OpenTelemetry openTelemetry, TelemetryFlush flush) {
+    current = openTelemetry;
     BatonTelemetry.flush = flush;
-    explicit = openTelemetry;
+    handedOver = openTelemetry != null;
     if (openTelemetry == null) {
-      built = null;
-      builtIsGlobal = false;
+      registered = null;
+      functionRegistration = null;
       globalRegistered = false;
     }
   }
@@ -59,71 +88,65 @@ public final class BatonTelemetry {
    * global one: then Baton's zero-code setups build nothing.
    */
   public static boolean setUpByFunction() {
-    return explicit != null || GlobalOpenTelemetry.isSet();
+    return current != null || GlobalOpenTelemetry.isSet();
   }
 
   /**
-   * What a zero-code setup does with what it built: registers it globally, so that the function's
-   * own spans join Baton's (unless something registered a global instance meanwhile: Baton then
-   * still uses and flushes its own), and uses it with {@code flush} from now on. Should the
-   * function register its own instance later, Baton's registration steps aside ({@link
-   * #stepAsideFromGlobal}).
+   * What a zero-code setup does with what it built: registers it globally, behind a {@link
+   * DelegatingOpenTelemetry} that the function's own registration can switch later, so that the
+   * function's own spans join Baton's, and uses it with {@code flush} from now on. When something
+   * registered a global instance meanwhile, Baton still uses and flushes its own, unless that was
+   * the function's own registration through {@link #registerForFunction}, which Baton uses then.
    */
   public static synchronized void useAndRegisterGlobally(
       OpenTelemetry openTelemetry, TelemetryFlush flush) {
-    built = openTelemetry;
-    try {
-      GlobalOpenTelemetry.set(openTelemetry);
-      builtIsGlobal = true;
-    } catch (IllegalStateException raced) {
-      // Registered by someone else meanwhile.
-    }
-    use(openTelemetry, flush);
-  }
-
-  /**
-   * The function's code is about to register an OpenTelemetry globally (woven around {@code
-   * GlobalOpenTelemetry.set}, {@code buildAndRegisterGlobal()} and autoconfigure's {@code
-   * build()}): when what {@link GlobalOpenTelemetry} holds is what Baton's zero-code setup
-   * registered, it is unregistered, so that the function's registration succeeds instead of
-   * throwing, as it would have without Baton. Baton goes on with its own until the registration
-   * is done ({@link #afterFunctionRegistration}).
-   *
-   * @return whether Baton's registration stepped aside
-   */
-  public static synchronized boolean stepAsideFromGlobal() {
-    if (!builtIsGlobal) {
-      return false;
-    }
-    GlobalOpenTelemetry.resetForTest();
-    builtIsGlobal = false;
-    globalRegistered = false;
-    return true;
-  }
-
-  /**
-   * The function's registration is done (or failed): if the function registered an instance,
-   * Baton creates its spans with it from now on, unless the function handed Baton one itself
-   * ({@code Baton.useOpenTelemetry}); {@code sdk} (the registered SDK's flush, or null when it is
-   * not known) is what ends each invocation then. If nothing is registered (the registration
-   * failed, or did not register globally), Baton's own registration, if it stepped aside, is
-   * put back.
-   */
-  public static synchronized void afterFunctionRegistration(
-      boolean steppedAside, OpenTelemetry registered, TelemetryFlush registeredFlush) {
-    if (GlobalOpenTelemetry.isSet()) {
-      if (explicit == null || explicit == built) {
-        use(registered, registeredFlush);
-      }
-      return;
-    }
-    if (steppedAside) {
+    if (registered == null) {
+      DelegatingOpenTelemetry global = new DelegatingOpenTelemetry(openTelemetry);
       try {
-        GlobalOpenTelemetry.set(built);
-        builtIsGlobal = true;
+        GlobalOpenTelemetry.set(global);
+        registered = global;
       } catch (IllegalStateException raced) {
         // Registered by someone else meanwhile.
       }
+    } else if (functionRegistration == null) {
+      registered.switchTo(openTelemetry);
+    }
+    if (current == null) {
+      current = openTelemetry;
+      BatonTelemetry.flush = flush;
+    }
+  }
+
+  /**
+   * What the function's own global registration of {@code openTelemetry} does instead of calling
+   * {@code GlobalOpenTelemetry.set} (woven {@code set}, {@code buildAndRegisterGlobal()},
+   * autoconfigure's {@code setResultAsGlobal()}): when Baton registered its {@link
+   * DelegatingOpenTelemetry}, that switches to {@code openTelemetry}; else {@code
+   * GlobalOpenTelemetry.set} registers it. Either way, under this class's lock, so that Baton's
+   * setup never registers between a check and the function's registration. Then Baton creates its
+   * spans with {@code openTelemetry} and ends each invocation with {@code flush} (null when
+   * unknown), unless the function handed Baton an instance itself ({@code Baton.useOpenTelemetry}).
+   *
+   * @throws IllegalStateException only when the registration would throw it without Baton too:
+   *     the function registered an instance already, or something other than Baton did (or locked
+   *     in the no-op instance by an early {@code GlobalOpenTelemetry.get()}); Baton then goes on
+   *     as before
+   */
+  public static synchronized void registerForFunction(
+      OpenTelemetry openTelemetry, TelemetryFlush flush) {
+    OpenTelemetry adopted = openTelemetry == null ? OpenTelemetry.noop() : openTelemetry;
+    DelegatingOpenTelemetry global = registered;
+    if (global == null) {
+      GlobalOpenTelemetry.set(openTelemetry);
+    } else if (functionRegistration != null) {
+      throw new IllegalStateException(ALREADY_REGISTERED, functionRegistration);
+    } else {
+      global.switchTo(adopted);
+      functionRegistration = new Throwable("the function's first global registration");
+    }
+    if (!handedOver) {
+      current = adopted;
+      BatonTelemetry.flush = flush;
     }
   }
 
@@ -141,9 +164,12 @@ public final class BatonTelemetry {
     return lambdaXrayParentFirst;
   }
 
-  /** Whether an instance was handed to Baton explicitly (not just registered globally). */
+  /**
+   * Whether Baton has an instance of its own to create spans with (set up, adopted or handed
+   * over), not just whatever the global one is.
+   */
   public static boolean hasExplicitInstance() {
-    return explicit != null;
+    return current != null;
   }
 
   /**
@@ -189,7 +215,7 @@ public final class BatonTelemetry {
 
   /** The OpenTelemetry instance spans are created with now. */
   public static OpenTelemetry openTelemetry() {
-    OpenTelemetry chosen = explicit;
+    OpenTelemetry chosen = current;
     if (chosen != null) {
       return chosen;
     }
@@ -202,21 +228,22 @@ public final class BatonTelemetry {
   /** The tracer for scope {@value #INSTRUMENTATION_SCOPE} of the instance in use now. */
   public static Tracer tracer() {
     OpenTelemetry source = openTelemetry();
-    CachedTracer current = cached;
-    if (current == null || current.source != source) {
-      current =
+    CachedTracer resolved = cached;
+    if (resolved == null || resolved.source != source) {
+      resolved =
           new CachedTracer(
               source,
               source
                   .tracerBuilder(INSTRUMENTATION_SCOPE)
                   .setInstrumentationVersion(BatonVersion.VERSION)
                   .build());
-      cached = current;
+      cached = resolved;
     }
-    return current.tracer;
+    return resolved.tracer;
   }
 
-  private static final class CachedTracer {
+  /** A tracer and the instance it came from. */
+  static final class CachedTracer {
     final OpenTelemetry source;
     final Tracer tracer;
 

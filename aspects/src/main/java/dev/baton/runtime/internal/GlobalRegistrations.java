@@ -1,59 +1,51 @@
 package dev.baton.runtime.internal;
 
 import io.opentelemetry.api.OpenTelemetry;
+import java.util.function.Supplier;
 
 /**
  * Internal: not part of Baton's public API.
  *
- * <p>What the advice of {@code dev.baton.aspects.GlobalRegistration} (and of its SDK and
- * autoconfigure companions) calls around the function's own global registration of an
- * OpenTelemetry instance ({@code GlobalOpenTelemetry.set}, {@code buildAndRegisterGlobal()},
- * autoconfigure's {@code build()}), so that it works with Baton as it works without: a function
- * migrating to Baton keeps its own setup, and Baton's zero-code registration steps aside for it.
+ * <p>What the function's own global registration of an OpenTelemetry instance does with Baton
+ * woven in: the advice of {@code dev.baton.aspects.GlobalRegistration} calls {@link #set} instead
+ * of {@code GlobalOpenTelemetry.set}, and its SDK and autoconfigure companions reach {@link
+ * #register} the same way, so that the registration works with Baton as it works without: a
+ * function migrating to Baton keeps its own setup, registered at any time, also after Baton's
+ * zero-code setup registered Baton's ({@link BatonTelemetry#registerForFunction}), and Baton
+ * creates its spans with the function's instance from then on.
  *
  * <pre>{@code
- * boolean steppedAside = GlobalRegistrations.before();
- * try {
- *   result = proceed(...);
- * } catch (Throwable failure) {
- *   GlobalRegistrations.after(steppedAside, null);
- *   throw TracedMethods.rethrow(failure);          // the same object
+ * void around(OpenTelemetry openTelemetry): call(void GlobalOpenTelemetry.set(OpenTelemetry)) ... {
+ *   GlobalRegistrations.set(openTelemetry);
  * }
- * GlobalRegistrations.after(steppedAside, openTelemetry);
  * }</pre>
  *
- * <p>Never throws.
+ * <p>Throws only what the registration would throw without Baton: {@code IllegalStateException}
+ * when the function registered an instance before, or something other than Baton registered one.
  */
 public final class GlobalRegistrations {
 
   private GlobalRegistrations() {}
 
-  /** Before the registration: Baton's own steps aside; returns whether it did. */
-  public static boolean before() {
-    try {
-      return BatonTelemetry.stepAsideFromGlobal();
-    } catch (Throwable failure) {
-      Failures.report("making room for the function's own OpenTelemetry", failure);
-      return false;
-    }
+  /** {@code GlobalOpenTelemetry.set(openTelemetry)}, woven; Baton cannot flush it. */
+  public static void set(OpenTelemetry openTelemetry) {
+    register(openTelemetry, null);
   }
 
   /**
-   * After the registration of {@code registered} (null when it failed or is not known): Baton
-   * uses what the function registered (not flushed by Baton, which cannot flush an instance it
-   * knows only by the API), or puts its own registration back.
+   * {@code GlobalOpenTelemetry.set(supplier)}, woven: the supplier's instance, as {@link
+   * #set(OpenTelemetry)}. The supplier is called once, also when the registration then fails, as
+   * without Baton.
    */
-  public static void after(boolean steppedAside, OpenTelemetry registered) {
-    afterWithFlush(steppedAside, registered, null);
+  public static void set(Supplier<OpenTelemetry> supplier) {
+    set(supplier.get());
   }
 
-  /** {@link #after}, with the registered SDK's flush. */
-  public static void afterWithFlush(
-      boolean steppedAside, OpenTelemetry registered, TelemetryFlush flush) {
-    try {
-      BatonTelemetry.afterFunctionRegistration(steppedAside, registered, flush);
-    } catch (Throwable failure) {
-      Failures.report("using the function's own OpenTelemetry", failure);
-    }
+  /**
+   * Registers {@code openTelemetry} globally for the function, and ends each invocation with
+   * {@code flush} (null when Baton cannot flush it) from now on.
+   */
+  public static void register(OpenTelemetry openTelemetry, TelemetryFlush flush) {
+    BatonTelemetry.registerForFunction(openTelemetry, flush);
   }
 }

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A function that registers its own OpenTelemetry globally after Baton's zero-code setup did
  * (as functions migrating to Baton do, often lazily in their handler) works as it did without
- * Baton: Baton's registration steps aside, and Baton's spans go to the function's SDK. This class
- * is compiled by ajc with {@code baton-aspects} as an aspect library, so the registration calls
- * below are woven as in a function.
+ * Baton: Baton's global instance switches to the function's, and Baton's spans go to the
+ * function's SDK. This class is compiled by ajc with {@code baton-aspects} as an aspect library,
+ * so the registration calls below are woven as in a function.
  */
 class GlobalRegistrationTest {
 
@@ -99,6 +99,45 @@ class GlobalRegistrationTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("GlobalOpenTelemetry.set has already been called");
     assertThat(BatonTelemetry.openTelemetry()).isSameAs(own);
+    own.close();
+  }
+
+  @Test
+  void aGetBetweenBatonsSetupAndTheRegistrationChangesNothing() {
+    // Another thread asking for the global instance while the function registers its own.
+    io.opentelemetry.api.trace.Tracer early = GlobalOpenTelemetry.get().getTracer("library");
+
+    OpenTelemetrySdk own =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(functions)).build())
+            .buildAndRegisterGlobal();
+    early.spanBuilder("library's").startSpan().end();
+    batonSpan("after");
+
+    assertThat(BatonTelemetry.openTelemetry()).isSameAs(own);
+    assertThat(BatonTelemetry.currentFlush()).isNotNull();
+    assertThat(functions.getFinishedSpanItems())
+        .extracting(SpanData::getName)
+        .containsExactly("library's", "after");
+    own.close();
+  }
+
+  @Test
+  void aRegisteredSdkStaysBatonsWhenTheFunctionBuildsAnotherForItself() {
+    reset(); // the function registers at init, before Baton's first invocation
+    OpenTelemetrySdk own = sdk(functions);
+    GlobalOpenTelemetry.set(own);
+
+    AutoConfiguredOpenTelemetrySdk privateOne =
+        AutoConfiguredOpenTelemetrySdk.builder()
+            .addPropertiesSupplier(() -> Map.of(
+                "otel.traces.exporter", "none", "otel.metrics.exporter", "none", "otel.logs.exporter", "none"))
+            .disableShutdownHook()
+            .build();
+
+    assertThat(BatonTelemetry.openTelemetry()).isSameAs(own);
+    privateOne.getOpenTelemetrySdk().close();
     own.close();
   }
 

@@ -4,6 +4,10 @@ import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Internal: not part of Baton's public API.
@@ -73,17 +77,39 @@ public final class AutoConfiguredTelemetry {
   }
 
   /**
-   * After the function's own autoconfigure {@code build()} returned {@code built} (null when it
-   * threw), for the advice of {@code dev.baton.aspects.AutoConfiguredRegistration}: it registered
-   * the SDK globally only with {@code setResultAsGlobal()}. Never throws.
+   * The function's own {@code builder.setResultAsGlobal()}, woven (advice of {@code
+   * dev.baton.aspects.AutoConfiguredRegistration}): the builder is only marked, so that its {@code
+   * build()} does not register the SDK itself, which would throw when Baton's setup registered
+   * first, and {@link #build} registers it as the function's other registrations are.
    */
-  public static void afterRegistration(boolean steppedAside, AutoConfiguredOpenTelemetrySdk built) {
-    OpenTelemetrySdk sdk = null;
-    try {
-      sdk = built == null ? null : built.getOpenTelemetrySdk();
-    } catch (Throwable failure) {
-      Failures.report("reading the function's own autoconfigured SDK", failure);
+  public static AutoConfiguredOpenTelemetrySdkBuilder setResultAsGlobal(
+      AutoConfiguredOpenTelemetrySdkBuilder builder) {
+    ResultAsGlobal.BUILDERS.put(builder, Boolean.TRUE);
+    return builder;
+  }
+
+  /**
+   * The function's own autoconfigure {@code builder.build()}, woven: builds the SDK and, only when
+   * {@code setResultAsGlobal()} marked the builder, registers it globally for the function ({@link
+   * SdkRegistrations}), so that Baton then uses and flushes it. An SDK built without it is the
+   * function's own business, and Baton goes on with what it used. What the build throws, or the
+   * {@code IllegalStateException} of a registration that fails as it would without Baton, goes to
+   * the caller.
+   */
+  public static AutoConfiguredOpenTelemetrySdk build(AutoConfiguredOpenTelemetrySdkBuilder builder) {
+    AutoConfiguredOpenTelemetrySdk built = builder.build();
+    if (ResultAsGlobal.BUILDERS.containsKey(builder)) {
+      SdkRegistrations.register(built.getOpenTelemetrySdk());
     }
-    SdkRegistrations.after(steppedAside, sdk);
+    return built;
+  }
+
+  /**
+   * The builders {@code setResultAsGlobal()} marked (weakly held: one may never be built), loaded
+   * only when a function calls it.
+   */
+  private static final class ResultAsGlobal {
+    static final Map<AutoConfiguredOpenTelemetrySdkBuilder, Boolean> BUILDERS =
+        Collections.synchronizedMap(new WeakHashMap<>());
   }
 }

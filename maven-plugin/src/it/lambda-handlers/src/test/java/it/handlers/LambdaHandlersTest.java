@@ -291,6 +291,34 @@ class LambdaHandlersTest {
   }
 
   @Test
+  void aFunctionRegisteringItsOwnSdkAfterBatonsSetupGetsItAndBatonFollows() throws Exception {
+    try (LocalLambdaRuntime lambda = function(AuditOrders.class.getName() + "::audit", "audit-orders").start()) {
+      String event = LambdaEvents.json(LambdaEvents.SCHEDULED);
+      LocalLambdaRuntime.Result first = lambda.invoke(LocalLambdaRuntime.invocation(event));
+      LocalLambdaRuntime.Result second = lambda.invoke(LocalLambdaRuntime.invocation(event));
+
+      assertThat(first.error()).as("the function's own registration worked: " + lambda.output()).isFalse();
+      assertThat(first.body()).isEqualTo("\"audited\"");
+      assertThat(second.error()).as(lambda.output()).isFalse();
+      ReceivedSpan cold = invocationSpan(first.requestId());
+      assertThat(cold.order()).as("Baton's SDK, flushed before the response").isLessThan(first.order());
+      assertThat(cold.resource()).containsEntry("faas.name", "audit-orders").doesNotContainKey("telemetry.owner");
+      ReceivedSpan warm = invocationSpan(second.requestId());
+      assertThat(warm.order()).as("the function's SDK, flushed by Baton").isLessThan(second.order());
+      assertThat(warm.resource()).containsEntry("telemetry.owner", "function");
+      for (ReceivedSpan invocation : List.of(cold, warm)) {
+        List<ReceivedSpan> audits =
+            receiver.trace(invocation.traceId()).stream()
+                .filter(s -> s.name().equals("audit orders") && s.isChildOf(invocation))
+                .toList();
+        assertThat(audits).as("the function's own span in %s", invocation.attribute("faas.invocation_id")).hasSize(1);
+        assertThat(audits.get(0).resource()).containsEntry("telemetry.owner", "function");
+        assertThat(audits.get(0).order()).isLessThan(second.order());
+      }
+    }
+  }
+
+  @Test
   void aStalledExporterDoesNotChangeTheResultAndCostsAtMostTheFlushTimeout() throws Exception {
     try (OtlpReceiver stalled = OtlpReceiver.stalled();
         LocalLambdaRuntime lambda =
