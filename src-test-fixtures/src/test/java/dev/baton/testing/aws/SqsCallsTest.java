@@ -30,6 +30,8 @@ import software.amazon.awssdk.services.sqs.model.ListQueuesRequest;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeNameForSends;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeValue;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
@@ -206,6 +208,54 @@ class SqsCallsTest {
       xray.close();
       tracing = WovenSdkTracing.w3c();
     }
+  }
+
+  @Test
+  void aUsersOwnAwsTraceHeaderKeepsTheMessageUnchangedAndTheConsumerContinuesIt() {
+    // The default propagators (tracecontext,baggage) write no AWSTraceHeader, but a traceparent
+    // added beside the user's header would win on the consumer side: the message's own trace
+    // would be lost.
+    String own = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+    Map<MessageSystemAttributeNameForSends, MessageSystemAttributeValue> ownHeader = Map.of(
+        MessageSystemAttributeNameForSends.AWS_TRACE_HEADER,
+        MessageSystemAttributeValue.builder().dataType("String").stringValue(own).build());
+    Span parent = tracing.startParent("forwarder");
+    try (Scope scope = parent.makeCurrent()) {
+      sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody("single").messageSystemAttributes(ownHeader));
+      sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(
+          SendMessageBatchRequestEntry.builder().id("own").messageBody("entry").messageSystemAttributes(ownHeader).build(),
+          SendMessageBatchRequestEntry.builder().id("plain").messageBody("plain").build()));
+    } finally {
+      parent.end();
+    }
+
+    List<SpanData> sends = tracing.spans().stream().filter(s -> s.getName().equals("send " + queueName())).toList();
+    assertThat(sends).hasSize(2).allSatisfy(send ->
+        assertThat(send.getEvents()).singleElement().satisfies(event -> {
+          assertThat(event.getName()).isEqualTo("baton.context_not_injected");
+          assertThat(event.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringArrayKey("baton.message_context")))
+              .containsExactly("AWSTraceHeader");
+        }));
+    Map<String, Message> byBody = new HashMap<>();
+    receive(3).forEach(m -> byBody.put(m.body(), m));
+    for (String body : List.of("single", "entry")) {
+      Message received = byBody.get(body);
+      assertThat(received.messageAttributes()).as(body).isEmpty();
+      assertThat(received.attributes()).containsEntry(MessageSystemAttributeName.AWS_TRACE_HEADER, own);
+    }
+    assertThat(byBody.get("plain").messageAttributes()).containsKey("traceparent");
+
+    tracing.reset();
+    Message received = byBody.get("single");
+    SdkMessageSpans.sqsMessage(null, received).end();
+    SQSEvent event = new SQSEvent();
+    event.setRecords(List.of(lambdaRecord(received)));
+    LambdaInvocation.startSqs(event, TestLambdaContext.of("req-own", "orders-worker")).endSqs(null);
+
+    assertThat(tracing.spans()).hasSize(2).allSatisfy(consumer -> assertThat(consumer)
+        .hasKind(SpanKind.CONSUMER)
+        .hasTraceId("5759e988bd862e3fe1be46a994272793")
+        .hasParentSpanId("53995c3f42cd8ad8"));
   }
 
   @Test

@@ -1,9 +1,6 @@
 package dev.baton.runtime.internal.aws;
 
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -11,14 +8,25 @@ import software.amazon.awssdk.services.sqs.model.Message;
  *
  * <p>Which queue each message received by woven code came from, so that the {@code process} span
  * of a {@code @Traced} method taking an SDK {@code Message} can name its queue: the message itself
- * does not say. Held weakly, for as long as the message is in use: many pollers at once (threads
- * of one function, or concurrent invocations) each find their own messages' queues, however many
- * messages the others receive meanwhile. A message from elsewhere just has no queue.
+ * does not say. Many pollers at once (threads of one function, or concurrent invocations) each
+ * find their own messages' queues, however many messages the others receive meanwhile. A message
+ * from elsewhere, or a copy of a received one ({@code toBuilder().build()}), has no queue.
+ *
+ * <p>Messages are kept by identity and weakly ({@link WeakIdentityMap}): {@code Message}'s own
+ * {@code equals} and {@code hashCode} read its whole body (up to 1 MiB) and every attribute, which
+ * a map keyed by them would do for every message received and every span started, under a lock
+ * all pollers share. At most {@value #STRIPES} x {@value #MAX_PER_STRIPE} messages are
+ * remembered; past that (only when that many received messages are kept alive at once) the
+ * longest-remembered ones lose their queue first, and their {@code process} span is named without
+ * it.
  */
 public final class ReceivedMessages {
 
-  private static final Map<Message, String> QUEUES =
-      Collections.synchronizedMap(new WeakHashMap<>());
+  static final int STRIPES = 16;
+  static final int MAX_PER_STRIPE = 1024;
+
+  private static final WeakIdentityMap<Message, String> QUEUES =
+      new WeakIdentityMap<>(STRIPES, MAX_PER_STRIPE);
 
   private ReceivedMessages() {}
 

@@ -30,7 +30,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
  * {@code SendMessageBatch} and {@code ReceiveMessage} of {@code SqsClient} and {@code
  * SqsAsyncClient}. Sends get a PRODUCER span {@code send <queue>} whose context is added to every
  * message as String message attributes (and as the {@code AWSTraceHeader} system attribute when
- * the X-Ray propagator is configured); receives ask for those attributes. The advice shape is
+ * the X-Ray propagator is configured), except to a message that carries its own (a {@code
+ * traceparent} or {@code tracestate} attribute, or an {@code AWSTraceHeader}); receives ask for
+ * those attributes. The advice shape is
  * {@link AwsCalls}', with the request passed on through {@link #request}:
  *
  * <pre>{@code
@@ -120,6 +122,12 @@ public final class SqsMessaging {
    * configured, its {@code AWSTraceHeader} system attribute; none of it when the message carries
    * its own context in either, or the attributes do not fit (see {@link MessageAttributes}).
    * System attributes do not count toward SQS's size limit.
+   *
+   * <p>An {@code AWSTraceHeader} the user set is the message's own context whatever propagators
+   * are configured: with the default ones Baton would add a {@code traceparent}, which the
+   * consumer side reads before any X-Ray header, and the message's own trace would be lost. Left
+   * unchanged, the message is continued from that header on the consumer side (which uses an
+   * X-Ray header only when it says {@code Sampled=1}, as it cannot tell the user's from AWS's).
    */
   static Injection inject(
       String body,
@@ -130,8 +138,7 @@ public final class SqsMessaging {
       String entryId,
       MessageAttributes.Room room) {
     boolean ownTraceHeader =
-        fields.xrayHeader() != null
-            && systemAttributes != null
+        systemAttributes != null
             && systemAttributes.containsKey(MessageSystemAttributeNameForSends.AWS_TRACE_HEADER);
     if (ownTraceHeader) {
       MessageAttributes.notInjected(

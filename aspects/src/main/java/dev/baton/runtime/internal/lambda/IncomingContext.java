@@ -11,8 +11,12 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.contrib.awsxray.propagator.AwsXrayPropagator;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,10 +38,13 @@ import software.amazon.awssdk.utilslite.SdkInternalThreadLocal;
  * kept from doing so, as the function's header is one input of its own ({@link #fromLambda}),
  * read once per invocation.
  *
- * <p>X-Ray headers that AWS sets ({@code AWSTraceHeader} on SQS messages, Lambda's own header)
- * are used only when they say {@code Sampled=1}: with active tracing off they say {@code
- * Sampled=0}, belong to a trace no one records, and as a parent would make a parent-based
- * sampler drop the invocation.
+ * <p>X-Ray headers are used only when they say {@code Sampled=1}, wherever they arrive: {@code
+ * AWSTraceHeader} on SQS messages, Lambda's own header, and an {@code X-Amzn-Trace-Id} in any
+ * carrier (an HTTP request's headers, message attributes, an SNS envelope, a client context),
+ * which a configured X-Ray propagator would otherwise read. AWS sets them on nearly every request
+ * and message (inside Lambda the AWS SDK adds the function's header to each request it makes;
+ * API Gateway forwards it): with active tracing off they say {@code Sampled=0}, belong to a trace
+ * no one records, and as a parent would make a parent-based sampler drop the invocation.
  */
 final class IncomingContext {
 
@@ -47,7 +54,10 @@ final class IncomingContext {
   static final String XRAY_TRACE_HEADER_PROPERTY = "com.amazonaws.xray.traceHeader";
   static final String XRAY_TRACE_HEADER_ENV = "_X_AMZN_TRACE_ID";
 
-  /** Set in Lambda's multi-concurrent mode (Managed Instances); then nothing JVM-wide is read. */
+  /**
+   * Set to 1 or more in Lambda's multi-concurrent mode (Managed Instances); then nothing JVM-wide
+   * is read.
+   */
   static final String MAX_CONCURRENCY_ENV = "AWS_LAMBDA_MAX_CONCURRENCY";
 
   /** The runtime client's per-thread key for the invocation's X-Ray header (multi-concurrent). */
@@ -59,10 +69,11 @@ final class IncomingContext {
   private static final int MAX_REPORTED_CHARS = 80;
 
   /**
-   * The parent a carrier is extracted onto: a valid span context that no carrier can produce
-   * (compared by identity), so that propagators which fall back to something outside the carrier
-   * when their input has no valid span ({@code AwsXrayLambdaPropagator} reads the function's own
-   * X-Ray header then) do not; a result still holding it means the carrier had no span context.
+   * The parent a carrier is extracted onto: a valid span context that no carrier produces, so that
+   * propagators which fall back to something outside the carrier when their input has no valid
+   * span ({@code AwsXrayLambdaPropagator} reads the function's own X-Ray header then) do not; a
+   * result that still has its ids means the carrier had no span context. Recognised by its ids, not
+   * by identity: a propagator may hand back a rebuilt copy of the span context it was given.
    */
   private static final SpanContext PLACEHOLDER =
       SpanContext.create(
@@ -79,6 +90,9 @@ final class IncomingContext {
 
   private static volatile boolean noPerThreadHeader;
 
+  /** Learnt once: {@code Context.getXrayTraceId()} is missing (aws-lambda-java-core before 1.4.0). */
+  private static volatile boolean noXrayTraceIdMethod;
+
   private IncomingContext() {}
 
   static boolean isValid(Context context) {
@@ -89,7 +103,11 @@ final class IncomingContext {
     return Span.fromContext(context).getSpanContext();
   }
 
-  /** The context in {@code carrier}, or null; {@code source} names it in reports. */
+  /**
+   * The context in {@code carrier} (built with {@link Carriers}, names case-insensitive), or null;
+   * {@code source} names it in reports. An {@code X-Amzn-Trace-Id} in it that does not say {@code
+   * Sampled=1} is hidden from the configured propagator.
+   */
   static Context fromCarrier(Map<String, List<String>> carrier, String source) {
     if (carrier == null || carrier.isEmpty()) {
       return null;
@@ -98,9 +116,12 @@ final class IncomingContext {
     try {
       TextMapPropagator configured =
           BatonTelemetry.openTelemetry().getPropagators().getTextMapPropagator();
-      extracted =
-          withoutPlaceholder(
-              configured.extract(PLACEHOLDER_CONTEXT, carrier, Carriers.Getter.INSTANCE));
+      String xray = Carriers.first(carrier, XRAY_HEADER);
+      TextMapGetter<Map<String, List<String>>> getter =
+          xray == null || isSampledXrayHeader(xray)
+              ? Carriers.Getter.INSTANCE
+              : WithoutXrayHeader.INSTANCE;
+      extracted = withoutPlaceholder(configured.extract(PLACEHOLDER_CONTEXT, carrier, getter));
     } catch (Throwable failure) {
       Failures.report("extracting the trace context from " + source, failure);
     }
@@ -127,7 +148,28 @@ final class IncomingContext {
     if (extracted == null) {
       return Context.root();
     }
-    return spanContext(extracted) == PLACEHOLDER ? extracted.with(Span.getInvalid()) : extracted;
+    return isPlaceholder(spanContext(extracted)) ? extracted.with(Span.getInvalid()) : extracted;
+  }
+
+  private static boolean isPlaceholder(SpanContext spanContext) {
+    return PLACEHOLDER.getSpanId().equals(spanContext.getSpanId())
+        && PLACEHOLDER.getTraceId().equals(spanContext.getTraceId());
+  }
+
+  /**
+   * Whether {@code header} is an X-Ray trace header that says {@code Sampled=1}: the only ones a
+   * carrier's configured propagator is given. Quiet: a malformed one is the propagator's to skip.
+   */
+  private static boolean isSampledXrayHeader(String header) {
+    if (!header.contains(SAMPLED)) {
+      return false;
+    }
+    TreeMap<String, List<String>> carrier = Carriers.newCarrier();
+    Carriers.put(carrier, XRAY_HEADER, header);
+    return spanContext(
+            AwsXrayPropagator.getInstance()
+                .extract(Context.root(), carrier, Carriers.Getter.INSTANCE))
+        .isSampled();
   }
 
   /** The context in an X-Ray trace header ({@code Root=...;Parent=...;Sampled=...}), or null. */
@@ -257,9 +299,11 @@ final class IncomingContext {
    * com.amazonaws.services.lambda.runtime.Context#getXrayTraceId()}, else the runtime client's
    * per-thread value ({@code SdkInternalThreadLocal} key {@value #PER_THREAD_TRACE_ID_KEY}, set
    * in multi-concurrent mode). Only outside multi-concurrent mode ({@value #MAX_CONCURRENCY_ENV}
-   * unset), where one invocation runs at a time, are the JVM-wide values read last: system
-   * property {@value #XRAY_TRACE_HEADER_PROPERTY}, then env {@value #XRAY_TRACE_HEADER_ENV}; with
-   * invocations running at once they may be another invocation's.
+   * unset or below 1), where one invocation runs at a time, are the JVM-wide values read last:
+   * system property {@value #XRAY_TRACE_HEADER_PROPERTY}, then env {@value
+   * #XRAY_TRACE_HEADER_ENV}; with invocations running at once they may be another invocation's.
+   * Where {@code getXrayTraceId()} does not exist (aws-lambda-java-core before 1.4.0) that is
+   * reported once and it is not called again.
    */
   static String lambdaXrayHeader(com.amazonaws.services.lambda.runtime.Context lambdaContext) {
     return lambdaXrayHeader(lambdaContext, MULTI_CONCURRENT);
@@ -269,11 +313,18 @@ final class IncomingContext {
   static String lambdaXrayHeader(
       com.amazonaws.services.lambda.runtime.Context lambdaContext, boolean multiConcurrent) {
     String header = null;
-    if (lambdaContext != null) {
+    if (lambdaContext != null && !noXrayTraceIdMethod) {
       try {
         header = lambdaContext.getXrayTraceId();
       } catch (LinkageError olderCore) {
-        // aws-lambda-java-core before 1.4.0 has no getXrayTraceId().
+        // aws-lambda-java-core before 1.4.0 has no getXrayTraceId(): a NoSuchMethodError that
+        // the JVM would throw anew (stack trace and all) on every invocation. Not tried again.
+        noXrayTraceIdMethod = true;
+        Failures.report(
+            "calling Context.getXrayTraceId(), which aws-lambda-java-core before 1.4.0 does not"
+                + " have (not called again: the runtime client's value is read instead; use"
+                + " aws-lambda-java-core 1.4.0 or newer)",
+            olderCore);
       }
     }
     if (isEmpty(header)) {
@@ -307,10 +358,30 @@ final class IncomingContext {
 
   private static boolean multiConcurrent() {
     try {
-      String value = System.getenv(MAX_CONCURRENCY_ENV);
-      return value != null && !value.isBlank();
+      return multiConcurrent(System.getenv(MAX_CONCURRENCY_ENV));
     } catch (Throwable failure) {
       Failures.report("reading " + MAX_CONCURRENCY_ENV, failure);
+      return false;
+    }
+  }
+
+  /**
+   * Whether {@value #MAX_CONCURRENCY_ENV} (null when unset) means invocations at once, as the
+   * runtime client decides it ({@code ConcurrencyConfig}: {@code Integer.parseInt}, then {@code
+   * >= 1}): unset, 0 or less is one invocation at a time. What it cannot parse (and the runtime
+   * client refuses to start on) is reported and taken as one at a time.
+   */
+  static boolean multiConcurrent(String maxConcurrency) {
+    if (maxConcurrency == null) {
+      return false;
+    }
+    try {
+      return Integer.parseInt(maxConcurrency) >= 1;
+    } catch (NumberFormatException notANumber) {
+      Failures.reportInput(
+          "an " + MAX_CONCURRENCY_ENV + " that is not a whole number (invocations are taken to"
+              + " run one at a time)",
+          shorten(maxConcurrency));
       return false;
     }
   }
@@ -372,6 +443,37 @@ final class IncomingContext {
     if (TRACEPARENT.equalsIgnoreCase(name)) {
       Failures.reportInput(
           "a non-String " + service + " message attribute named traceparent", "type " + type);
+    }
+  }
+
+  /**
+   * Reads a carrier built by {@link Carriers} without its {@code X-Amzn-Trace-Id}: what the
+   * configured propagator is given when that header does not say {@code Sampled=1}.
+   */
+  private enum WithoutXrayHeader implements TextMapGetter<Map<String, List<String>>> {
+    INSTANCE;
+
+    @Override
+    public Iterable<String> keys(Map<String, List<String>> carrier) {
+      List<String> keys = new ArrayList<>(carrier.size());
+      for (String key : carrier.keySet()) {
+        if (!XRAY_HEADER.equalsIgnoreCase(key)) {
+          keys.add(key);
+        }
+      }
+      return keys;
+    }
+
+    @Override
+    public String get(Map<String, List<String>> carrier, String key) {
+      return XRAY_HEADER.equalsIgnoreCase(key) ? null : Carriers.Getter.INSTANCE.get(carrier, key);
+    }
+
+    @Override
+    public Iterator<String> getAll(Map<String, List<String>> carrier, String key) {
+      return XRAY_HEADER.equalsIgnoreCase(key)
+          ? Collections.emptyIterator()
+          : Carriers.Getter.INSTANCE.getAll(carrier, key);
     }
   }
 

@@ -50,6 +50,18 @@ class ReceivedMessagesTest {
   }
 
   @Test
+  void aMessageIsKnownByIdentityNotByItsBody() {
+    // Message.equals and hashCode read the whole body, up to 1 MiB: never called here.
+    Message received = Message.builder().messageId("m-1").body("x".repeat(1 << 20)).build();
+    ReceivedMessages.remember(List.of(received), "big-orders");
+
+    assertThat(ReceivedMessages.queueOf(received)).isEqualTo("big-orders");
+    Message copy = received.toBuilder().build();
+    assertThat(copy).isEqualTo(received);
+    assertThat(ReceivedMessages.queueOf(copy)).as("an equal copy is another message").isNull();
+  }
+
+  @Test
   void aMessageFromElsewhereHasNoQueue() {
     assertThat(ReceivedMessages.queueOf(Message.builder().messageId("never received").build())).isNull();
     assertThat(ReceivedMessages.queueOf(null)).isNull();

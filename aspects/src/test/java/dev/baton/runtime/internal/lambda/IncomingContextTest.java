@@ -2,16 +2,25 @@ package dev.baton.runtime.internal.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.events.SNSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.baggage.BaggageBuilder;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.context.propagation.TextMapSetter;
 import io.opentelemetry.contrib.awsxray.propagator.AwsXrayLambdaPropagator;
 import io.opentelemetry.contrib.awsxray.propagator.AwsXrayPropagator;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -103,10 +112,14 @@ class IncomingContextTest {
     assertThat(IncomingContext.fromSqsMessage(message(null, null, "{}"))).isNull();
     assertThat(traceId(IncomingContext.fromSqsMessage(message(TRACEPARENT, null, null)))).isEqualTo(TRACE_ID);
     TreeMap<String, List<String>> headers = Carriers.newCarrier();
-    Carriers.put(headers, "X-Amzn-Trace-Id", UNSAMPLED_XRAY);
+    Carriers.put(headers, "X-Amzn-Trace-Id", UNSAMPLED_XRAY.replace("Sampled=0", "Sampled=1"));
     assertThat(traceId(IncomingContext.fromCarrier(headers, "HTTP headers")))
         .as("the carrier's own X-Ray header, not the function's")
         .isEqualTo("67a1b2c30123456789abcdef01234567");
+    Carriers.put(headers, "X-Amzn-Trace-Id", UNSAMPLED_XRAY);
+    assertThat(IncomingContext.fromCarrier(headers, "HTTP headers"))
+        .as("an unsampled one is hidden from the propagator, which must not fall back either")
+        .isNull();
     // The function's header is still read as the one input it is.
     assertThat(traceId(IncomingContext.fromLambda(null))).isEqualTo("5759e988bd862e3fe1be46a994272793");
   }
@@ -123,6 +136,112 @@ class IncomingContextTest {
     Carriers.put(headers, "X-Amzn-Trace-Id", UNSAMPLED_XRAY);
 
     assertThat(traceId(IncomingContext.fromCarrier(headers, "HTTP headers"))).isEqualTo(TRACE_ID);
+  }
+
+  /** {@code OTEL_PROPAGATORS=tracecontext,baggage,xray}. */
+  private static void useW3cAndXray(TextMapPropagator... more) {
+    List<TextMapPropagator> propagators = new java.util.ArrayList<>(List.of(
+        W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance(), AwsXrayPropagator.getInstance()));
+    propagators.addAll(List.of(more));
+    BatonTelemetry.use(OpenTelemetry.propagating(ContextPropagators.create(TextMapPropagator.composite(propagators))));
+  }
+
+  @Test
+  void withTheXrayPropagatorAnUnsampledXrayHeaderInAnyCarrierIsNoParent() {
+    // API Gateway forwards the X-Amzn-Trace-Id that the AWS SDK added in a calling Lambda
+    // function: Sampled=0 with active tracing off, and a parent-based sampler would drop us.
+    useW3cAndXray();
+    String sampled = UNSAMPLED_XRAY.replace("Sampled=0", "Sampled=1");
+    TreeMap<String, List<String>> headers = Carriers.headers(
+        Map.of("accept", "*/*", "x-amzn-trace-id", UNSAMPLED_XRAY), null);
+    long before = Failures.count();
+
+    assertThat(IncomingContext.fromCarrier(headers, "HTTP headers")).isNull();
+    headers.put("X-Amzn-Trace-Id", List.of("Root=1-5e66d96f-7491f09b0c2e4a0ed18acf3d"));
+    assertThat(IncomingContext.fromCarrier(headers, "HTTP headers")).as("API Gateway's own, no decision").isNull();
+    headers.put("X-Amzn-Trace-Id", List.of("Root=1-67a1b2c3-0123456789abcdef01234567;Parent=1111111111111111;Sampled=?"));
+    assertThat(IncomingContext.fromCarrier(headers, "HTTP headers")).isNull();
+    assertThat(Failures.count()).as("expected on AWS: not reported").isEqualTo(before);
+    headers.put("X-Amzn-Trace-Id", List.of(sampled));
+    assertThat(traceId(IncomingContext.fromCarrier(headers, "HTTP headers"))).isEqualTo("67a1b2c30123456789abcdef01234567");
+
+    // Every other carrier an X-Ray header can come in.
+    SNSEvent.SNSRecord record = new SNSEvent.SNSRecord();
+    SNSEvent.SNS sns = new SNSEvent.SNS();
+    SNSEvent.MessageAttribute attribute = new SNSEvent.MessageAttribute();
+    attribute.setType("String");
+    attribute.setValue(UNSAMPLED_XRAY);
+    sns.setMessageAttributes(Map.of("X-Amzn-Trace-Id", attribute));
+    record.setSns(sns);
+    assertThat(IncomingContext.fromSnsRecord(record)).as("SNS message attributes").isNull();
+    attribute.setValue(sampled);
+    assertThat(traceId(IncomingContext.fromSnsRecord(record))).isEqualTo("67a1b2c30123456789abcdef01234567");
+
+    SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+    SQSEvent.MessageAttribute sqsAttribute = new SQSEvent.MessageAttribute();
+    sqsAttribute.setDataType("String");
+    sqsAttribute.setStringValue(UNSAMPLED_XRAY);
+    message.setMessageAttributes(Map.of("X-Amzn-Trace-Id", sqsAttribute));
+    assertThat(IncomingContext.fromSqsMessage(message)).as("SQS message attributes").isNull();
+    String envelope = ENVELOPE.replace("traceparent", "X-Amzn-Trace-Id")
+        .replace("00-" + ENVELOPE_TRACE_ID + "-00f067aa0ba902b7-01", UNSAMPLED_XRAY);
+    assertThat(IncomingContext.fromSqsMessage(message(null, null, envelope))).as("an SNS envelope").isNull();
+
+    XrayContext invoked = new XrayContext(null, Map.of("X-Amzn-Trace-Id", UNSAMPLED_XRAY));
+    assertThat(IncomingContext.fromClientContext(invoked)).as("a client context").isNull();
+    invoked = new XrayContext(null, Map.of("X-Amzn-Trace-Id", sampled));
+    assertThat(traceId(IncomingContext.fromClientContext(invoked))).isEqualTo("67a1b2c30123456789abcdef01234567");
+  }
+
+  @Test
+  void anUnsampledXrayHeaderIsHiddenFromEveryConfiguredPropagatorAndTheRestIsKept() {
+    // A propagator that reads every key (as Jaeger's and OT's baggage do) sees no X-Ray header.
+    useW3cAndXray(new KeysToBaggage());
+    TreeMap<String, List<String>> headers = Carriers.headers(
+        Map.of("traceparent", TRACEPARENT, "X-Amzn-Trace-Id", UNSAMPLED_XRAY, "tenant", "acme"), null);
+
+    Context context = IncomingContext.fromCarrier(headers, "HTTP headers");
+
+    assertThat(traceId(context)).isEqualTo(TRACE_ID);
+    assertThat(Baggage.fromContext(context).asMap()).containsOnlyKeys("traceparent", "tenant");
+  }
+
+  @Test
+  void aPropagatorThatRebuildsTheSpanContextItWasGivenGivesNoParent() {
+    // Adds its own header to the tracestate of whatever span it is given: a copy of the
+    // placeholder that a carrier with no span context is extracted onto.
+    BatonTelemetry.use(OpenTelemetry.propagating(ContextPropagators.create(TextMapPropagator.composite(
+        W3CTraceContextPropagator.getInstance(), new VendorTraceState()))));
+    TreeMap<String, List<String>> headers = Carriers.headers(Map.of("x-vendor", "v1", "accept", "*/*"), null);
+
+    assertThat(IncomingContext.fromCarrier(headers, "HTTP headers")).isNull();
+    SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+    SQSEvent.MessageAttribute vendor = new SQSEvent.MessageAttribute();
+    vendor.setDataType("String");
+    vendor.setStringValue("v1");
+    message.setMessageAttributes(Map.of("x-vendor", vendor));
+    assertThat(IncomingContext.fromSqsMessage(message)).isNull();
+
+    headers.put("traceparent", List.of(TRACEPARENT));
+    assertThat(traceId(IncomingContext.fromCarrier(headers, "HTTP headers"))).isEqualTo(TRACE_ID);
+  }
+
+  @Test
+  void maxConcurrencyMeansInvocationsAtOnceOnlyAsTheRuntimeClientReadsIt() {
+    // ConcurrencyConfig: Integer.parseInt(AWS_LAMBDA_MAX_CONCURRENCY), multi-concurrent when >= 1.
+    assertThat(IncomingContext.multiConcurrent("1")).isTrue();
+    assertThat(IncomingContext.multiConcurrent("32")).isTrue();
+    assertThat(IncomingContext.multiConcurrent("+4")).isTrue();
+    assertThat(IncomingContext.multiConcurrent(null)).isFalse();
+    assertThat(IncomingContext.multiConcurrent("0")).isFalse();
+    assertThat(IncomingContext.multiConcurrent("-1")).isFalse();
+
+    long before = Failures.count();
+    assertThat(IncomingContext.multiConcurrent("")).isFalse();
+    assertThat(IncomingContext.multiConcurrent(" 4")).isFalse();
+    assertThat(IncomingContext.multiConcurrent("four")).isFalse();
+    assertThat(IncomingContext.multiConcurrent("99999999999")).isFalse();
+    assertThat(Failures.count()).as("garbage is reported").isEqualTo(before + 4);
   }
 
   @Test
@@ -158,12 +277,18 @@ class IncomingContextTest {
     return message.build();
   }
 
-  /** A Lambda context with just an X-Ray header, as the runtime client's gives it. */
+  /** A Lambda context with just an X-Ray header (and client context), as the runtime client's gives it. */
   private static final class XrayContext implements com.amazonaws.services.lambda.runtime.Context {
     private final String header;
+    private final Map<String, String> custom;
 
     XrayContext(String header) {
+      this(header, null);
+    }
+
+    XrayContext(String header, Map<String, String> custom) {
       this.header = header;
+      this.custom = custom;
     }
 
     @Override
@@ -208,7 +333,25 @@ class IncomingContextTest {
 
     @Override
     public com.amazonaws.services.lambda.runtime.ClientContext getClientContext() {
-      return null;
+      if (custom == null) {
+        return null;
+      }
+      return new com.amazonaws.services.lambda.runtime.ClientContext() {
+        @Override
+        public com.amazonaws.services.lambda.runtime.Client getClient() {
+          return null;
+        }
+
+        @Override
+        public Map<String, String> getCustom() {
+          return custom;
+        }
+
+        @Override
+        public Map<String, String> getEnvironment() {
+          return null;
+        }
+      };
     }
 
     @Override
@@ -280,6 +423,55 @@ class IncomingContextTest {
     System.setProperty(IncomingContext.XRAY_TRACE_HEADER_PROPERTY, "Root=not-a-root;Sampled=1");
     assertThat(IncomingContext.fromLambda(null)).isNull();
     assertThat(Failures.count()).isEqualTo(before + 1);
+  }
+
+  /**
+   * A vendor propagator: its {@code x-vendor} header goes into the tracestate of the span it is
+   * given, which it rebuilds; nothing else is extracted.
+   */
+  private static final class VendorTraceState implements TextMapPropagator {
+    @Override
+    public Collection<String> fields() {
+      return List.of("x-vendor");
+    }
+
+    @Override
+    public <C> void inject(Context context, C carrier, TextMapSetter<C> setter) {}
+
+    @Override
+    public <C> Context extract(Context context, C carrier, TextMapGetter<C> getter) {
+      String vendor = getter.get(carrier, "x-vendor");
+      SpanContext given = Span.fromContext(context).getSpanContext();
+      if (vendor == null || !given.isValid()) {
+        return context;
+      }
+      return context.with(Span.wrap(SpanContext.createFromRemoteParent(
+          given.getTraceId(), given.getSpanId(), given.getTraceFlags(),
+          given.getTraceState().toBuilder().put("vendor", vendor).build())));
+    }
+  }
+
+  /** Reads every key of a carrier into baggage, as key-prefix propagators do. */
+  private static final class KeysToBaggage implements TextMapPropagator {
+    @Override
+    public Collection<String> fields() {
+      return List.of();
+    }
+
+    @Override
+    public <C> void inject(Context context, C carrier, TextMapSetter<C> setter) {}
+
+    @Override
+    public <C> Context extract(Context context, C carrier, TextMapGetter<C> getter) {
+      BaggageBuilder baggage = Baggage.fromContext(context).toBuilder();
+      for (String key : getter.keys(carrier)) {
+        String value = getter.get(carrier, key);
+        if (value != null) {
+          baggage.put(key.toLowerCase(java.util.Locale.ROOT), value);
+        }
+      }
+      return context.with(baggage.build());
+    }
   }
 
   private static String traceId(Context context) {
