@@ -822,10 +822,7 @@ public final class LocalLambdaRuntime implements AutoCloseable {
       return "the function's JVM is not running: no fresh JVM could be started after a reset: "
           + relaunchError;
     }
-    Process process = environment.process();
-    if (!process.isAlive()) {
-      return "the function's JVM is not running (exit code " + process.exitValue() + ")";
-    }
+    // What it reported explains an exit that follows (the client exits after these errors).
     if (initError != null) {
       return "the function's JVM is not running: it reported an init error: " + initError;
     }
@@ -835,6 +832,11 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     }
     if (restoreError != null) {
       return "the function's JVM is not running: it reported a restore error: " + restoreError;
+    }
+    Environment env = environment;
+    Process process = env.process();
+    if (!env.reset && !process.isAlive()) { // during a reset a fresh JVM is on its way
+      return "the function's JVM is not running (exit code " + process.exitValue() + ")";
     }
     return null;
   }
