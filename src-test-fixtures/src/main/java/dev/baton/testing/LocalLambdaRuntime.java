@@ -544,7 +544,7 @@ public final class LocalLambdaRuntime implements AutoCloseable {
         if (pending != null) {
           pending.result.complete(new Result(
               parts[1], error, text, errorType, EventOrder.next(), pending.traceHeader,
-              pending.freeze, pending.phaseEnd, arrived));
+              pending.freeze, pending.phaseEnd, pending.handedOverNanos, arrived));
         }
         respond(exchange, 202, "{\"status\":\"OK\"}");
       } else {
@@ -587,8 +587,9 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     Invocation invocation = pending.invocation;
     long timeout = settings.invocationTimeout.toMillis();
     long deadlineMs = System.currentTimeMillis() + timeout;
+    pending.handedOverNanos = System.nanoTime();
     if (settings.maxConcurrency == 0) {
-      pending.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+      pending.deadlineNanos = pending.handedOverNanos + TimeUnit.MILLISECONDS.toNanos(timeout);
       env.invokePhase.set(pending);
     }
     env.extensions.deliver(extensionEvent(pending, deadlineMs));
@@ -916,6 +917,8 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     final CompletableFuture<Result> result = new CompletableFuture<>();
     final CompletableFuture<Long> freeze = new CompletableFuture<>();
     final CompletableFuture<PhaseEnd> phaseEnd = new CompletableFuture<>();
+    /** When the runtime was handed the event ({@link System#nanoTime()}). */
+    volatile long handedOverNanos;
     /** Classic mode: when its invoke phase must have ended ({@link System#nanoTime()}). */
     volatile long deadlineNanos;
 
@@ -983,11 +986,12 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     private final String traceHeader;
     final CompletableFuture<Long> freeze;
     final CompletableFuture<PhaseEnd> phaseEnd;
+    private final long handedOverNanos;
     private final long arrivedNanos;
 
     Result(String requestId, boolean error, String body, String errorType, long order,
         String traceHeader, CompletableFuture<Long> freeze, CompletableFuture<PhaseEnd> phaseEnd,
-        long arrivedNanos) {
+        long handedOverNanos, long arrivedNanos) {
       this.requestId = requestId;
       this.error = error;
       this.body = body;
@@ -996,6 +1000,7 @@ public final class LocalLambdaRuntime implements AutoCloseable {
       this.traceHeader = traceHeader;
       this.freeze = freeze;
       this.phaseEnd = phaseEnd;
+      this.handedOverNanos = handedOverNanos;
       this.arrivedNanos = arrivedNanos;
     }
 
@@ -1036,6 +1041,15 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     public OptionalLong frozenOrder() {
       Long order = freeze.isDone() && !freeze.isCompletedExceptionally() ? freeze.join() : null;
       return order == null ? OptionalLong.empty() : OptionalLong.of(order);
+    }
+
+    /**
+     * How long the runtime took from being handed this event to posting this result: what the
+     * caller waits for, less the network. What extensions do after the response is not in it (see
+     * {@link #extensionsDoneAfterResponse()}).
+     */
+    public Duration runtimeDuration() {
+      return Duration.ofNanos(Math.max(0, arrivedNanos - handedOverNanos));
     }
 
     /**

@@ -56,6 +56,7 @@ class LocalLambdaRuntimeExtensionsTest {
       assertThat(first.extensionsDoneOrder()).hasValue(done);
       assertThat(first.extensionsDoneAfterResponse()).hasValueSatisfying(
           after -> assertThat(after).isPositive());
+      assertThat(first.runtimeDuration()).isPositive();
       assertThat(first.environmentReset()).isEmpty();
       assertThat(state(lambda.pid())).isEqualTo('T');
 
