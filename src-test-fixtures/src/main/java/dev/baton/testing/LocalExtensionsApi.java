@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  * internal/lambda/core} ({@code internalagent.go}, {@code internalagent_states.go}, {@code
  * registrations.go}); the AWS documentation ("Lambda Extensions API", "Lambda execution
  * environment") says the same in prose, except that it lists 400 where the server answers 403.
+ * Only the wording of JSON syntax errors (Go's decoder words them its own way) and of the 500
+ * answered to a waiting {@code next} when the environment ends (the documentation's "Container
+ * error") are this class's own.
  *
  * <ul>
  *   <li>{@code POST register} ({@code Lambda-Extension-Name}, body {@code {"events":[...]}})
@@ -87,6 +90,8 @@ final class LocalExtensionsApi {
   static final String TOO_MANY_EXTENSIONS = "Extension.TooManyExtensions";
   static final String INVALID_EVENT_TYPE = "Extension.InvalidEventType";
   static final String INVALID_REQUEST_FORMAT = "InvalidRequestFormat";
+  /** This class's own: the environment ended while an extension waited for its next event. */
+  static final String CONTAINER_ERROR = "Extension.ContainerError";
 
   private static final Pattern CANONICAL_UUID = Pattern.compile(
       "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -435,7 +440,7 @@ final class LocalExtensionsApi {
     CompletableFuture<String> event = new CompletableFuture<>();
     synchronized (lock) {
       if (shutDown != null) {
-        json(exchange, 500, error("Extension.ContainerError", shutDown));
+        json(exchange, 500, error(CONTAINER_ERROR, shutDown));
         return;
       }
       if (agent.state != State.REGISTERED && agent.state != State.RUNNING) {
@@ -453,10 +458,10 @@ final class LocalExtensionsApi {
       eventJson = event.get();
     } catch (InterruptedException stopping) {
       Thread.currentThread().interrupt();
-      json(exchange, 500, error("Extension.ContainerError", "runtime stopped"));
+      json(exchange, 500, error(CONTAINER_ERROR, "runtime stopped"));
       return;
     } catch (ExecutionException ended) {
-      json(exchange, 500, error("Extension.ContainerError", ended.getCause().getMessage()));
+      json(exchange, 500, error(CONTAINER_ERROR, ended.getCause().getMessage()));
       return;
     }
     exchange.getResponseHeaders().add(EVENT_IDENTIFIER_HEADER, UUID.randomUUID().toString());
