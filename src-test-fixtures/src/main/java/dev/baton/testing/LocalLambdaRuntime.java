@@ -622,8 +622,9 @@ public final class LocalLambdaRuntime implements AutoCloseable {
    * askedOrder} closes, as Lambda does: closes registration; after an invocation, waits until every
    * extension subscribed to {@code INVOKE} asked for its next event too, or the invocation's
    * deadline passed (then resets the environment); before the first event, waits until every
-   * registered extension asked for its first one. Returns whether the runtime may be handed an
-   * event: false when the environment was reset, shut down, or failed its init.
+   * registered extension asked for its first one (when one reported an error instead, stops the
+   * JVM). Returns whether the runtime may be handed an event: false when the environment was
+   * reset, shut down, or failed its init.
    */
   private boolean endPhase(Environment env, long askedOrder, long askedNanos) {
     env.extensions.closeRegistration();
@@ -644,7 +645,11 @@ public final class LocalLambdaRuntime implements AutoCloseable {
             extensionsLast ? outcome.nanos() : askedNanos));
       } else if (!env.initDone) {
         if (!env.extensions.awaitInitPhaseEnd().done()) {
-          return false; // the invocations were failed when the extension reported its error
+          // The invocations were failed when the extension reported its error. Lambda hands the
+          // runtime no event after a failed init but shuts the environment down; so does this
+          // (answering the client's next with an error instead crashes its native client).
+          stop(env.process(), SHUTDOWN_LIMIT);
+          return false;
         }
         env.initDone = true;
       }

@@ -215,6 +215,9 @@ class LocalLambdaRuntimeExtensionsTest {
               + " Extension.ProbeInit");
       assertThat(lambda.extensionErrors()).singleElement()
           .satisfies(error -> assertThat(error.path()).isEqualTo("init/error"));
+      ProcessHandle.of(lambda.pid()).ifPresent(
+          jvm -> jvm.onExit().orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join());
+      assertThat(lambda.exitCode()).as("shut down (SIGTERM), not crashed").hasValue(143);
       assertThat(lambda.resetCount()).isZero();
     }
   }
