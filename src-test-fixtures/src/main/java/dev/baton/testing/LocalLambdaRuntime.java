@@ -129,9 +129,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *       ({@link #extensionErrors()}). Lambda treats both as fatal ({@code
  *       fatalerror.AgentInitError}, {@code AgentExitError}; {@code rapidcore/server.go} resets the
  *       environment after an invocation that ended with one). Here an init error, or an exit error
- *       before the init phase ended, fails the init as the runtime's {@code /init/error} does; a
- *       later exit error resets the environment as soon as the runtime has asked for its next
- *       event.
+ *       before the init phase ended, fails the init as the runtime's {@code /init/error} does (the
+ *       invocations fail, with the error in their message) and the JVM is shut down once the
+ *       runtime asks for its first event; a later exit error resets the environment as soon as the
+ *       runtime has asked for its next event.
  *   <li><b>Lambda Managed Instances</b> ({@link Builder#maxConcurrency}): extensions exist there,
  *       but Lambda lets an internal one register for no event at all ({@code
  *       internal/lambda-managed-instances/rapi/handler/agentregister.go}: "No events allowed for
