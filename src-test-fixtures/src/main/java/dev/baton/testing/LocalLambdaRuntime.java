@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -23,7 +24,9 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -79,15 +82,79 @@ import java.util.concurrent.atomic.AtomicReference;
  *       beforeCheckpoint} hooks after init, asks {@code /restore/next}, runs {@code afterRestore},
  *       and only then asks for invocations. The restore follows at once: no snapshot is taken, and
  *       the JVM (its memory, its random seeds, its connections) is the one that ran init.
+ *   <li><b>Internal extensions</b>: the Extensions API ({@code /2020-01-01/extension/}, on the
+ *       same address, as on Lambda) for threads of the function's JVM, as described below.
  * </ul>
  *
- * <p>Not reproduced: the Extensions and Telemetry APIs, ending the JVM at the deadline, memory
- * limits, and payload limits.
+ * <h2>Internal extensions</h2>
+ *
+ * <p>A function that registers an extension gets Lambda's lifecycle for it; one that registers
+ * none sees no difference. What Lambda does, from its documentation ("Lambda Extensions API",
+ * "Lambda execution environment") and its own API server (the runtime interface emulator, {@code
+ * aws/aws-lambda-runtime-interface-emulator} at {@code 4fa2157}, {@code internal/lambda/rapid/
+ * handlers.go}: {@code doRuntimeDomainInit}, {@code doInvoke}; {@code rapidcore/server.go}:
+ * {@code Invoke}), and what this class does of it:
+ *
+ * <ul>
+ *   <li><b>Registration</b> ({@code POST /2020-01-01/extension/register}, body {@code
+ *       {"events":["INVOKE"]}}) is open until the runtime first asks for an event, {@code
+ *       invocation/next} or, with SnapStart, {@code restore/next}; after that it is refused with
+ *       403 {@code Extension.RegistrationClosed}. An internal extension may subscribe to {@code
+ *       INVOKE} only: {@code SHUTDOWN} is refused with 403 {@code Extension.InvalidEventType}.
+ *       {@link #extensions()} lists what registered. Every answer is detailed in {@code
+ *       LocalExtensionsApi}.
+ *   <li><b>The init phase</b> ends when the runtime and every registered extension have asked for
+ *       their first event: the first invocation (with SnapStart, the answer to {@code
+ *       restore/next}) waits for that. An extension that never asks holds it: the invocations time
+ *       out (Lambda would retry the init with the function's timeout).
+ *   <li><b>Each invocation</b> is handed to the runtime and to every extension subscribed to {@code
+ *       INVOKE} at once: the extension's {@code GET /2020-01-01/extension/event/next} answers
+ *       {@code {"eventType":"INVOKE","deadlineMs":...,"requestId":...,"invokedFunctionArn":...,
+ *       "tracing":{"type":"X-Amzn-Trace-Id","value":...}}} ({@code deadlineMs} is the epoch
+ *       milliseconds of {@code Lambda-Runtime-Deadline-Ms}).
+ *   <li><b>The response goes back at once</b>: {@link Result} completes as soon as the runtime
+ *       posts it, while extensions may still work. The invoke phase ends when the runtime and every
+ *       subscribed extension have asked for their next event ({@link Result#extensionsDoneOrder},
+ *       {@link #awaitExtensionsDone}); only then is the JVM frozen ({@link
+ *       Builder#freezeBetweenInvocations}), and only then is the next event handed over.
+ *   <li><b>A stuck extension</b>: the function's timeout ({@link Builder#invocationTimeout}, from
+ *       when the event was handed over) bounds the whole invoke phase. When an extension has not
+ *       asked for its next event by then, Lambda resets the environment: the JVM is stopped
+ *       ({@code SIGTERM}, {@code SIGKILL} after 500 ms, the shutdown limit of a function with an
+ *       internal extension) without being frozen, and the next invocation starts a fresh JVM, whose
+ *       init runs again ({@link #resetCount()}, {@link Result#environmentReset()}). The caller of
+ *       the stuck invocation already has its response; an invocation queued behind it waits for
+ *       the fresh JVM, and its own timeout keeps running from when it was queued.
+ *   <li><b>Error reports</b> ({@code /extension/init/error}, {@code /exit/error}) are recorded
+ *       ({@link #extensionErrors()}). Lambda treats both as fatal ({@code
+ *       fatalerror.AgentInitError}, {@code AgentExitError}; {@code rapidcore/server.go} resets the
+ *       environment after an invocation that ended with one). Here an init error, or an exit error
+ *       before the init phase ended, fails the init as the runtime's {@code /init/error} does (the
+ *       invocations fail, with the error in their message) and the JVM is shut down once the
+ *       runtime asks for its first event; a later exit error resets the environment as soon as the
+ *       runtime has asked for its next event.
+ *   <li><b>Lambda Managed Instances</b> ({@link Builder#maxConcurrency}): extensions exist there,
+ *       but Lambda lets an internal one register for no event at all ({@code
+ *       internal/lambda-managed-instances/rapi/handler/agentregister.go}: "No events allowed for
+ *       internal extensions", 403 {@code Extension.InvalidEventType}; external ones may take {@code
+ *       SHUTDOWN} only), so there is no per-invocation phase to wait for; the environment is never
+ *       frozen either. Registration still closes at the first {@code next} of any runtime thread,
+ *       and the first invocation still waits for every registered extension's first {@code next}.
+ *   <li><b>Extensions turned off</b> ({@link Builder#extensionsApi}): every request to the API is
+ *       answered 404, as Lambda does for a function whose extensions are disabled.
+ * </ul>
+ *
+ * <p>Not reproduced: external extensions (processes) and the {@code SHUTDOWN} event, the Telemetry
+ * and Logs APIs, ending the JVM when the runtime itself overruns the deadline, memory limits, and
+ * payload limits.
  */
 public final class LocalLambdaRuntime implements AutoCloseable {
 
   private static final String BASE = "/2018-06-01/runtime/";
   private static final HexFormat HEX = HexFormat.of();
+  private static final String RUNTIME_STOPPED = "{\"errorMessage\":\"runtime stopped\"}";
+  /** Lambda's shutdown limit for a function with an internal extension (AWS, "Shutdown phase"). */
+  private static final Duration SHUTDOWN_LIMIT = Duration.ofMillis(500);
 
   private final Builder settings;
   private final HttpServer server;
@@ -97,12 +164,17 @@ public final class LocalLambdaRuntime implements AutoCloseable {
   /** The freeze record of the invocation whose result came last, until the client asks again. */
   private final AtomicReference<CompletableFuture<Long>> freezeDue = new AtomicReference<>();
   private final AtomicInteger freezes = new AtomicInteger();
+  private final AtomicInteger resets = new AtomicInteger();
+  private final List<ExtensionError> extensionErrors = new CopyOnWriteArrayList<>();
   private final Object signals = new Object();
   private boolean stopped; // guarded by signals
   private final Path output;
-  private final Process process;
+  /** The execution environment: the function's JVM and its extensions; replaced by a reset. */
+  private volatile Environment environment;
   private volatile String initError;
   private volatile String restoreError;
+  private volatile String extensionInitError;
+  private volatile String relaunchError;
   private volatile long restoreRequestedOrder;
   private volatile boolean closed;
 
@@ -111,10 +183,11 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     this.executor = LoopbackHttpServer.executor("local-lambda-runtime-api");
     this.server = LoopbackHttpServer.create(executor);
     server.createContext(BASE, this::handle);
+    server.createContext(LocalExtensionsApi.BASE,
+        exchange -> environment.extensions.handle(exchange));
     server.start();
     this.output = Files.createTempFile("local-lambda-" + settings.functionName + "-", ".log");
-    this.process = launch();
-    process.onExit().thenRun(this::processExited);
+    launch();
   }
 
   /** A runtime for {@code handler} (a class name, as in the function's handler setting). */
@@ -132,13 +205,14 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** The process id of the function's JVM. */
+  /** The process id of the function's JVM: a new one after each {@link #resetCount reset}. */
   public long pid() {
-    return process.pid();
+    return environment.process().pid();
   }
 
   /** The exit code of the function's JVM once it has exited; empty while it runs. */
   public OptionalInt exitCode() {
+    Process process = environment.process();
     return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
   }
 
@@ -196,19 +270,23 @@ public final class LocalLambdaRuntime implements AutoCloseable {
       }
     });
     queue.add(pending);
-    if (!process.isAlive()) {
-      processExited(); // it may have exited before this invocation was in flight
+    Environment current = environment;
+    if (!current.process().isAlive()) {
+      processExited(current); // it may have exited before this invocation was in flight
     }
     return pending.result;
   }
 
   /**
    * Waits until the function's JVM was frozen after {@code result}, and returns when, in {@link
-   * EventOrder}: the freeze happens once the client has asked for the next event, a little after
-   * the result arrived. Needs {@link Builder#freezeBetweenInvocations}.
+   * EventOrder}: the freeze happens once the client and every extension subscribed to {@code
+   * INVOKE} have asked for their next event, a little after the result arrived. Needs {@link
+   * Builder#freezeBetweenInvocations}.
    *
-   * @throws TimeoutException when the client did not ask for the next event within {@code timeout}
-   *     (a handler whose thread is still busy, or a JVM on its way out)
+   * @throws TimeoutException when they did not ask for the next event within {@code timeout} (a
+   *     handler whose thread is still busy, an extension still working, or a JVM on its way out)
+   * @throws IllegalStateException when the JVM exited, or Lambda reset the environment instead
+   *     of freezing it (an extension did not ask for its next event by the deadline)
    */
   public long awaitFreeze(Result result, Duration timeout)
       throws TimeoutException, InterruptedException {
@@ -228,6 +306,52 @@ public final class LocalLambdaRuntime implements AutoCloseable {
   /** How many times the function's JVM has been frozen so far. */
   public int freezeCount() {
     return freezes.get();
+  }
+
+  /**
+   * Waits until the invoke phase of {@code result} ended: the client and every extension
+   * subscribed to {@code INVOKE} had asked for their next event; returns when the last of them
+   * asked, in {@link EventOrder} (see {@link Result#extensionsDoneOrder()}). Classic mode only:
+   * Lambda Managed Instances have no such phase.
+   *
+   * @throws TimeoutException when that did not happen within {@code timeout}
+   * @throws IllegalStateException when Lambda reset the environment instead (an extension did not
+   *     ask for its next event by the invocation's deadline, or reported an exit error), or the
+   *     JVM exited; the message says which
+   */
+  public long awaitExtensionsDone(Result result, Duration timeout)
+      throws TimeoutException, InterruptedException {
+    if (settings.maxConcurrency > 0) {
+      throw new IllegalStateException(
+          "Lambda Managed Instances have no invoke phase per invocation: see maxConcurrency");
+    }
+    try {
+      return result.phaseEnd.get(timeout.toMillis(), TimeUnit.MILLISECONDS).order();
+    } catch (ExecutionException failed) {
+      throw new IllegalStateException(failed.getCause().getMessage(), failed.getCause());
+    } catch (TimeoutException notYet) {
+      throw new TimeoutException("the runtime and its extensions did not all ask for their next"
+          + " event after " + result.requestId + " within " + timeout + diagnostics());
+    }
+  }
+
+  /**
+   * How many times Lambda reset the execution environment so far: stopped the function's JVM
+   * without freezing it and started a fresh one, because an extension did not ask for its next
+   * event by an invocation's deadline or reported an exit error.
+   */
+  public int resetCount() {
+    return resets.get();
+  }
+
+  /** The extensions registered in the current execution environment, in registration order. */
+  public List<Extension> extensions() {
+    return environment.extensions.registered();
+  }
+
+  /** What extensions posted to {@code /extension/init/error} and {@code /exit/error}, in order. */
+  public List<ExtensionError> extensionErrors() {
+    return List.copyOf(extensionErrors);
   }
 
   /** When the client asked {@code /restore/next} (SnapStart), in {@link EventOrder}. */
@@ -272,15 +396,9 @@ public final class LocalLambdaRuntime implements AutoCloseable {
         stopped = false;
       }
     }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    Environment current = environment;
+    current.extensions.shutdown("the runtime is closed");
+    stop(current.process(), Duration.ofSeconds(10));
     server.stop(0);
     executor.shutdownNow(); // interrupts the handlers still waiting for an event
   }
@@ -318,7 +436,26 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     return nativeLibrary;
   }
 
-  private Process launch() throws IOException {
+  /**
+   * Starts a fresh execution environment: its Extensions API first (the JVM may register as soon
+   * as it runs), then the function's JVM, which appends to {@link #output()}.
+   */
+  private Environment launch() throws IOException {
+    Environment env = new Environment();
+    environment = env;
+    Process process;
+    try {
+      process = start();
+    } catch (IOException | RuntimeException failed) {
+      env.process.completeExceptionally(failed);
+      throw failed;
+    }
+    env.process.complete(process);
+    process.onExit().thenRun(() -> processExited(env));
+    return env;
+  }
+
+  private Process start() throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     if (settings.snapStart) {
@@ -353,25 +490,44 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     environment.put("_HANDLER", settings.handler);
     environment.putAll(settings.environment);
     builder.redirectErrorStream(true);
-    builder.redirectOutput(output.toFile());
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
     return builder.start();
+  }
+
+  /** Ends {@code process}: {@code SIGTERM}, then {@code SIGKILL} after {@code grace}. */
+  private static void stop(Process process, Duration grace) {
+    process.destroy();
+    try {
+      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      Environment env = environment;
       String path = exchange.getRequestURI().getPath().substring(BASE.length());
       boolean get = exchange.getRequestMethod().equals("GET");
       byte[] body = exchange.getRequestBody().readAllBytes();
       String text = new String(body, StandardCharsets.UTF_8);
       if (get && path.equals("invocation/next")) {
-        next(exchange);
+        next(exchange, env);
       } else if (!get && path.equals("init/error")) {
         initError = text;
         failInFlight("the function reported an init error: " + text);
         respond(exchange, 202, "{\"status\":\"OK\"}");
       } else if (get && path.equals("restore/next") && settings.snapStart) {
         restoreRequestedOrder = EventOrder.next();
-        respond(exchange, 200, "");
+        // The snapshot is taken once the init phase ended: extensions too asked for an event.
+        if (endPhase(env, restoreRequestedOrder, System.nanoTime())) {
+          respond(exchange, 200, "");
+        } else {
+          respond(exchange, 500, RUNTIME_STOPPED);
+        }
       } else if (!get && path.equals("restore/error") && settings.snapStart) {
         restoreError = text;
         failInFlight("the function reported a restore error: " + text);
@@ -382,13 +538,14 @@ public final class LocalLambdaRuntime implements AutoCloseable {
         String errorType =
             exchange.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type");
         Pending pending = inFlight.remove(parts[1]); // before completing: the id may be reused
+        long arrived = System.nanoTime();
         if (settings.freezeBetweenInvocations) {
           freezeDue.set(pending != null ? pending.freeze : new CompletableFuture<>());
         }
         if (pending != null) {
           pending.result.complete(new Result(
               parts[1], error, text, errorType, EventOrder.next(), pending.traceHeader,
-              pending.freeze));
+              pending.freeze, pending.phaseEnd, pending.handedOverNanos, arrived));
         }
         respond(exchange, 202, "{\"status\":\"OK\"}");
       } else {
@@ -397,7 +554,11 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     }
   }
 
-  private void next(HttpExchange exchange) throws IOException {
+  private void next(HttpExchange exchange, Environment env) throws IOException {
+    if (!endPhase(env, EventOrder.next(), System.nanoTime())) {
+      respond(exchange, 500, RUNTIME_STOPPED);
+      return;
+    }
     CompletableFuture<Long> freeze = freezeDue.getAndSet(null);
     if (freeze != null) {
       freeze(freeze);
@@ -409,7 +570,7 @@ public final class LocalLambdaRuntime implements AutoCloseable {
       } while (pending.result.isDone()); // timed out or cancelled while waiting
     } catch (InterruptedException stopping) {
       Thread.currentThread().interrupt();
-      respond(exchange, 500, "{\"errorMessage\":\"runtime stopped\"}");
+      respond(exchange, 500, RUNTIME_STOPPED);
       return;
     }
     try {
@@ -417,20 +578,26 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     } catch (IOException failed) {
       pending.result.completeExceptionally(
           new IllegalStateException(failed.getMessage() + diagnostics(), failed));
-      respond(exchange, 500, "{\"errorMessage\":\"runtime stopped\"}");
+      respond(exchange, 500, RUNTIME_STOPPED);
       return;
     }
     if (closed) {
-      respond(exchange, 500, "{\"errorMessage\":\"runtime stopped\"}");
+      respond(exchange, 500, RUNTIME_STOPPED);
       return;
     }
     Invocation invocation = pending.invocation;
+    long timeout = settings.invocationTimeout.toMillis();
+    long deadlineMs = System.currentTimeMillis() + timeout;
+    pending.handedOverNanos = System.nanoTime();
+    if (settings.maxConcurrency == 0) {
+      pending.deadlineNanos = pending.handedOverNanos + TimeUnit.MILLISECONDS.toNanos(timeout);
+      env.invokePhase.set(pending);
+    }
+    env.extensions.deliver(extensionEvent(pending, deadlineMs));
     var headers = exchange.getResponseHeaders();
     headers.add("Content-Type", "application/json");
     headers.add("Lambda-Runtime-Aws-Request-Id", invocation.requestId);
-    headers.add(
-        "Lambda-Runtime-Deadline-Ms",
-        Long.toString(System.currentTimeMillis() + settings.invocationTimeout.toMillis()));
+    headers.add("Lambda-Runtime-Deadline-Ms", Long.toString(deadlineMs));
     headers.add("Lambda-Runtime-Invoked-Function-Arn", settings.invokedArn());
     headers.add("Lambda-Runtime-Trace-Id", pending.traceHeader);
     if (invocation.clientContextJson != null) {
@@ -439,10 +606,119 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     respond(exchange, 200, invocation.eventJson);
   }
 
+  /** The {@code INVOKE} event extensions get for {@code pending} ({@code AgentInvokeEvent}). */
+  private String extensionEvent(Pending pending, long deadlineMs) {
+    String tracing = pending.traceHeader == null || pending.traceHeader.isEmpty()
+        ? ""
+        : ",\"tracing\":{\"type\":\"X-Amzn-Trace-Id\",\"value\":"
+            + MiniJson.quote(pending.traceHeader) + "}";
+    return "{\"eventType\":\"INVOKE\",\"deadlineMs\":" + deadlineMs
+        + ",\"requestId\":" + MiniJson.quote(pending.invocation.requestId)
+        + ",\"invokedFunctionArn\":" + MiniJson.quote(settings.invokedArn())
+        + tracing + "}";
+  }
+
+  /**
+   * Ends the phase that the runtime's {@code next} (or {@code restore/next}) asked at {@code
+   * askedOrder} closes, as Lambda does: closes registration; after an invocation, waits until every
+   * extension subscribed to {@code INVOKE} asked for its next event too, or the invocation's
+   * deadline passed (then resets the environment); before the first event, waits until every
+   * registered extension asked for its first one (when one reported an error instead, stops the
+   * JVM). Returns whether the runtime may be handed an event: false when the environment was
+   * reset, shut down, or failed its init.
+   */
+  private boolean endPhase(Environment env, long askedOrder, long askedNanos) {
+    env.extensions.closeRegistration();
+    try {
+      Pending invoked = env.invokePhase.getAndSet(null);
+      if (invoked != null) {
+        LocalExtensionsApi.Outcome outcome =
+            env.extensions.awaitInvokePhaseEnd(invoked.deadlineNanos);
+        if (!outcome.done()) {
+          if (!reset(env, invoked, outcome.failure())) {
+            invoked.phaseEnd.completeExceptionally(new IllegalStateException(outcome.failure()));
+          }
+          return false;
+        }
+        boolean extensionsLast = outcome.order() > askedOrder;
+        invoked.phaseEnd.complete(new PhaseEnd(
+            extensionsLast ? outcome.order() : askedOrder,
+            extensionsLast ? outcome.nanos() : askedNanos));
+      } else if (!env.initDone) {
+        if (!env.extensions.awaitInitPhaseEnd().done()) {
+          // The invocations were failed when the extension reported its error. Lambda hands the
+          // runtime no event after a failed init but shuts the environment down; so does this
+          // (answering the client's next with an error instead crashes its native client).
+          stop(env.process(), SHUTDOWN_LIMIT);
+          return false;
+        }
+        env.initDone = true;
+      }
+      return true;
+    } catch (InterruptedException stopping) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
+   * Resets the execution environment after {@code invoked}, as Lambda does when its invoke phase
+   * outlives the deadline or an extension reported an exit error: stops the JVM without freezing
+   * it and starts a fresh one. Returns false when there was nothing to reset (closed, or the JVM
+   * had exited on its own).
+   */
+  private synchronized boolean reset(Environment env, Pending invoked, String why) {
+    if (closed || env.exited || env != environment) {
+      return false;
+    }
+    env.reset = true;
+    String message = "Lambda reset the execution environment after " + invoked.invocation.requestId
+        + ": " + why + "; the next invocation starts a fresh JVM";
+    env.extensions.shutdown(message);
+    CompletableFuture<Long> freeze = freezeDue.getAndSet(null);
+    synchronized (signals) {
+      if (stopped) {
+        try {
+          signal("CONT");
+        } catch (IOException e) {
+          // SIGKILL below ends it anyway.
+        }
+        stopped = false;
+      }
+    }
+    stop(env.process(), SHUTDOWN_LIMIT);
+    resets.incrementAndGet();
+    try {
+      Files.writeString(output, "\n--- LocalLambdaRuntime: " + message + " ---\n",
+          StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      launch();
+    } catch (IOException failed) {
+      relaunchError = failed.toString();
+      failInFlight("could not start a fresh JVM after a reset: " + failed);
+    }
+    IllegalStateException failure = new EnvironmentReset(message);
+    if (freeze != null) {
+      freeze.completeExceptionally(failure);
+    }
+    invoked.freeze.completeExceptionally(failure);
+    invoked.phaseEnd.completeExceptionally(failure);
+    return true;
+  }
+
+  /** Records an extension's error report; one during the init phase fails the init. */
+  private void extensionError(Environment env, ExtensionError error) {
+    extensionErrors.add(error);
+    if (error.path().equals("init/error") || !env.initDone) {
+      extensionInitError = error.extensionName() + " " + error.path() + " "
+          + error.errorType() + ": " + error.body();
+      failInFlight("an extension reported an init error: " + extensionInitError);
+    }
+  }
+
   /** Stops the JVM, records when in {@code record}, and returns once it is stopped. */
   private void freeze(CompletableFuture<Long> record) {
     synchronized (signals) {
-      if (closed || !process.isAlive()) {
+      if (closed || !environment.process().isAlive()) {
         return;
       }
       try {
@@ -469,6 +745,7 @@ public final class LocalLambdaRuntime implements AutoCloseable {
 
   /** Sends {@code SIG<name>} to the function's JVM with {@code kill}; returns once it is sent. */
   private void signal(String name) throws IOException {
+    Process process = environment.process();
     Process kill =
         new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
             .redirectErrorStream(true)
@@ -495,6 +772,7 @@ public final class LocalLambdaRuntime implements AutoCloseable {
    * (macOS) {@code kill} returning has to do.
    */
   private void awaitStopped() throws IOException {
+    Process process = environment.process();
     Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline && process.isAlive()) {
@@ -547,24 +825,46 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     if (closed) {
       return "the runtime is closed";
     }
-    if (!process.isAlive()) {
-      return "the function's JVM is not running (exit code " + process.exitValue() + ")";
+    if (relaunchError != null) {
+      return "the function's JVM is not running: no fresh JVM could be started after a reset: "
+          + relaunchError;
     }
+    // What it reported explains an exit that follows (the client exits after these errors).
     if (initError != null) {
       return "the function's JVM is not running: it reported an init error: " + initError;
+    }
+    if (extensionInitError != null) {
+      return "the function's JVM is not running: an extension reported an init error: "
+          + extensionInitError;
     }
     if (restoreError != null) {
       return "the function's JVM is not running: it reported a restore error: " + restoreError;
     }
+    Environment env = environment;
+    Process process = env.process();
+    if (!env.reset && !process.isAlive()) { // during a reset a fresh JVM is on its way
+      return "the function's JVM is not running (exit code " + process.exitValue() + ")";
+    }
     return null;
   }
 
-  private void processExited() {
-    failInFlight("the function's JVM exited with " + process.exitValue());
+  /** The JVM of {@code env} exited: unless Lambda reset it on purpose, everything waiting fails. */
+  private void processExited(Environment env) {
+    if (env.reset || env != environment) {
+      return;
+    }
+    env.exited = true;
+    String message = "the function's JVM exited with " + env.process().exitValue();
+    env.extensions.shutdown(message);
+    failInFlight(message);
+    IllegalStateException failure = new IllegalStateException(message);
     CompletableFuture<Long> freeze = freezeDue.getAndSet(null);
     if (freeze != null) {
-      freeze.completeExceptionally(
-          new IllegalStateException("the function's JVM exited with " + process.exitValue()));
+      freeze.completeExceptionally(failure);
+    }
+    Pending invoked = env.invokePhase.getAndSet(null);
+    if (invoked != null) {
+      invoked.phaseEnd.completeExceptionally(failure);
     }
   }
 
@@ -586,18 +886,68 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     return "\n--- function output (" + output + ") ---\n" + tail;
   }
 
+  /**
+   * One execution environment: the function's JVM (set once started) and the Extensions API its
+   * extensions registered with. A reset replaces it.
+   */
+  private final class Environment {
+    final LocalExtensionsApi extensions = new LocalExtensionsApi(
+        settings.extensionsApi, settings.maxConcurrency > 0, settings.functionName,
+        settings.handler, error -> extensionError(this, error));
+    final CompletableFuture<Process> process = new CompletableFuture<>();
+    /** Classic mode: the invocation handed over last, until the runtime asks for the next event. */
+    final AtomicReference<Pending> invokePhase = new AtomicReference<>();
+    volatile boolean initDone;
+    volatile boolean reset;
+    volatile boolean exited;
+
+    Process process() {
+      return process.join();
+    }
+  }
+
+  /** Why an invoke phase ended without its extensions: Lambda reset the environment. */
+  private static final class EnvironmentReset extends IllegalStateException {
+    EnvironmentReset(String message) {
+      super(message);
+    }
+  }
+
+  /** When an invoke phase ended, in {@link EventOrder} and {@link System#nanoTime()}. */
+  private record PhaseEnd(long order, long nanos) {}
+
   /** An invocation queued or running, and the trace header it is sent with. */
   private static final class Pending {
     final Invocation invocation;
     final String traceHeader;
     final CompletableFuture<Result> result = new CompletableFuture<>();
     final CompletableFuture<Long> freeze = new CompletableFuture<>();
+    final CompletableFuture<PhaseEnd> phaseEnd = new CompletableFuture<>();
+    /** When the runtime was handed the event ({@link System#nanoTime()}). */
+    volatile long handedOverNanos;
+    /** Classic mode: when its invoke phase must have ended ({@link System#nanoTime()}). */
+    volatile long deadlineNanos;
 
     Pending(Invocation invocation, String traceHeader) {
       this.invocation = invocation;
       this.traceHeader = traceHeader;
     }
   }
+
+  /**
+   * An internal extension registered with the Extensions API: its {@code Lambda-Extension-Name},
+   * its {@code Lambda-Extension-Identifier}, the events it subscribed to, and when it registered,
+   * in {@link EventOrder}.
+   */
+  public record Extension(String name, String id, List<String> events, long registeredOrder) {}
+
+  /**
+   * What an extension posted to {@code /2020-01-01/extension/init/error} or {@code /exit/error}
+   * ({@code path}): its {@code Lambda-Extension-Function-Error-Type}, the body, and when, in {@link
+   * EventOrder}.
+   */
+  public record ExtensionError(
+      String extensionName, String path, String errorType, String body, long order) {}
 
   /** One event to send, with the headers Lambda would add. */
   public static final class Invocation {
@@ -641,9 +991,13 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     private final long order;
     private final String traceHeader;
     final CompletableFuture<Long> freeze;
+    final CompletableFuture<PhaseEnd> phaseEnd;
+    private final long handedOverNanos;
+    private final long arrivedNanos;
 
     Result(String requestId, boolean error, String body, String errorType, long order,
-        String traceHeader, CompletableFuture<Long> freeze) {
+        String traceHeader, CompletableFuture<Long> freeze, CompletableFuture<PhaseEnd> phaseEnd,
+        long handedOverNanos, long arrivedNanos) {
       this.requestId = requestId;
       this.error = error;
       this.body = body;
@@ -651,6 +1005,9 @@ public final class LocalLambdaRuntime implements AutoCloseable {
       this.order = order;
       this.traceHeader = traceHeader;
       this.freeze = freeze;
+      this.phaseEnd = phaseEnd;
+      this.handedOverNanos = handedOverNanos;
+      this.arrivedNanos = arrivedNanos;
     }
 
     public String requestId() {
@@ -692,6 +1049,63 @@ public final class LocalLambdaRuntime implements AutoCloseable {
       return order == null ? OptionalLong.empty() : OptionalLong.of(order);
     }
 
+    /**
+     * How long the runtime took from being handed this event to posting this result: what the
+     * caller waits for, less the network. What extensions do after the response is not in it (see
+     * {@link #extensionsDoneAfterResponse()}).
+     */
+    public Duration runtimeDuration() {
+      return Duration.ofNanos(Math.max(0, arrivedNanos - handedOverNanos));
+    }
+
+    /**
+     * When this invocation's invoke phase ended, in {@link EventOrder}: when the last of the
+     * runtime and the extensions subscribed to {@code INVOKE} asked for its next event (with no
+     * extension, when the runtime asked). Lambda freezes the environment only after it. Empty
+     * until then (see {@link LocalLambdaRuntime#awaitExtensionsDone}), when Lambda reset the
+     * environment instead, and on Lambda Managed Instances.
+     */
+    public OptionalLong extensionsDoneOrder() {
+      PhaseEnd end = phaseEnd();
+      return end == null ? OptionalLong.empty() : OptionalLong.of(end.order());
+    }
+
+    /**
+     * How long after this response arrived its invoke phase ended: the time the extensions (and
+     * the runtime's own way back to {@code next}) added to the billed duration but not to the
+     * caller's wait; Lambda's {@code PostRuntimeExecutionDuration} metric is this less the
+     * runtime's part. Empty while {@link #extensionsDoneOrder()} is.
+     */
+    public Optional<Duration> extensionsDoneAfterResponse() {
+      PhaseEnd end = phaseEnd();
+      return end == null
+          ? Optional.empty()
+          : Optional.of(Duration.ofNanos(Math.max(0, end.nanos() - arrivedNanos)));
+    }
+
+    /**
+     * Why Lambda reset the execution environment after this invocation instead of ending its
+     * invoke phase (an extension did not ask for its next event by the deadline, or reported an
+     * exit error); empty when it did not (yet).
+     */
+    public Optional<String> environmentReset() {
+      if (!phaseEnd.isCompletedExceptionally()) {
+        return Optional.empty();
+      }
+      try {
+        phaseEnd.join();
+        return Optional.empty();
+      } catch (CompletionException failed) {
+        return failed.getCause() instanceof EnvironmentReset reset
+            ? Optional.of(reset.getMessage())
+            : Optional.empty();
+      }
+    }
+
+    private PhaseEnd phaseEnd() {
+      return phaseEnd.isDone() && !phaseEnd.isCompletedExceptionally() ? phaseEnd.join() : null;
+    }
+
     @Override
     public String toString() {
       return (error ? "error " : "response ") + requestId + ": " + body;
@@ -709,6 +1123,7 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     private boolean activeTracing;
     private boolean freezeBetweenInvocations;
     private boolean snapStart;
+    private boolean extensionsApi = true;
     private final List<String> jvmArguments = new ArrayList<>(List.of(
         "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
     private final Map<String, String> environment = new LinkedHashMap<>();
@@ -787,6 +1202,17 @@ public final class LocalLambdaRuntime implements AutoCloseable {
      */
     public Builder snapStart(boolean snapStart) {
       this.snapStart = snapStart;
+      return this;
+    }
+
+    /**
+     * Whether the Extensions API answers (on by default: a function that registers an extension
+     * gets Lambda's lifecycle for it). Off, every {@code /2020-01-01/extension/} request is
+     * answered 404 with no body, as Lambda's API server does when extensions are disabled for the
+     * function ({@code middleware.AllowIfExtensionsEnabled} in the runtime interface emulator).
+     */
+    public Builder extensionsApi(boolean enabled) {
+      this.extensionsApi = enabled;
       return this;
     }
 
