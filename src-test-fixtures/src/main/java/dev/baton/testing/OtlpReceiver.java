@@ -41,8 +41,10 @@ import java.util.zip.GZIPInputStream;
  * <p>Collectors that misbehave, for testing that a flush gives up in time: {@link #stalled()}
  * reads every request and never answers until closed; {@link #dripping(Duration)} reads every
  * request (and keeps its spans), then sends its whole answer, status line and headers included,
- * one byte at a time, for far longer than any export timeout; {@link #slow(Duration)} answers
- * every export correctly after a delay.
+ * one byte at a time, for far longer than any export timeout; {@link #drippingBody(Duration,
+ * Duration)} sends the status line and headers of a 200 at once (after a delay, if asked), then
+ * drips or stalls the body, so that the answer's body is what a client waits for; {@link
+ * #slow(Duration)} answers every export correctly after a delay.
  */
 public final class OtlpReceiver implements AutoCloseable {
 
@@ -55,21 +57,11 @@ public final class OtlpReceiver implements AutoCloseable {
   private final Duration delay;
   private final CountDownLatch closing = new CountDownLatch(1);
 
-  private OtlpReceiver(boolean stall, Duration delay, Duration dripPerByte) {
-    this(stall, delay, dripPerByte, 0);
-  }
-
-  private OtlpReceiver(boolean stall, Duration delay, Duration dripPerByte, int healthyFirst) {
+  private OtlpReceiver(boolean stall, Duration delay) {
     this.stall = stall;
     this.delay = delay;
+    this.dripping = null;
     try {
-      if (dripPerByte != null) {
-        server = null;
-        dripping = new DrippingServer(dripPerByte, healthyFirst);
-        executor.execute(dripping::acceptAll);
-        return;
-      }
-      dripping = null;
       server = LoopbackHttpServer.create(executor);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -78,19 +70,32 @@ public final class OtlpReceiver implements AutoCloseable {
     server.start();
   }
 
+  /** A dripping receiver: see {@link DrippingServer}. */
+  private OtlpReceiver(Duration headersAfter, Duration perByte, boolean bodyOnly, int healthyFirst) {
+    this.stall = false;
+    this.delay = Duration.ZERO;
+    this.server = null;
+    try {
+      dripping = new DrippingServer(headersAfter, perByte, bodyOnly, healthyFirst);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    executor.execute(dripping::acceptAll);
+  }
+
   /** A receiver that answers every export with success. */
   public static OtlpReceiver start() {
-    return new OtlpReceiver(false, Duration.ZERO, null);
+    return new OtlpReceiver(false, Duration.ZERO);
   }
 
   /** A receiver that reads every request and never answers until closed. */
   public static OtlpReceiver stalled() {
-    return new OtlpReceiver(true, Duration.ZERO, null);
+    return new OtlpReceiver(true, Duration.ZERO);
   }
 
   /** A receiver that answers every export with success after {@code delay}. */
   public static OtlpReceiver slow(Duration delay) {
-    return new OtlpReceiver(false, delay, null);
+    return new OtlpReceiver(false, delay);
   }
 
   /**
@@ -99,7 +104,7 @@ public final class OtlpReceiver implements AutoCloseable {
    * client hangs up: a read timeout, which restarts with every byte, never ends it.
    */
   public static OtlpReceiver dripping(Duration perByte) {
-    return new OtlpReceiver(false, Duration.ZERO, perByte, 0);
+    return new OtlpReceiver(Duration.ZERO, perByte, false, 0);
   }
 
   /**
@@ -108,7 +113,26 @@ public final class OtlpReceiver implements AutoCloseable {
    * collector that goes bad while the function is warm.
    */
   public static OtlpReceiver dripping(Duration perByte, int healthyFirst) {
-    return new OtlpReceiver(false, Duration.ZERO, perByte, healthyFirst);
+    return new OtlpReceiver(Duration.ZERO, perByte, false, healthyFirst);
+  }
+
+  /**
+   * A receiver that reads every request, keeps its spans, waits {@code headersAfter}, sends the
+   * status line and headers of a 200 with a 100,000-byte body at once, and then drips the body,
+   * one byte every {@code perByte}, until closed or the client hangs up. A client that has the
+   * status sees a success and waits for the body: a read timeout, which restarts with every byte,
+   * never ends it. A {@code perByte} longer than the test stalls the body after its first byte.
+   */
+  public static OtlpReceiver drippingBody(Duration headersAfter, Duration perByte) {
+    return new OtlpReceiver(headersAfter, perByte, true, 0);
+  }
+
+  /**
+   * A receiver that answers its first {@code healthyFirst} requests at once and drips the body
+   * of every answer after them (see {@link #drippingBody(Duration, Duration)}).
+   */
+  public static OtlpReceiver drippingBody(Duration headersAfter, Duration perByte, int healthyFirst) {
+    return new OtlpReceiver(headersAfter, perByte, true, healthyFirst);
   }
 
   /** {@code http://127.0.0.1:<port>}: the value for {@code otel.exporter.otlp.endpoint}. */
@@ -155,17 +179,25 @@ public final class OtlpReceiver implements AutoCloseable {
 
   /**
    * The dripping collector: a raw socket server, since the JDK's HttpServer writes a status line
-   * and headers at once. Each connection gets its own thread.
+   * and headers at once and has no way to stall a body it has begun. Each connection gets its own
+   * thread. After its healthy answers, it waits {@code headersAfter}, then drips the whole answer
+   * one byte every {@code perByte}, or, with {@code bodyOnly}, writes the status line and headers
+   * at once and drips only the body.
    */
   private final class DrippingServer {
     private final ServerSocket socket;
+    private final long headersAfterNanos;
     private final long perByteNanos;
+    private final boolean bodyOnly;
     private final AtomicInteger healthyLeft;
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
 
-    DrippingServer(Duration perByte, int healthyFirst) throws IOException {
+    DrippingServer(Duration headersAfter, Duration perByte, boolean bodyOnly, int healthyFirst)
+        throws IOException {
       this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      this.headersAfterNanos = headersAfter.toNanos();
       this.perByteNanos = perByte.toNanos();
+      this.bodyOnly = bodyOnly;
       this.healthyLeft = new AtomicInteger(healthyFirst);
     }
 
@@ -200,18 +232,29 @@ public final class OtlpReceiver implements AutoCloseable {
           return;
         }
         receivedOn(in, headers, requestLine);
-        byte[] answer =
-            ("HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: 100000\r\n\r\n"
-                    + "\0".repeat(100_000))
+        byte[] head =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: 100000\r\n\r\n"
                 .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] body = new byte[100_000];
         OutputStream out = connection.getOutputStream();
-        for (byte b : answer) {
-          out.write(b);
+        java.util.concurrent.TimeUnit.NANOSECONDS.sleep(headersAfterNanos);
+        if (bodyOnly) {
+          out.write(head);
           out.flush();
-          java.util.concurrent.TimeUnit.NANOSECONDS.sleep(perByteNanos);
+        } else {
+          drip(out, head);
         }
+        drip(out, body);
       } catch (IOException | InterruptedException | RuntimeException hungUp) {
         // the client hung up, or the receiver is closing
+      }
+    }
+
+    private void drip(OutputStream out, byte[] bytes) throws IOException, InterruptedException {
+      for (byte b : bytes) {
+        out.write(b);
+        out.flush();
+        java.util.concurrent.TimeUnit.NANOSECONDS.sleep(perByteNanos);
       }
     }
 

@@ -1,6 +1,7 @@
 package dev.baton.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -10,6 +11,7 @@ import com.google.protobuf.ByteString;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -29,8 +31,15 @@ class OtlpReceiverTest {
   }
 
   private static HttpURLConnection post(OtlpReceiver receiver, byte[] body) throws Exception {
+    return post(receiver, body, 5_000);
+  }
+
+  /** A POST sent; the read timeout applies from the connect on, so it is set before. */
+  private static HttpURLConnection post(OtlpReceiver receiver, byte[] body, int readTimeoutMillis)
+      throws Exception {
     HttpURLConnection connection =
         (HttpURLConnection) new URL(receiver.endpoint() + "/v1/traces").openConnection();
+    connection.setReadTimeout(readTimeoutMillis);
     connection.setRequestMethod("POST");
     connection.setDoOutput(true);
     connection.setRequestProperty("Content-Type", "application/x-protobuf");
@@ -44,7 +53,6 @@ class OtlpReceiverTest {
   void aDrippingCollectorKeepsTheSpansAndAnswersOneByteAtATime() throws Exception {
     try (OtlpReceiver dripping = OtlpReceiver.dripping(Duration.ofMillis(20))) {
       HttpURLConnection connection = post(dripping, oneSpan("dripped"));
-      connection.setReadTimeout(5_000);
       // The status line and headers, some 85 bytes, take at least 1.6 s to arrive.
       long start = System.nanoTime();
       int status = connection.getResponseCode();
@@ -55,6 +63,47 @@ class OtlpReceiverTest {
       assertThat(dripping.requestCount()).isEqualTo(1);
       assertThat(dripping.spans()).extracting(ReceivedSpan::name).containsExactly("dripped");
       connection.disconnect();
+    }
+  }
+
+  @Test
+  void aBodyDrippingCollectorSendsItsHeadersAtOnceAfterItsDelayAndThenDripsTheBody() throws Exception {
+    try (OtlpReceiver dripping = OtlpReceiver.drippingBody(Duration.ofMillis(200), Duration.ofMillis(50))) {
+      HttpURLConnection connection = post(dripping, oneSpan("body dripped"));
+      long start = System.nanoTime();
+      int status = connection.getResponseCode();
+      Duration headers = Duration.ofNanos(System.nanoTime() - start);
+      byte[] firstBytes = connection.getInputStream().readNBytes(6);
+      Duration sixBytes = Duration.ofNanos(System.nanoTime() - start).minus(headers);
+
+      assertThat(status).isEqualTo(200);
+      assertThat(connection.getContentLengthLong()).isEqualTo(100_000);
+      assertThat(headers).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+      // Dripped, the status line and headers (some 85 bytes) would take over 4 s.
+      assertThat(headers).isLessThan(Duration.ofSeconds(2));
+      assertThat(firstBytes).hasSize(6);
+      assertThat(sixBytes).as("the body, one byte every 50 ms").isGreaterThanOrEqualTo(Duration.ofMillis(250));
+      assertThat(dripping.spans()).extracting(ReceivedSpan::name).containsExactly("body dripped");
+      connection.disconnect();
+    }
+  }
+
+  @Test
+  void aBodyDrippingCollectorAnswersItsHealthyFirstRequestsAtOnce() throws Exception {
+    try (OtlpReceiver dripping = OtlpReceiver.drippingBody(Duration.ZERO, Duration.ofHours(1), 1)) {
+      HttpURLConnection healthy = post(dripping, oneSpan("healthy"));
+      assertThat(healthy.getResponseCode()).isEqualTo(200);
+      try (InputStream in = healthy.getInputStream()) {
+        assertThat(in.readAllBytes()).isEmpty();
+      }
+
+      HttpURLConnection stalled = post(dripping, oneSpan("stalled"), 300);
+      assertThat(stalled.getResponseCode()).isEqualTo(200);
+      InputStream body = stalled.getInputStream();
+      assertThat(body.read()).as("the body's first byte").isEqualTo(0);
+      assertThatThrownBy(body::read).as("and then nothing").isInstanceOf(SocketTimeoutException.class);
+      stalled.disconnect();
+      assertThat(dripping.spans()).extracting(ReceivedSpan::name).containsExactly("healthy", "stalled");
     }
   }
 
