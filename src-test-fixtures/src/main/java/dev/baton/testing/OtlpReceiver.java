@@ -118,10 +118,11 @@ public final class OtlpReceiver implements AutoCloseable {
 
   /**
    * A receiver that reads every request, keeps its spans, waits {@code headersAfter}, sends the
-   * status line and headers of a 200 with a 100,000-byte body at once, and then drips the body,
-   * one byte every {@code perByte}, until closed or the client hangs up. A client that has the
-   * status sees a success and waits for the body: a read timeout, which restarts with every byte,
-   * never ends it. A {@code perByte} longer than the test stalls the body after its first byte.
+   * status line and headers of a 200 with a 10,000-byte body at once (a body small enough that a
+   * client reads it to keep the connection), and then drips the body, one byte every {@code
+   * perByte}, until closed or the client hangs up. A client that has the status sees a success and
+   * waits for the body: a read timeout, which restarts with every byte, never ends it. A {@code
+   * perByte} longer than the test stalls the body after its first byte.
    */
   public static OtlpReceiver drippingBody(Duration headersAfter, Duration perByte) {
     return new OtlpReceiver(headersAfter, perByte, true, 0);
@@ -232,10 +233,12 @@ public final class OtlpReceiver implements AutoCloseable {
           return;
         }
         receivedOn(in, headers, requestLine);
+        byte[] body = new byte[bodyOnly ? 10_000 : 100_000];
         byte[] head =
-            "HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: 100000\r\n\r\n"
+            ("HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: "
+                    + body.length
+                    + "\r\n\r\n")
                 .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        byte[] body = new byte[100_000];
         OutputStream out = connection.getOutputStream();
         java.util.concurrent.TimeUnit.NANOSECONDS.sleep(headersAfterNanos);
         if (bodyOnly) {
