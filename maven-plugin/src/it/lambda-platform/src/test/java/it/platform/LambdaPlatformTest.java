@@ -175,6 +175,40 @@ class LambdaPlatformTest {
   }
 
   @Test
+  void aCollectorThatStallsItsAnswersBodiesHoldsNoInvocationPastTheFlushTimeout() throws Exception {
+    // Healthy for the first export, then every answer's 200 comes after 150 ms and its body
+    // stalls: each export is a success, so there is no back-off, and only the exporter's own
+    // bound on the body keeps every invocation from waiting the whole flush timeout.
+    try (OtlpReceiver stalling = OtlpReceiver.drippingBody(Duration.ofMillis(150), Duration.ofHours(1), 1);
+        LocalLambdaRuntime lambda =
+            function(Checkout.class, "checkout", stalling)
+                .environment("BATON_FLUSH_TIMEOUT_MS", "300")
+                .start()) {
+      Request warmUp = Request.inNewTrace();
+      assertThat(lambda.invoke(LocalLambdaRuntime.invocation(warmUp.event())).error()).isFalse();
+
+      List<Long> held = new ArrayList<>();
+      List<String> traces = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        Request request = Request.inNewTrace();
+        traces.add(request.traceId());
+        LocalLambdaRuntime.Result result = lambda.invoke(LocalLambdaRuntime.invocation(request.event()));
+        long answered = System.currentTimeMillis();
+        assertThat(result.error()).as(lambda.output()).isFalse();
+        Matcher returnedAt = RETURNED_AT.matcher(result.body());
+        assertThat(returnedAt.find()).as(result.body()).isTrue();
+        held.add(answered - Long.parseLong(returnedAt.group(1)));
+      }
+      System.out.printf("[figures] collector stalling its answers' bodies (200 after 150 ms), BATON_FLUSH_TIMEOUT_MS=300: answered %s ms after the handler returned%n", held);
+
+      assertThat(held).allSatisfy(millis -> assertThat(millis).isLessThanOrEqualTo(300 + 100));
+      assertThat(traces).as("every export a success, none held back")
+          .allSatisfy(trace -> assertThat(stalling.trace(trace)).hasSize(CHECKOUT_SPANS.size()));
+      assertThat(stalling.requestCount()).isEqualTo(5);
+    }
+  }
+
+  @Test
   void everySpanIsExportedBeforeTheProcessIsFrozen() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.start();
         LocalLambdaRuntime lambda =
