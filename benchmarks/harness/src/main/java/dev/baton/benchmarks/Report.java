@@ -320,7 +320,7 @@ final class Report {
           `untraced`; `handwritten` (the same spans written by hand on the OpenTelemetry SDK as its documentation shows: `OpenTelemetrySdk`, OTLP/HTTP on the
           JDK HTTP sender, a batch processor flushed before each response); `baton` (the untraced sources, Baton's
           processor and `baton:weave`, and nothing else: zero code, so the handler starts Baton's trace-only SDK from the
-          `OTEL_*` settings, OTLP/HTTP on `HttpURLConnection`, spans buffered and exported before each response);
+          `OTEL_*` settings, OTLP/HTTP on a socket of its own, spans buffered and exported before each response);
           `otel_agent` (the untraced build under `-javaagent:opentelemetry-javaagent` 2.33.1, with
           `OTEL_INSTRUMENTATION_METHODS_INCLUDE` for the three methods so that it exports the same spans);
           `baton_sdk` (Baton given the very SDK code of `handwritten` with `Baton.useOpenTelemetry(sdk)`: what the woven
