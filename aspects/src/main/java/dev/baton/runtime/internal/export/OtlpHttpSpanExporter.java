@@ -245,12 +245,18 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
       }
       for (Proxy proxy : selector.select(endpoint.toURI())) {
         if (proxy.type() != Proxy.Type.DIRECT) {
+          String at =
+              proxy.address() instanceof InetSocketAddress address
+                  ? address.getHostString() + ":" + address.getPort()
+                  : String.valueOf(proxy.address());
           Failures.reportInput(
               "the JVM's proxy for the OTLP endpoint",
               "Baton's exporter connects to "
                   + endpoint
-                  + " directly, not through "
-                  + proxy
+                  + " directly, not through the "
+                  + proxy.type()
+                  + " proxy at "
+                  + at
                   + "; send spans to a collector in the function's environment (a collector"
                   + " extension), or use the autoconfigure setup's exporter");
           return;

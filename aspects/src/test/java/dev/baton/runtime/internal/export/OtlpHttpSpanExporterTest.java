@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.baton.runtime.internal.Failures;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.api.trace.SpanKind;
@@ -284,6 +285,29 @@ class OtlpHttpSpanExporterTest {
       }
     } catch (IOException | InterruptedException stopped) {
       // the exporter hung up, or the test is over
+    }
+  }
+
+  @Test
+  void aProxyTheJvmIsConfiguredWithIsReportedAndNotUsed() throws IOException {
+    // Nothing listens at the proxy: were it used, the export would fail.
+    System.setProperty("http.proxyHost", "127.0.0.1");
+    System.setProperty("http.proxyPort", "1");
+    System.setProperty("http.nonProxyHosts", "");
+    try {
+      long failures = Failures.count();
+      OtlpHttpSpanExporter exporter =
+          new OtlpHttpSpanExporter(
+              URI.create("http://collector.internal:" + server.getAddress().getPort() + "/v1/traces").toURL(),
+              Map.of(), 10_000, false, host -> InetAddress.getLoopbackAddress(), null);
+
+      assertThat(Failures.count()).as("reported").isEqualTo(failures + 1);
+      assertThat(exporter.export(spans(1)).isSuccess()).isTrue();
+      assertThat(requests).hasSize(1);
+    } finally {
+      System.clearProperty("http.proxyHost");
+      System.clearProperty("http.proxyPort");
+      System.clearProperty("http.nonProxyHosts");
     }
   }
 
