@@ -150,7 +150,9 @@ final class CollectorConnection {
     String version;
     while (true) {
       String statusLine = readLine();
-      if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12 || statusLine.charAt(8) != ' ') {
+      if (!statusLine.startsWith("HTTP/1.")
+          || statusLine.length() < 12
+          || statusLine.charAt(8) != ' ') {
         throw new IOException("the answer is not HTTP/1.x: " + printable(statusLine, 40));
       }
       version = statusLine.substring(0, 8);
@@ -172,12 +174,14 @@ final class CollectorConnection {
     for (int i = 9; i < 12; i++) {
       char c = statusLine.charAt(i);
       if (c < '0' || c > '9') {
-        throw new IOException("the answer's status line is malformed: " + printable(statusLine, 40));
+        throw new IOException(
+            "the answer's status line is malformed: " + printable(statusLine, 40));
       }
       status = status * 10 + (c - '0');
     }
     if (statusLine.length() > 12 && statusLine.charAt(12) != ' ') {
-      throw new IOException("the answer's status line is malformed: " + printable(statusLine, 40));
+      throw new IOException(
+          "the answer's status line is malformed: " + printable(statusLine, 40));
     }
     return status;
   }
@@ -194,7 +198,8 @@ final class CollectorConnection {
     while (!(line = readLine()).isEmpty()) {
       headerBytes += line.length() + 2;
       if (headerBytes > MAX_HEADER_BYTES) {
-        throw new IOException("the answer's headers are longer than " + MAX_HEADER_BYTES + " bytes");
+        throw new IOException(
+            "the answer's headers are longer than " + MAX_HEADER_BYTES + " bytes");
       }
       int colon = line.indexOf(':');
       if (colon <= 0) {
@@ -211,8 +216,7 @@ final class CollectorConnection {
           length = parsed;
           break;
         case "transfer-encoding":
-          transferEncoding =
-              transferEncoding == null ? value : transferEncoding + ", " + value;
+          transferEncoding = transferEncoding == null ? value : transferEncoding + ", " + value;
           break;
         case "connection":
           for (String token : value.split(",")) {
@@ -278,7 +282,8 @@ final class CollectorConnection {
       if (nameValue.length == 2 && nameValue[0].trim().equalsIgnoreCase("timeout")) {
         long seconds = parseLength(nameValue[1].trim());
         if (seconds >= 0) {
-          return Math.max(0, TimeUnit.SECONDS.toNanos(Math.min(seconds, DEFAULT_IDLE_SECONDS)) - ONE_SECOND_NANOS);
+          long timeout = TimeUnit.SECONDS.toNanos(Math.min(seconds, DEFAULT_IDLE_SECONDS));
+          return Math.max(0, timeout - ONE_SECOND_NANOS);
         }
       }
     }
@@ -345,7 +350,8 @@ final class CollectorConnection {
         }
         int read = read(into, offset, (int) Math.min(length, left));
         if (read < 0) {
-          throw new EOFException("the connection closed " + left + " bytes before the answer's end");
+          throw new EOFException(
+              "the connection closed " + left + " bytes before the answer's end");
         }
         left -= read;
         return read;
@@ -410,7 +416,7 @@ final class CollectorConnection {
         throw new EOFException(
             answerBytes == 0
                 ? "the collector closed the connection without answering"
-                : "the connection closed within the answer's headers");
+                : "the connection closed before the answer's end");
       }
       byte b = buffer[position++];
       if (b == '\n') {
@@ -476,7 +482,7 @@ final class CollectorConnection {
     return nowNanos - idleSinceNanos >= idleLimitNanos;
   }
 
-  /** Closes the connection (the TCP socket: TLS sends no close_notify, which nothing here needs). */
+  /** Closes the connection: the TCP socket (TLS sends no close_notify, which nothing needs). */
   void close() {
     closed = true;
     ExportDeadlines.closeQuietly(raw);

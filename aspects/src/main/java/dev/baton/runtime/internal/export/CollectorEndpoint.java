@@ -59,7 +59,8 @@ final class CollectorEndpoint {
    * when it is null.
    */
   CollectorEndpoint(String host, Lookup lookup, boolean tls, SSLSocketFactory tlsFactory) {
-    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String bare =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     this.host = bare;
     this.lookup = lookup;
     this.tls = tls;

@@ -34,18 +34,18 @@ import javax.net.ssl.SSLSocketFactory;
  * java.net.Socket} of its own ({@link CollectorConnection}; TLS over it for https, with the JDK's
  * default trust store, the certificate checked for the endpoint's host name, which is sent as
  * SNI). No {@code java.net.http}, no {@code HttpURLConnection} (whose {@code disconnect()} waits
- * for a thread blocked reading the answer's body, so it cannot cut an export off), no thread of
- * its own but the watchdog and the address lookup. The body is {@link OtlpSpanEncoder}'s, gzipped
- * when configured; the configured headers are sent with it.
+ * for a lock that a thread blocked reading the answer's body holds, so it cannot cut an export
+ * off), no thread of its own but the watchdog and the address lookup. The body is {@link
+ * OtlpSpanEncoder}'s, gzipped when configured; the configured headers are sent with it.
  *
  * <p>A 2xx answer is a success; any other status a failure ({@link StatusException}) that names it
  * and starts the answer's body; an {@link IOException} (refused, reset, no such host, a TLS
- * failure) a failure with that exception; running out of time a {@link DeadlineException}. Redirects
- * are not followed. The body after the status serves only to keep the connection for the next
- * export (and, after an error status, to name the refusal): it is waited for at most {@value
- * #REST_OF_ANSWER_MILLIS} ms more, within the deadline, and a 2xx whose body does not come in that
- * time is still a success, on a connection that is then closed. So a collector that stalls its
- * bodies costs an export that much, not its whole time.
+ * failure) a failure with that exception; running out of time a {@link DeadlineException}.
+ * Redirects are not followed. The body after the status serves only to keep the connection for
+ * the next export (and, after an error status, to name the refusal): it is waited for at most
+ * {@value #REST_OF_ANSWER_MILLIS} ms more, within the deadline, and a 2xx whose body does not come
+ * in that time is still a success, on a connection that is then closed. So a collector that stalls
+ * its bodies costs an export that much, not its whole time.
  *
  * <p><b>The deadline.</b> Each export ends by the configured timeout or the deadline the caller
  * gives, whichever comes first, from looking up the collector's address to the answer's last
@@ -82,7 +82,7 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
   private static final String USER_AGENT = "Baton-OTLP-Exporter-Java/" + BatonVersion.VERSION;
   private static final int ERROR_BODY_CHARS = 200;
 
-  /** Header fields Baton writes itself, or that describe the connection: a configured one is dropped. */
+  /** Fields Baton writes itself, or that describe the connection: configured ones are dropped. */
   private static final Set<String> OWN_HEADERS =
       Set.of(
           "host",
