@@ -2,6 +2,7 @@ package dev.baton.runtime.internal.export;
 
 import static dev.baton.runtime.internal.export.OtlpHttpSpanExporterTest.spans;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -14,7 +15,6 @@ import io.opentelemetry.sdk.testing.trace.TestSpanData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -123,7 +123,7 @@ class OtlpHttpDeadlineTest {
     CompletableResultCode refused = exporter.export(spans(1));
     CompletableResultCode next = exporter.export(spans(1));
 
-    assertThat(refused.getFailureThrowable()).isInstanceOf(ConnectException.class);
+    assertThat(refused.isSuccess()).isFalse();
     assertThat(next.isSuccess()).as("%s", next.getFailureThrowable()).isTrue();
     assertThat(lookups).hasSize(2);
   }
@@ -144,7 +144,7 @@ class OtlpHttpDeadlineTest {
         waiting = true;
       }
     }
-    assertThat(waiting).as("a connect to the full backlog waits").isTrue();
+    assumeTrue(waiting, "this kernel refuses a connect to a full backlog (Linux leaves it waiting)");
     OtlpHttpSpanExporter exporter =
         new OtlpHttpSpanExporter(
             URI.create("http://127.0.0.1:" + full.getLocalPort() + "/v1/traces").toURL(), Map.of(), 10_000, false);
