@@ -30,13 +30,19 @@ import org.openjdk.jmh.annotations.TearDown;
  * jars) in a class loader of its own. The harness starts ElasticMQ and the receiver and passes
  * their addresses in the environment, as for the cold starts ({@code ORDERS_SQS_ENDPOINT},
  * {@code OTEL_EXPORTER_OTLP_ENDPOINT}, ...).
+ *
+ * <p>{@code baton_dropped_record_only} and {@code baton_dropped_plain} are the {@code baton}
+ * package under a head sampler that drops every invocation ({@code otel.traces.sampler=traceidratio},
+ * {@code otel.traces.sampler.arg=0}, set before the handler's first invocation sets Baton up): by
+ * default its spans are recorded and let go at the end of each (successful) invocation; with {@code
+ * baton.always.sample.errors=false} ({@code _plain}) the drop is final.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class WarmInvocationBenchmark {
 
-  @Param({"untraced", "handwritten", "baton"})
+  @Param({"untraced", "handwritten", "baton", "baton_dropped_record_only", "baton_dropped_plain"})
   public String variant;
 
   private URLClassLoader loader;
@@ -49,6 +55,12 @@ public class WarmInvocationBenchmark {
   public void setUp() throws Exception {
     Path benchmarks = Path.of(System.getProperty("baton.benchmarks.dir"));
     String module = "function-" + variant;
+    if (variant.startsWith("baton_dropped_")) {
+      module = "function-baton";
+      System.setProperty("otel.traces.sampler", "traceidratio");
+      System.setProperty("otel.traces.sampler.arg", "0");
+      System.setProperty("baton.always.sample.errors", Boolean.toString(variant.equals("baton_dropped_record_only")));
+    }
     List<URL> urls = new ArrayList<>();
     urls.add(benchmarks.resolve(module).resolve("target/classes").toUri().toURL());
     for (String jar : (read(benchmarks.resolve(module).resolve("target/function.classpath")) + File.pathSeparator
