@@ -3,6 +3,11 @@
 #
 #   benchmarks/run.sh                 # the full run: 15 cold starts per variant, JDK 17 and 25 (about 10-25 min on 2 cores)
 #   benchmarks/run.sh --runs 3 --build-runs 1 --quick  # a short check of the whole pipeline
+#   benchmarks/run.sh --only warm,jmh  # only those parts (of cold, warm, jmh, build, size); the
+#                                      # results files keep the other parts' sections as they were
+#
+# Maven reads MAVEN_ARGS, e.g. MAVEN_ARGS=-Dmaven.repo.local=/tmp/m2 for a repository of its own
+# (the build cost's Maven builds inherit it).
 #
 # JDK 17 is the JDK running this script (JAVA_HOME or java on the PATH); JDK 25 is taken from
 # BATON_JDK25_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64) and skipped if absent.

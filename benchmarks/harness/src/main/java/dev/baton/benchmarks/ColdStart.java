@@ -156,7 +156,8 @@ final class ColdStart {
     command.add(Variant.HANDLER);
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> environment = builder.environment();
-    environment.keySet().removeIf(name -> name.startsWith("OTEL_") || name.startsWith("AWS_") || name.startsWith("JAVA_TOOL"));
+    environment.keySet().removeIf(name -> name.startsWith("OTEL_") || name.startsWith("AWS_") || name.startsWith("BATON_")
+        || name.startsWith("JAVA_TOOL"));
     environment.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApiPort);
     environment.put("AWS_LAMBDA_FUNCTION_NAME", "place-order");
     environment.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");

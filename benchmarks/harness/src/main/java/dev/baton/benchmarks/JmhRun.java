@@ -28,6 +28,7 @@ final class JmhRun {
     command.addAll(options);
     command.addAll(List.of("-rf", "csv", "-rff", csv.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+    builder.environment().keySet().removeIf(name -> name.startsWith("OTEL_") || name.startsWith("BATON_"));
     builder.environment().putAll(peers.sqsEnvironment());
     builder.environment().putAll(peers.exportEnvironment(Variant.BATON));
     builder.environment().put("AWS_LAMBDA_FUNCTION_NAME", "place-order");

@@ -1,11 +1,15 @@
 package dev.baton.benchmarks;
 
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** Writes the results: {@code results.json}, {@code RESULTS.md} and the cold-start chart (SVG). */
@@ -22,62 +26,127 @@ final class Report {
   private final int runs;
   private final int warmUp;
   private final int invocations;
+  private final Set<Part> parts;
+  private final PreviousResults previous;
 
+  /** The report of a run of every part. */
   Report(List<JdkResults> jdks, PackageSize size, int runs, int warmUp, int invocations) {
+    this(jdks, size, runs, warmUp, invocations, EnumSet.allOf(Part.class), PreviousResults.none());
+  }
+
+  /**
+   * The report of a run of {@code parts} ({@code size} null without {@link Part#SIZE}); the
+   * sections of the other parts are taken from {@code previous}, as an earlier run wrote them.
+   */
+  Report(List<JdkResults> jdks, PackageSize size, int runs, int warmUp, int invocations, Set<Part> parts,
+      PreviousResults previous) {
     this.jdks = jdks;
     this.size = size;
     this.runs = runs;
     this.warmUp = warmUp;
     this.invocations = invocations;
+    this.parts = EnumSet.copyOf(parts);
+    this.previous = previous;
   }
 
   // ---------------------------------------------------------------- results.json
 
-  String json() {
-    StringBuilder out = new StringBuilder("{\n");
-    for (int j = 0; j < jdks.size(); j++) {
-      JdkResults r = jdks.get(j);
-      out.append("  \"jdk").append(r.jdk().name()).append("\": {\n");
-      out.append("    \"cold_start_ms\": {\n");
-      appendStats(out, r, true);
-      out.append("    },\n    \"rss_mb\": {\n");
-      appendStats(out, r, false);
-      out.append("    },\n    \"per_call_ns\": {\n");
-      List<Variant> perCall = List.of(Variant.UNTRACED, Variant.HANDWRITTEN, Variant.BATON);
-      for (int i = 0; i < perCall.size(); i++) {
-        out.append("      \"").append(perCall.get(i).key).append("\": ").append(num(r.perCall(perCall.get(i)).score()))
-            .append(i < perCall.size() - 1 ? ",\n" : "\n");
-      }
-      out.append("    },\n    \"build_s\": {\n");
-      out.append("      \"javac\": ").append(num(r.buildCost().javac().median())).append(",\n");
-      out.append("      \"baton\": ").append(num(r.buildCost().baton().median())).append("\n");
-      out.append("    },\n    \"size_bytes\": {\n");
-      out.append("      \"baton\": ").append(size.addedBytes(Variant.BATON)).append(",\n");
-      out.append("      \"otel_agent\": ").append(size.agentBytes()).append("\n");
-      ColdStartSeries.Result xray = r.cold(Variant.BATON_XRAY);
-      out.append("    },\n    \"baton_xray\": {\n");
-      out.append("      \"cold_start_ms\": ").append(stats(xray.millis())).append(",\n");
-      out.append("      \"rss_mb\": ").append(stats(xray.rssMb())).append("\n");
-      out.append("    },\n    \"warm_latency_ms\": {\n");
-      for (int i = 0; i < WarmLatency.VARIANTS.size(); i++) {
-        Variant v = WarmLatency.VARIANTS.get(i);
-        WarmLatency.Result w = r.warm(v);
-        out.append("      \"").append(v.key).append("\": {\"median\": ").append(ms(w.millis().median()))
-            .append(", \"p90\": ").append(ms(w.p90())).append(", \"added_over_untraced\": ").append(ms(w.addedMillis()))
-            .append("}").append(i < WarmLatency.VARIANTS.size() - 1 ? ",\n" : "\n");
-      }
-      out.append("    }\n  }").append(j < jdks.size() - 1 ? ",\n" : "\n");
-    }
-    return out.append("}\n").toString();
+  /** A section of a JDK in {@code results.json}: its name, the part that measures it, its text. */
+  private record JsonSection(String name, Part part, Function<JdkResults, String> text) {}
+
+  private List<JsonSection> jsonSections() {
+    return List.of(
+        new JsonSection("cold_start_ms", Part.COLD, r -> section("cold_start_ms", coldEntries(r, true))),
+        new JsonSection("rss_mb", Part.COLD, r -> section("rss_mb", coldEntries(r, false))),
+        new JsonSection("per_call_ns", Part.JMH, r -> section("per_call_ns", List.of(
+            entry(Variant.UNTRACED.key, num(r.perCall(Variant.UNTRACED))),
+            entry(Variant.HANDWRITTEN.key, num(r.perCall(Variant.HANDWRITTEN))),
+            entry(Variant.BATON.key, num(r.perCall(Variant.BATON)))))),
+        new JsonSection("build_s", Part.BUILD, r -> section("build_s", List.of(
+            entry("javac", num(r.buildCost().javac().median())),
+            entry("baton", num(r.buildCost().baton().median()))))),
+        new JsonSection("size_bytes", Part.SIZE, r -> section("size_bytes", List.of(
+            entry("baton", Long.toString(size.addedBytes(Variant.BATON))),
+            entry("otel_agent", Long.toString(size.agentBytes()))))),
+        new JsonSection("baton_xray", Part.COLD, r -> section("baton_xray", List.of(
+            entry("cold_start_ms", stats(r.cold(Variant.BATON_XRAY).millis())),
+            entry("rss_mb", stats(r.cold(Variant.BATON_XRAY).rssMb()))))),
+        new JsonSection("warm_latency_ms", Part.WARM, r -> section("warm_latency_ms", List.of(
+            entry(Variant.UNTRACED.key, warm(r.warm(Variant.UNTRACED))),
+            entry(Variant.BATON.key, warm(r.warm(Variant.BATON))),
+            entry(Variant.BATON_XRAY.key, warm(r.warm(Variant.BATON_XRAY)))))),
+        new JsonSection("dropped_per_call_ns", Part.JMH, r -> section("dropped_per_call_ns", List.of(
+            entry("record_only", num(r.droppedCall("record_only"))),
+            entry("plain", num(r.droppedCall("plain"))),
+            entry("sampled", num(r.droppedCall("sampled")))))),
+        new JsonSection("dropped_warm_invocation_us", Part.JMH, r -> section("dropped_warm_invocation_us", List.of(
+            entry("record_only", num(r.warmInvocation(Variant.BATON_DROPPED_RECORD_ONLY))),
+            entry("plain", num(r.warmInvocation(Variant.BATON_DROPPED_PLAIN)))))),
+        new JsonSection("dropped_warm_latency_ms", Part.WARM, r -> {
+          WarmLatency.Difference d = r.warmDifference(Variant.BATON_DROPPED_RECORD_ONLY, Variant.BATON_DROPPED_PLAIN);
+          return section("dropped_warm_latency_ms", List.of(
+              entry("record_only", warm(r.warm(Variant.BATON_DROPPED_RECORD_ONLY))),
+              entry("plain", warm(r.warm(Variant.BATON_DROPPED_PLAIN))),
+              entry("record_only_minus_plain", "{\"median\": " + ms(d.median()) + ", \"ci95_low\": " + ms(d.low())
+                  + ", \"ci95_high\": " + ms(d.high()) + "}")));
+        }));
   }
 
-  private static void appendStats(StringBuilder out, JdkResults r, boolean millis) {
-    for (int i = 0; i < Variant.REPORTED.size(); i++) {
-      Variant v = Variant.REPORTED.get(i);
-      Stats s = millis ? r.cold(v).millis() : r.cold(v).rssMb();
-      out.append("      \"").append(v.key).append("\": ").append(stats(s))
-          .append(i < Variant.REPORTED.size() - 1 ? ",\n" : "\n");
+  /**
+   * Per JDK, every section: measured in this run, or, for a part this run did not measure, as the
+   * earlier {@code results.json} had it. A JDK measured before but not now keeps its sections.
+   */
+  String json() {
+    List<String> blocks = new ArrayList<>();
+    List<String> measured = new ArrayList<>();
+    for (JdkResults r : jdks) {
+      String jdk = "jdk" + r.jdk().name();
+      measured.add(jdk);
+      List<String> sections = new ArrayList<>();
+      for (JsonSection section : jsonSections()) {
+        String text = parts.contains(section.part()) ? section.text().apply(r) : previous.jsonSection(jdk, section.name());
+        if (text != null) {
+          sections.add(text);
+        }
+      }
+      blocks.add(jdkBlock(jdk, sections));
     }
+    for (String jdk : previous.jdks()) {
+      if (!measured.contains(jdk)) {
+        blocks.add(jdkBlock(jdk, new ArrayList<>(previous.jsonSections(jdk).values())));
+      }
+    }
+    return "{\n" + String.join(",\n", blocks) + "\n}\n";
+  }
+
+  private static String jdkBlock(String jdk, List<String> sections) {
+    return "  \"" + jdk + "\": {\n" + String.join(",\n", sections) + "\n  }";
+  }
+
+  private static String section(String name, List<String> entries) {
+    return "    \"" + name + "\": {\n      " + String.join(",\n      ", entries) + "\n    }";
+  }
+
+  private static String entry(String key, String value) {
+    return "\"" + key + "\": " + value;
+  }
+
+  private static List<String> coldEntries(JdkResults r, boolean millis) {
+    List<String> entries = new ArrayList<>();
+    for (Variant v : Variant.REPORTED) {
+      entries.add(entry(v.key, stats(millis ? r.cold(v).millis() : r.cold(v).rssMb())));
+    }
+    return entries;
+  }
+
+  private static String warm(WarmLatency.Result w) {
+    return "{\"median\": " + ms(w.millis().median()) + ", \"p90\": " + ms(w.p90()) + ", \"added_over_untraced\": "
+        + ms(w.addedMillis()) + "}";
+  }
+
+  /** A JMH score, or null when the benchmark gave none (it failed). */
+  private static String num(JmhRun.Score score) {
+    return score == null ? "null" : num(score.score());
   }
 
   private static String stats(Stats s) {
@@ -99,15 +168,32 @@ final class Report {
     StringBuilder md = new StringBuilder();
     md.append("# Baton benchmarks: results\n\n");
     md.append("Written by `benchmarks/run.sh` (do not edit by hand). ").append(machine()).append("\n\n");
+    if (!parts.containsAll(EnumSet.allOf(Part.class))) {
+      md.append("The last run measured only ")
+          .append(parts.stream().map(part -> "`" + part.key() + "`").collect(Collectors.joining(", ")))
+          .append(" (`run.sh --only`): the other sections, the targets among them, are as an earlier run left them.\n\n");
+    }
     md.append("![Cold start, median with min-max](cold-start.svg)\n\n");
-    md.append(coldStartTables());
-    md.append(warmLatencyTable());
-    md.append(targets());
-    md.append(perCallTables());
-    md.append(buildTable());
-    md.append(sizeTables());
+    md.append(section(EnumSet.of(Part.COLD), "Cold start", this::coldStartTables));
+    md.append(section(EnumSet.of(Part.WARM), "Caller-visible latency per warm invocation", this::warmLatencyTable));
+    md.append(section(EnumSet.allOf(Part.class), "Targets (reported, not asserted)", this::targets));
+    md.append(section(EnumSet.of(Part.JMH), "Warm overhead (JMH)", this::perCallTables));
+    md.append(section(EnumSet.of(Part.BUILD), "Build cost", this::buildTable));
+    md.append(section(EnumSet.of(Part.SIZE), "Size", this::sizeTables));
     md.append(method());
     return md.toString();
+  }
+
+  /**
+   * The section {@code ## heading}: written from this run when it measured every part in {@code
+   * needs}, else as the earlier RESULTS.md had it (nothing if it had none).
+   */
+  private String section(Set<Part> needs, String heading, Supplier<String> text) {
+    if (parts.containsAll(needs)) {
+      return text.get();
+    }
+    String earlier = previous.markdownSection(heading);
+    return earlier == null ? "" : earlier;
   }
 
   String coldStartTables() {
@@ -121,7 +207,7 @@ final class Report {
       md.append("### JDK ").append(r.jdk().name()).append("\n\n");
       md.append("| variant | median ms | min | max | vs untraced | vs hand-written | peak RSS MB (median, min-max) | spans | classes |\n");
       md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-      for (Variant v : Variant.values()) {
+      for (Variant v : Variant.COLD_STARTED) {
         ColdStartSeries.Result c = r.cold(v);
         md.append(String.format(Locale.ROOT, "| %s | **%.0f** | %.0f | %.0f | %+.0f ms | %.2fx | %.1f (%.1f-%.1f) | %d | %d |%n",
             label(v), c.millis().median(), c.millis().min(), c.millis().max(), c.millis().median() - untraced.median(),
@@ -139,6 +225,10 @@ final class Report {
         .append("Lambda's JVM settings), each invocation timed at the local Runtime API from answering `next` with the event to ")
         .append("receiving the function's `response`, the export before the response included. `baton` exports over OTLP/HTTP to a ")
         .append("local receiver that answers at once, `baton_xray` sends UDP datagrams to a local stand-in for Lambda's X-Ray daemon. ")
+        .append("`baton_dropped_record_only` and `baton_dropped_plain` are `baton` with a head sampler that drops every invocation ")
+        .append("(`OTEL_TRACES_SAMPLER=traceidratio`, `OTEL_TRACES_SAMPLER_ARG=0`): by default Baton records the dropped spans and ")
+        .append("lets them go when the invocation succeeds (failed invocations are always exported); with `BATON_ALWAYS_SAMPLE_ERRORS=false` ")
+        .append("(`_plain`) the drop is final. ")
         .append(warmUp).append(" warm-up invocations, then ").append(invocations).append(" measured ones per variant, in rounds ")
         .append("that invoke every variant once, one at a time (order rotated, ").append(WarmLatency.PAUSE_MILLIS)
         .append(" ms pause before each). Added over untraced: the median of the paired differences (each round's ")
@@ -153,6 +243,12 @@ final class Report {
             v == Variant.UNTRACED ? "" : String.format(Locale.ROOT, "%+.3f", w.addedMillis()), w.spansPerInvocation()));
       }
     }
+    md.append("\nWhat recording a dropped invocation's spans costs a successful invocation: `baton_dropped_record_only` minus ")
+        .append("`baton_dropped_plain`, the median of the paired differences (same round), with its 95% confidence interval: ");
+    md.append(jdks.stream().map(r -> {
+      WarmLatency.Difference d = r.warmDifference(Variant.BATON_DROPPED_RECORD_ONLY, Variant.BATON_DROPPED_PLAIN);
+      return String.format(Locale.ROOT, "JDK %s **%+.3f ms** (%+.3f to %+.3f)", r.jdk().name(), d.median(), d.low(), d.high());
+    }).collect(Collectors.joining(", "))).append(".\n");
     return md.append('\n').toString();
   }
 
@@ -271,6 +367,29 @@ final class Report {
           .append(score(r.warmInvocation(Variant.HANDWRITTEN))).append(" | ")
           .append(score(r.warmInvocation(Variant.BATON))).append(" |\n");
     }
+    md.append("\n### When the head sampler drops the invocation\n\n");
+    md.append("The same `@Traced` method on Baton's built-in setup, set up as a function is (the settings as system properties, then ")
+        .append("the setup the generated handler code starts), with `otel.traces.sampler=traceidratio`: called inside an invocation ")
+        .append("(the context `LambdaInvocation` makes: what the buffer's `begin()` gave, and an invocation span, the calls' parent), ")
+        .append("100 calls per invocation, the invocation's span, begin and end shared out over its calls. Record-only: ratio 0, ")
+        .append("the default (the dropped spans are recorded, kept with the invocation and let go at its successful end); plain drop: ")
+        .append("ratio 0 and `baton.always.sample.errors=false`; sampled: ratio 1, the spans kept and exported to the local OTLP ")
+        .append("receiver at the invocation's end, for reference. Then the whole warm invocation in-process, as above, of the `baton` ")
+        .append("package with ratio 0, record-only and plain drop.\n\n");
+    md.append("| JDK | plain drop ns/call | record-only ns/call | record-only minus plain drop | sampled ns/call (exported) ")
+        .append("| warm invocation µs: plain drop | record-only |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (JdkResults r : jdks) {
+      JmhRun.Score plain = r.droppedCall("plain");
+      JmhRun.Score recordOnly = r.droppedCall("record_only");
+      md.append("| ").append(r.jdk().name()).append(" | ")
+          .append(score(plain)).append(" | ")
+          .append(score(recordOnly)).append(" | ")
+          .append(plain == null || recordOnly == null ? "n/a" : String.format(Locale.ROOT, "%+.1f ns", recordOnly.score() - plain.score())).append(" | ")
+          .append(score(r.droppedCall("sampled"))).append(" | ")
+          .append(score(r.warmInvocation(Variant.BATON_DROPPED_PLAIN))).append(" | ")
+          .append(score(r.warmInvocation(Variant.BATON_DROPPED_RECORD_ONLY))).append(" |\n");
+    }
     return md.append('\n').toString();
   }
 
@@ -316,7 +435,7 @@ final class Report {
         ## How it was measured
 
         - One function, `POST /orders` (`benchmarks/function/`): parse, price, one SQS `SendMessage` to ElasticMQ, answer 201;
-          three `@Traced` methods and a `@TracedHandler`. Five builds of it from Maven, run as seven variants:
+          three `@Traced` methods and a `@TracedHandler`. Five builds of it from Maven, run as nine variants:
           `untraced`; `handwritten` (the same spans written by hand on the OpenTelemetry SDK as its documentation shows: `OpenTelemetrySdk`, OTLP/HTTP on the
           JDK HTTP sender, a batch processor flushed before each response); `baton` (the untraced sources, Baton's
           processor and `baton:weave`, and nothing else: zero code, so the handler starts Baton's trace-only SDK from the
@@ -327,7 +446,10 @@ final class Report {
           code costs on its own) and `baton_autoconfigure` (zero code with the autoconfigure module on the classpath, so
           the SDK comes from autoconfigure), neither in `results.json`; and `baton_xray` (the `baton` build with
           `OTEL_TRACES_EXPORTER=xray` and `AWS_XRAY_DAEMON_ADDRESS`: the same spans as OTLP protobuf in UDP datagrams to
-          Lambda's X-Ray daemon, exported before each response), in a section of its own in `results.json`.
+          Lambda's X-Ray daemon, exported before each response), in a section of its own in `results.json`. Per warm
+          invocation only: `baton_dropped_record_only` and `baton_dropped_plain` (the `baton` build with
+          `OTEL_TRACES_SAMPLER=traceidratio`, `OTEL_TRACES_SAMPLER_ARG=0`, and for the second
+          `BATON_ALWAYS_SAMPLE_ERRORS=false`), in the `dropped_*` sections of `results.json` with the JMH figures of the same.
         - Each cold start is a fresh JVM (`%s`, as Lambda's Java runtime starts
           it for a 512 MB function) running `com.amazonaws.services.lambda.runtime.api.client.AWSLambda` against a
           Runtime API in the harness, exporting to an OTLP/HTTP receiver in the harness (`baton_xray`: to a UDP stand-in
@@ -349,6 +471,8 @@ final class Report {
     return switch (v) {
       case BATON -> "**Baton**, OTLP/HTTP";
       case BATON_XRAY -> "**Baton**, X-Ray (UDP)";
+      case BATON_DROPPED_RECORD_ONLY -> "**Baton**, OTLP/HTTP, sampler drops all: record-only (default)";
+      case BATON_DROPPED_PLAIN -> "**Baton**, OTLP/HTTP, sampler drops all: plain drop";
       default -> label(v);
     };
   }
@@ -362,6 +486,8 @@ final class Report {
       case BATON_SDK -> "Baton, given the hand-written SDK";
       case BATON_AUTOCONFIGURE -> "Baton, zero-code with autoconfigure";
       case BATON_XRAY -> "**Baton**, X-Ray (UDP to the daemon)";
+      case BATON_DROPPED_RECORD_ONLY -> "**Baton**, sampler drops all, record-only";
+      case BATON_DROPPED_PLAIN -> "**Baton**, sampler drops all, plain drop";
     };
   }
 
@@ -375,12 +501,12 @@ final class Report {
     int groupGap = 18;
     double max = 0;
     for (JdkResults r : jdks) {
-      for (Variant v : Variant.values()) {
+      for (Variant v : Variant.COLD_STARTED) {
         max = Math.max(max, r.cold(v).millis().max());
       }
     }
     double scale = plotWidth / (Math.ceil(max / 1000) * 1000);
-    int height = 40 + jdks.size() * (Variant.values().length * rowHeight + groupGap + 20) + 30;
+    int height = 40 + jdks.size() * (Variant.COLD_STARTED.size() * rowHeight + groupGap + 20) + 30;
     StringBuilder svg = new StringBuilder();
     svg.append(String.format(Locale.ROOT,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n",
@@ -392,7 +518,7 @@ final class Report {
     for (JdkResults r : jdks) {
       svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\" font-weight=\"bold\">JDK %s</text>%n", y + 12, r.jdk().name()));
       y += 20;
-      for (Variant v : Variant.values()) {
+      for (Variant v : Variant.COLD_STARTED) {
         Stats s = r.cold(v).millis();
         double w = s.median() * scale;
         String colour = colours.get(v.ordinal() % colours.size());

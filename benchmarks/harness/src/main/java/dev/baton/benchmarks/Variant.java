@@ -10,7 +10,12 @@ import java.util.Map;
  * {@code results.json}'s cold-start sections; {@link #BATON_SDK} and {@link #BATON_AUTOCONFIGURE}
  * are reported in RESULTS.md only, {@link #BATON_XRAY} in a section of its own. {@link #BATON} is
  * Baton as a user adds it: zero code, Baton's trace-only SDK; {@link #BATON_XRAY} is the same
- * build sending its spans to Lambda's X-Ray daemon over UDP instead of OTLP/HTTP.
+ * build sending its spans to Lambda's X-Ray daemon over UDP instead of OTLP/HTTP. {@link
+ * #BATON_DROPPED_RECORD_ONLY} and {@link #BATON_DROPPED_PLAIN} are the {@link #BATON} build under a
+ * head sampler that drops every invocation, measured per warm invocation only (not cold-started):
+ * by default Baton records the dropped spans and lets them go when the invocation succeeds
+ * (failed invocations are always exported); {@code BATON_ALWAYS_SAMPLE_ERRORS=false} makes the
+ * drop final.
  */
 enum Variant {
   UNTRACED("untraced", "function-untraced"),
@@ -19,13 +24,19 @@ enum Variant {
   OTEL_AGENT("otel_agent", "function-untraced"),
   BATON_SDK("baton_sdk", "function-baton-sdk"),
   BATON_AUTOCONFIGURE("baton_autoconfigure", "function-baton-autoconfigure"),
-  BATON_XRAY("baton_xray", "function-baton");
+  BATON_XRAY("baton_xray", "function-baton"),
+  BATON_DROPPED_RECORD_ONLY("baton_dropped_record_only", "function-baton"),
+  BATON_DROPPED_PLAIN("baton_dropped_plain", "function-baton");
 
   /** The handler, as in the function's handler setting. */
   static final String HANDLER = "bench.orders.PlaceOrder";
 
   /** The variants of {@code results.json}, in its order. */
   static final List<Variant> REPORTED = List.of(UNTRACED, HANDWRITTEN, BATON, OTEL_AGENT);
+
+  /** The variants whose cold start is measured: all but the two under a dropping sampler. */
+  static final List<Variant> COLD_STARTED =
+      List.of(UNTRACED, HANDWRITTEN, BATON, OTEL_AGENT, BATON_SDK, BATON_AUTOCONFIGURE, BATON_XRAY);
 
   final String key;
   final String module;
@@ -61,7 +72,10 @@ enum Variant {
    * traces only, a batch processor that never exports on its own (each invocation flushes). {@link
    * #BATON_XRAY} gets {@code OTEL_TRACES_EXPORTER=xray} and the daemon's address in {@code
    * AWS_XRAY_DAEMON_ADDRESS}, as Lambda sets it with active tracing. The agent also traces the three
-   * methods the others trace, so that all export the same five spans.
+   * methods the others trace, so that all export the same five spans. The two {@code
+   * BATON_DROPPED_*} variants get {@code OTEL_TRACES_SAMPLER=traceidratio} with {@code
+   * OTEL_TRACES_SAMPLER_ARG=0}, and {@link #BATON_DROPPED_PLAIN} {@code
+   * BATON_ALWAYS_SAMPLE_ERRORS=false}: a successful invocation of either exports nothing.
    */
   Map<String, String> environment(String otlpEndpoint, String xrayDaemonAddress) {
     Map<String, String> environment = new java.util.LinkedHashMap<>();
@@ -79,6 +93,13 @@ enum Variant {
     environment.put("OTEL_BSP_SCHEDULE_DELAY", "3600000");
     if (this == OTEL_AGENT) {
       environment.put("OTEL_INSTRUMENTATION_METHODS_INCLUDE", HANDLER + "[parse,price,enqueue]");
+    }
+    if (this == BATON_DROPPED_RECORD_ONLY || this == BATON_DROPPED_PLAIN) {
+      environment.put("OTEL_TRACES_SAMPLER", "traceidratio");
+      environment.put("OTEL_TRACES_SAMPLER_ARG", "0");
+    }
+    if (this == BATON_DROPPED_PLAIN) {
+      environment.put("BATON_ALWAYS_SAMPLE_ERRORS", "false");
     }
     return environment;
   }

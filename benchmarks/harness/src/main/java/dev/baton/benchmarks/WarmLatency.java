@@ -38,13 +38,19 @@ import java.util.concurrent.TimeoutException;
  * the harness waits {@value #PAUSE_MILLIS} ms, so that it starts on a quiet machine (the receiver
  * and the daemon stand-in done with the last export), as most invocations of a function do.
  *
+ * <p>Besides untraced and Baton's two export routes, the rounds invoke Baton under a head sampler
+ * that drops every invocation, recording the dropped spans (the default: failed invocations are
+ * always exported) and not ({@code BATON_ALWAYS_SAMPLE_ERRORS=false}): what recording costs a
+ * successful invocation is the paired difference between the two ({@link #pairedDifference}).
+ *
  * <p>The harness JVM must run with {@code -Dsun.net.httpserver.nodelay=true} (the JDK reads it once,
  * when the first {@code HttpServer} is created): Lambda's Runtime API answers with {@code
  * TCP_NODELAY}, and without it a delayed ACK adds about 40 ms to every invocation.
  */
 final class WarmLatency {
 
-  static final List<Variant> VARIANTS = List.of(Variant.UNTRACED, Variant.BATON, Variant.BATON_XRAY);
+  static final List<Variant> VARIANTS = List.of(Variant.UNTRACED, Variant.BATON, Variant.BATON_XRAY,
+      Variant.BATON_DROPPED_RECORD_ONLY, Variant.BATON_DROPPED_PLAIN);
   static final long PAUSE_MILLIS = 10;
   static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
@@ -57,10 +63,27 @@ final class WarmLatency {
    *     the same round (0 for untraced)
    * @param spansPerInvocation the spans received from all its invocations (warm-up included),
    *     divided by their number
+   * @param series the measured invocations' latency, ms, in the order of the rounds
    */
-  record Result(Stats millis, double p90, double addedMillis, double spansPerInvocation) {}
+  record Result(Stats millis, double p90, double addedMillis, double spansPerInvocation, List<Double> series) {}
+
+  /**
+   * How much slower {@code variant} was than {@code baseline}: the median, over the rounds, of the
+   * difference of their invocations in the same round, with its 95% confidence interval.
+   */
+  record Difference(double median, double low, double high) {}
 
   private WarmLatency() {}
+
+  /** {@code variant} minus {@code baseline}, round by round; see {@link Difference}. */
+  static Difference pairedDifference(Result variant, Result baseline) {
+    List<Double> differences = new ArrayList<>();
+    for (int round = 0; round < variant.series().size(); round++) {
+      differences.add(variant.series().get(round) - baseline.series().get(round));
+    }
+    double[] interval = Stats.medianConfidence95(differences);
+    return new Difference(Stats.of(differences).median(), interval[0], interval[1]);
+  }
 
   /** {@code warmUp} rounds, then {@code rounds} measured ones, of every variant on {@code jdk}. */
   static Map<Variant, Result> run(LocalPeers peers, Layout layout, JdkUnderTest jdk, int warmUp, int rounds)
@@ -105,12 +128,15 @@ final class WarmLatency {
         added.add(own.get(round) - untraced.get(round));
       }
       Result result = new Result(Stats.of(own), Stats.percentile(own, 90), Stats.of(added).median(),
-          spansPerInvocation.get(variant));
+          spansPerInvocation.get(variant), List.copyOf(own));
       results.put(variant, result);
-      System.out.printf(Locale.ROOT, "[warm latency] JDK %s %-12s median %.3f ms  p90 %.3f  min %.3f  max %.3f  added %+.3f  spans/invocation %.1f%n",
+      System.out.printf(Locale.ROOT, "[warm latency] JDK %s %-25s median %.3f ms  p90 %.3f  min %.3f  max %.3f  added %+.3f  spans/invocation %.1f%n",
           jdk.name(), variant.key, result.millis().median(), result.p90(), result.millis().min(), result.millis().max(),
           result.addedMillis(), result.spansPerInvocation());
     }
+    Difference recording = pairedDifference(results.get(Variant.BATON_DROPPED_RECORD_ONLY), results.get(Variant.BATON_DROPPED_PLAIN));
+    System.out.printf(Locale.ROOT, "[warm latency] JDK %s record-only minus plain drop: %+.3f ms (95%% CI %+.3f to %+.3f)%n",
+        jdk.name(), recording.median(), recording.low(), recording.high());
     return results;
   }
 

@@ -4,20 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The benchmarks' smoke run in {@code ./mvnw -B verify}: every variant the full run measures
  * builds, starts through the runtime client, answers, and (when traced) exports its spans, to the
  * OTLP receiver or, for X-Ray, to the daemon stand-in; a few warm invocations of each variant the
- * warm-latency run measures do the same. Nothing here is timed: the figures come from {@code
- * benchmarks/run.sh}.
+ * warm-latency run measures do the same, and those under a sampler that drops every invocation
+ * export nothing. Nothing here is timed: the figures come from {@code benchmarks/run.sh}.
  */
 class SmokeTest {
 
@@ -35,8 +36,12 @@ class SmokeTest {
     peers.close();
   }
 
+  static List<Variant> coldStarted() {
+    return Variant.COLD_STARTED;
+  }
+
   @ParameterizedTest
-  @EnumSource(Variant.class)
+  @MethodSource("coldStarted")
   void oneColdStartAnswersAndExportsTheSameFiveSpans(Variant variant) throws Exception {
     JdkUnderTest jdk = new JdkUnderTest("current", Path.of(System.getProperty("java.home")));
     ColdStart.Target target = new ColdStart.Target(LAYOUT, jdk, peers);
@@ -76,6 +81,9 @@ class SmokeTest {
     assertThat(results.get(Variant.UNTRACED).spansPerInvocation()).isZero();
     assertThat(results.get(Variant.BATON).spansPerInvocation()).isEqualTo(5);
     assertThat(results.get(Variant.BATON_XRAY).spansPerInvocation()).isEqualTo(5);
+    // The sampler drops every invocation; recorded or not, a successful one's spans are let go.
+    assertThat(results.get(Variant.BATON_DROPPED_RECORD_ONLY).spansPerInvocation()).isZero();
+    assertThat(results.get(Variant.BATON_DROPPED_PLAIN).spansPerInvocation()).isZero();
     assertThat(results.values()).allSatisfy(result -> assertThat(result.millis().n()).isEqualTo(3));
   }
 
