@@ -373,10 +373,11 @@ final class Report {
         .append("(the context `LambdaInvocation` makes: what the buffer's `begin()` gave, and an invocation span, the calls' parent), ")
         .append("100 calls per invocation, the invocation's span, begin and end shared out over its calls. Record-only: ratio 0, ")
         .append("the default (the dropped spans are recorded, kept with the invocation and let go at its successful end); plain drop: ")
-        .append("ratio 0 and `baton.always.sample.errors=false`; sampled: ratio 1, the spans kept and exported to the local OTLP ")
-        .append("receiver at the invocation's end, for reference. Then the whole warm invocation in-process, as above, of the `baton` ")
+        .append("ratio 0 and `baton.always.sample.errors=false`; sampled: ratio 1, for reference, up to the export (the spans made ")
+        .append("`SpanData` and kept for it; the export, an HTTP round trip to a receiver on the same cores, is left out: it is in ")
+        .append("the per-invocation figures). Then the whole warm invocation in-process, as above, of the `baton` ")
         .append("package with ratio 0, record-only and plain drop.\n\n");
-    md.append("| JDK | plain drop ns/call | record-only ns/call | record-only minus plain drop | sampled ns/call (exported) ")
+    md.append("| JDK | plain drop ns/call | record-only ns/call | record-only minus plain drop | sampled ns/call (up to the export) ")
         .append("| warm invocation µs: plain drop | record-only |\n");
     md.append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (JdkResults r : jdks) {
