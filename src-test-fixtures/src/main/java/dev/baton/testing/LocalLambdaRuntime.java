@@ -457,7 +457,7 @@ public final class LocalLambdaRuntime implements AutoCloseable {
 
   private Process start() throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(settings.javaHome.resolve("bin").resolve("java").toString());
     if (settings.snapStart) {
       // Lambda's launcher passes it: org.crac hooks then register with the client's own context.
       command.add("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
@@ -1116,6 +1116,7 @@ public final class LocalLambdaRuntime implements AutoCloseable {
   public static final class Builder {
     private final String handler;
     private String classpath = System.getProperty("java.class.path");
+    private Path javaHome = Path.of(System.getProperty("java.home"));
     private String functionName = "baton-test-function";
     private String region = TestLambdaContext.REGION;
     private Duration invocationTimeout = Duration.ofSeconds(60);
@@ -1219,6 +1220,12 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     /** An environment variable of the function (set after Lambda's own, so it can override). */
     public Builder environment(String name, String value) {
       environment.put(name, value);
+      return this;
+    }
+
+    /** The JDK the function runs on; by default this JVM's ({@code java.home}). */
+    public Builder javaHome(Path home) {
+      this.javaHome = home;
       return this;
     }
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,9 @@ final class ColdStart {
     ExecutorService executor = runtimeApiExecutor();
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(executor);
-    server.createContext(BASE, exchange -> handle(exchange, event, requestId, traceId, response, stopped));
+    HarnessExtensions extensions = new HarnessExtensions();
+    server.createContext(BASE, exchange -> handle(exchange, event, requestId, traceId, response, stopped, extensions));
+    extensions.serveOn(server);
     server.start();
     Path output = Files.createTempFile(target.layout().work(), "cold-start-" + variant.key + "-", ".log");
     Path classLog = logClassLoading ? Files.createTempFile(target.layout().work(), "classes-", ".log") : null;
@@ -90,6 +93,9 @@ final class ColdStart {
       if (!body.contains("\"statusCode\":201")) {
         throw new IllegalStateException(variant.key + " answered " + body + "\n" + tail(output));
       }
+      // What an extension does after the response (Baton's export) ends before the JVM is stopped,
+      // as Lambda waits for it before freezing the environment; not part of the cold start.
+      extensions.awaitDone(Duration.ofSeconds(10));
       stop(process);
       List<String> classes = classLog == null ? List.of() : loadedClasses(classLog);
       Files.deleteIfExists(output);
@@ -107,7 +113,7 @@ final class ColdStart {
 
   private static void handle(
       HttpExchange exchange, String event, String requestId, String traceId,
-      CompletableFuture<String> response, CountDownLatch stopped) throws IOException {
+      CompletableFuture<String> response, CountDownLatch stopped, HarnessExtensions extensions) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath().substring(BASE.length());
       byte[] body = exchange.getRequestBody().readAllBytes();
@@ -121,7 +127,7 @@ final class ColdStart {
           respond(exchange, 500, "{}");
           return;
         }
-        answerNext(exchange, event, requestId, traceId);
+        answerNext(exchange, event, requestId, traceId, extensions);
         return;
       }
       String text = new String(body, StandardCharsets.UTF_8);
@@ -181,17 +187,22 @@ final class ColdStart {
 
   /**
    * Answers a {@code next} with {@code event} and the headers Lambda sends with it, among them its
-   * X-Ray header for trace {@code traceId}, sampled (as with active tracing).
+   * X-Ray header for trace {@code traceId}, sampled (as with active tracing); the extensions get the
+   * invocation's {@code INVOKE} event at the same time.
    */
-  static void answerNext(HttpExchange exchange, String event, String requestId, String traceId) throws IOException {
+  static void answerNext(
+      HttpExchange exchange, String event, String requestId, String traceId, HarnessExtensions extensions)
+      throws IOException {
+    long deadlineMs = System.currentTimeMillis() + 60_000;
+    String traceHeader =
+        "Root=1-" + traceId.substring(0, 8) + "-" + traceId.substring(8) + ";Parent=00f067aa0ba902b7;Sampled=1";
     var headers = exchange.getResponseHeaders();
     headers.add("Content-Type", "application/json");
     headers.add("Lambda-Runtime-Aws-Request-Id", requestId);
-    headers.add("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 60_000));
+    headers.add("Lambda-Runtime-Deadline-Ms", Long.toString(deadlineMs));
     headers.add("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:eu-west-1:123456789012:function:place-order");
-    headers.add(
-        "Lambda-Runtime-Trace-Id",
-        "Root=1-" + traceId.substring(0, 8) + "-" + traceId.substring(8) + ";Parent=00f067aa0ba902b7;Sampled=1");
+    headers.add("Lambda-Runtime-Trace-Id", traceHeader);
+    extensions.invoked(requestId, deadlineMs, traceHeader);
     respond(exchange, 200, event);
   }
 

@@ -13,8 +13,11 @@ import java.util.Map;
  */
 final class ColdStartSeries {
 
-  /** What one variant measured on one JDK. */
-  record Result(Stats millis, Stats rssMb, int spans, List<String> loadedClasses) {
+  /**
+   * What one variant measured on one JDK; {@code series} is its cold starts in the order of the
+   * rounds, for differences paired by round ({@link JdkResults#coldAdded}).
+   */
+  record Result(Stats millis, Stats rssMb, int spans, List<String> loadedClasses, List<Double> series) {
     List<String> aspectjClasses() {
       return loadedClasses.stream().filter(c -> c.startsWith("org.aspectj.")).toList();
     }
@@ -49,7 +52,7 @@ final class ColdStartSeries {
     for (Variant variant : variants) {
       List<String> classes = ColdStart.run(target, variant, true).loadedClasses();
       results.put(variant, new Result(Stats.of(millis.get(variant)), Stats.of(rss.get(variant)),
-          spans.get(variant), classes));
+          spans.get(variant), classes, List.copyOf(millis.get(variant))));
     }
     return results;
   }

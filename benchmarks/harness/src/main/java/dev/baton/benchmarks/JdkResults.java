@@ -10,6 +10,7 @@ record JdkResults(
     JdkUnderTest jdk,
     Map<Variant, ColdStartSeries.Result> coldStarts,
     Map<Variant, WarmLatency.Result> warmLatency,
+    Map<Integer, Map<Variant, ExportPlacement.Result>> exportPlacement,
     Map<String, JmhRun.Score> jmh,
     BuildCost.Result buildCost) {
 
@@ -19,6 +20,11 @@ record JdkResults(
 
   WarmLatency.Result warm(Variant variant) {
     return warmLatency.get(variant);
+  }
+
+  /** What {@code variant} measured with a collector that answers after {@code delayMillis}. */
+  ExportPlacement.Result export(int delayMillis, Variant variant) {
+    return exportPlacement.get(delayMillis).get(variant);
   }
 
   JmhRun.Score perCall(Variant variant) {
@@ -36,6 +42,14 @@ record JdkResults(
    */
   JmhRun.Score droppedCall(String sampling) {
     return jmh.get("DroppedCallBenchmark.call[" + sampling + "]");
+  }
+
+  /**
+   * The cold start of {@code variant} minus untraced's, paired by round: the median of the
+   * per-round differences, with its 95% confidence interval.
+   */
+  WarmLatency.Difference coldAdded(Variant variant) {
+    return WarmLatency.pairedDifference(cold(variant).series(), cold(Variant.UNTRACED).series());
   }
 
   /** The latency of {@code variant} minus {@code baseline}'s, paired by round. */

@@ -15,6 +15,8 @@ enum Part {
   WARM,
   /** The JMH benchmarks ({@link JmhRun}). */
   JMH,
+  /** Caller's wait and billed duration with a slow collector, export before vs after the response ({@link ExportPlacement}). */
+  EXPORT,
   /** The build cost ({@link BuildCost}). */
   BUILD,
   /** The deployment packages' size ({@link PackageSize}). */
@@ -33,7 +35,7 @@ enum Part {
       try {
         parts.add(Part.valueOf(name));
       } catch (IllegalArgumentException unknown) {
-        throw new IllegalArgumentException("unknown part '" + key.trim() + "' in --only: say any of cold, warm, jmh, build, size");
+        throw new IllegalArgumentException("unknown part '" + key.trim() + "' in --only: say any of cold, warm, export, jmh, build, size");
       }
     }
     return parts;

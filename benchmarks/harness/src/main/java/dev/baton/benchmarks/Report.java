@@ -75,6 +75,30 @@ final class Report {
             entry(Variant.UNTRACED.key, warm(r.warm(Variant.UNTRACED))),
             entry(Variant.BATON.key, warm(r.warm(Variant.BATON))),
             entry(Variant.BATON_XRAY.key, warm(r.warm(Variant.BATON_XRAY)))))),
+        new JsonSection("cold_start_added_ms", Part.COLD, r -> {
+          List<String> entries = new ArrayList<>();
+          for (Variant v : Variant.COLD_STARTED) {
+            if (v != Variant.UNTRACED) {
+              WarmLatency.Difference d = r.coldAdded(v);
+              entries.add(entry(v.key, "{\"median\": " + num(d.median()) + ", \"ci95_low\": " + num(d.low())
+                  + ", \"ci95_high\": " + num(d.high()) + ", \"classes\": " + r.cold(v).loadedClasses().size() + "}"));
+            }
+          }
+          entries.add(entry(Variant.UNTRACED.key, "{\"classes\": " + r.cold(Variant.UNTRACED).loadedClasses().size() + "}"));
+          return section("cold_start_added_ms", entries);
+        }),
+        new JsonSection("export_placement_ms", Part.EXPORT, r -> {
+          List<String> entries = new ArrayList<>();
+          for (int delay : ExportPlacement.DELAYS_MILLIS) {
+            List<String> variants = new ArrayList<>();
+            for (Variant v : ExportPlacement.VARIANTS) {
+              ExportPlacement.Result e = r.export(delay, v);
+              variants.add("\"" + v.key + "\": {\"caller\": " + series(e.caller()) + ", \"billed\": " + series(e.billed()) + "}");
+            }
+            entries.add(entry("collector_" + delay + "ms", "{" + String.join(", ", variants) + "}"));
+          }
+          return section("export_placement_ms", entries);
+        }),
         new JsonSection("dropped_per_call_ns", Part.JMH, r -> section("dropped_per_call_ns", List.of(
             entry("record_only", num(r.droppedCall("record_only"))),
             entry("plain", num(r.droppedCall("plain"))),
@@ -139,6 +163,11 @@ final class Report {
     return entries;
   }
 
+  private static String series(ExportPlacement.Series e) {
+    return "{\"median\": " + ms(e.millis().median()) + ", \"p90\": " + ms(e.p90()) + ", \"added_over_untraced\": "
+        + ms(e.addedMillis()) + "}";
+  }
+
   private static String warm(WarmLatency.Result w) {
     return "{\"median\": " + ms(w.millis().median()) + ", \"p90\": " + ms(w.p90()) + ", \"added_over_untraced\": "
         + ms(w.addedMillis()) + "}";
@@ -177,6 +206,7 @@ final class Report {
     md.append(section(EnumSet.of(Part.COLD), "Cold start", this::coldStartTables));
     md.append(section(EnumSet.of(Part.WARM), "Caller-visible latency per warm invocation", this::warmLatencyTable));
     md.append(section(EnumSet.allOf(Part.class), "Targets (reported, not asserted)", this::targets));
+    md.append(section(EnumSet.of(Part.EXPORT), "Export after the response: the caller's wait and the billed duration", this::exportPlacementTables));
     md.append(section(EnumSet.of(Part.JMH), "Warm overhead (JMH)", this::perCallTables));
     md.append(section(EnumSet.of(Part.BUILD), "Build cost", this::buildTable));
     md.append(section(EnumSet.of(Part.SIZE), "Size", this::sizeTables));
@@ -199,23 +229,57 @@ final class Report {
   String coldStartTables() {
     StringBuilder md = new StringBuilder("## Cold start\n\n");
     md.append("From launching the JVM (the real AWS runtime interface client) to the first response received, ")
-        .append(runs).append(" interleaved runs per variant and JDK; peak RSS is the function JVM's `VmHWM`. ")
+        .append(runs).append(" interleaved rounds per JDK, each starting every variant once (order rotated); added over untraced is the median of the per-round differences to untraced's cold start, with its 95% confidence interval; peak RSS is the function JVM's `VmHWM`. ")
         .append("Spans: what the local OTLP receiver (for X-Ray, the daemon stand-in) got from one invocation. Classes: loaded by the JVM (`-Xlog:class+load`, one extra run).\n\n");
     for (JdkResults r : jdks) {
       Stats untraced = r.cold(Variant.UNTRACED).millis();
       Stats handwritten = r.cold(Variant.HANDWRITTEN).millis();
       md.append("### JDK ").append(r.jdk().name()).append("\n\n");
-      md.append("| variant | median ms | min | max | vs untraced | vs hand-written | peak RSS MB (median, min-max) | spans | classes |\n");
+      md.append("| variant | median ms | min | max | added over untraced, paired (95% CI) | vs hand-written | peak RSS MB (median, min-max) | spans | classes |\n");
       md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Variant v : Variant.COLD_STARTED) {
         ColdStartSeries.Result c = r.cold(v);
-        md.append(String.format(Locale.ROOT, "| %s | **%.0f** | %.0f | %.0f | %+.0f ms | %.2fx | %.1f (%.1f-%.1f) | %d | %d |%n",
-            label(v), c.millis().median(), c.millis().min(), c.millis().max(), c.millis().median() - untraced.median(),
+        String added = "";
+        if (v != Variant.UNTRACED) {
+          WarmLatency.Difference d = r.coldAdded(v);
+          added = String.format(Locale.ROOT, "%+.0f ms (%+.0f to %+.0f)", d.median(), d.low(), d.high());
+        }
+        md.append(String.format(Locale.ROOT, "| %s | **%.0f** | %.0f | %.0f | %s | %.2fx | %.1f (%.1f-%.1f) | %d | %d |%n",
+            label(v), c.millis().median(), c.millis().min(), c.millis().max(), added,
             c.millis().median() / handwritten.median(), c.rssMb().median(), c.rssMb().min(), c.rssMb().max(),
             c.spans(), c.loadedClasses().size()));
       }
       md.append('\n');
     }
+    return md.toString();
+  }
+
+  String exportPlacementTables() {
+    StringBuilder md = new StringBuilder("## Export after the response: the caller's wait and the billed duration\n\n");
+    md.append("Each variant as one function JVM through the real runtime client on the fixtures' `LocalLambdaRuntime` (Lambda's Runtime and ")
+        .append("Extensions APIs: the response goes to the caller as soon as the runtime posts it; the invoke phase, and the billed ")
+        .append("duration, end when the runtime and every extension have asked for their next event; the JVM is then frozen with `SIGSTOP`). ")
+        .append("Each traced variant exports to an OTLP receiver of its own that answers every export after the collector's delay. ")
+        .append("Caller: from handing the event over to the response; billed: from handing the event over to the end of the invoke phase. ")
+        .append(warmUp).append(" warm-up invocations, then ").append(invocations).append(" measured ones per variant and delay, in rounds that invoke ")
+        .append("every variant once (order rotated, ").append(ExportPlacement.PAUSE_MILLIS).append(" ms pause before each); added: the median ")
+        .append("of the paired differences to untraced within a round.\n\n");
+    md.append("| JDK | collector | variant | caller median ms | p90 | added | billed median ms | p90 | added | spans |\n");
+    md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (JdkResults r : jdks) {
+      for (int delay : ExportPlacement.DELAYS_MILLIS) {
+        for (Variant v : ExportPlacement.VARIANTS) {
+          ExportPlacement.Result e = r.export(delay, v);
+          md.append(String.format(Locale.ROOT, "| %s | %d ms | %s | **%.3f** | %.3f | %s | %.3f | %.3f | %s | %.1f |%n",
+              r.jdk().name(), delay, label(v), e.caller().millis().median(), e.caller().p90(),
+              v == Variant.UNTRACED ? "" : String.format(Locale.ROOT, "%+.3f", e.caller().addedMillis()),
+              e.billed().millis().median(), e.billed().p90(),
+              v == Variant.UNTRACED ? "" : String.format(Locale.ROOT, "%+.3f", e.billed().addedMillis()),
+              e.spansPerInvocation()));
+        }
+      }
+    }
+    md.append('\n');
     return md.toString();
   }
 
@@ -440,7 +504,9 @@ final class Report {
           `untraced`; `handwritten` (the same spans written by hand on the OpenTelemetry SDK as its documentation shows: `OpenTelemetrySdk`, OTLP/HTTP on the
           JDK HTTP sender, a batch processor flushed before each response); `baton` (the untraced sources, Baton's
           processor and `baton:weave`, and nothing else: zero code, so the handler starts Baton's trace-only SDK from the
-          `OTEL_*` settings, OTLP/HTTP on a socket of its own, spans buffered and exported before each response);
+          `OTEL_*` settings, OTLP/HTTP on a socket of its own, spans buffered per invocation and exported after each
+          response on the thread of Baton's internal extension); `baton_before_response` (the same build with
+          `BATON_EXPORT=before-response`: exported before each response, on the invoking thread);
           `otel_agent` (the untraced build under `-javaagent:opentelemetry-javaagent` 2.33.1, with
           `OTEL_INSTRUMENTATION_METHODS_INCLUDE` for the three methods so that it exports the same spans);
           `baton_sdk` (Baton given the very SDK code of `handwritten` with `Baton.useOpenTelemetry(sdk)`: what the woven
@@ -453,7 +519,8 @@ final class Report {
           `BATON_ALWAYS_SAMPLE_ERRORS=false`), in the `dropped_*` sections of `results.json` with the JMH figures of the same.
         - Each cold start is a fresh JVM (`%s`, as Lambda's Java runtime starts
           it for a 512 MB function) running `com.amazonaws.services.lambda.runtime.api.client.AWSLambda` against a
-          Runtime API in the harness, exporting to an OTLP/HTTP receiver in the harness (`baton_xray`: to a UDP stand-in
+          Runtime API in the harness (with the part of the Extensions API an internal extension uses: the cold start ends
+          at the first response, and the JVM is stopped only once the extension has asked for its next event), exporting to an OTLP/HTTP receiver in the harness (`baton_xray`: to a UDP stand-in
           for the X-Ray daemon in the harness, which decodes every datagram); ElasticMQ runs in the harness too. The
           event carries a W3C `traceparent` and Lambda's X-Ray header says `Sampled=1`, as with active tracing.
         - The warm invocations run the same way, one long-lived function JVM per variant. The harness's Runtime APIs and
@@ -482,13 +549,14 @@ final class Report {
     return switch (v) {
       case UNTRACED -> "untraced";
       case HANDWRITTEN -> "hand-written OpenTelemetry";
-      case BATON -> "**Baton**";
+      case BATON -> "**Baton** (export after the response)";
       case OTEL_AGENT -> "OpenTelemetry Java agent";
       case BATON_SDK -> "Baton, given the hand-written SDK";
       case BATON_AUTOCONFIGURE -> "Baton, zero-code with autoconfigure";
       case BATON_XRAY -> "**Baton**, X-Ray (UDP to the daemon)";
       case BATON_DROPPED_RECORD_ONLY -> "**Baton**, sampler drops all, record-only";
       case BATON_DROPPED_PLAIN -> "**Baton**, sampler drops all, plain drop";
+      case BATON_BEFORE_RESPONSE -> "**Baton**, export before the response";
     };
   }
 
@@ -515,7 +583,7 @@ final class Report {
     svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
     svg.append("<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Cold start to first response, ms (median; whiskers: min-max)</text>\n");
     int y = 40;
-    List<String> colours = List.of("#9e9e9e", "#1f77b4", "#2ca02c", "#d62728", "#98df8a", "#c5e5b4", "#17becf");
+    List<String> colours = List.of("#9e9e9e", "#1f77b4", "#2ca02c", "#d62728", "#98df8a", "#c5e5b4", "#17becf", "#8c564b", "#bcbd22", "#e377c2", "#ff7f0e");
     for (JdkResults r : jdks) {
       svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\" font-weight=\"bold\">JDK %s</text>%n", y + 12, r.jdk().name()));
       y += 20;

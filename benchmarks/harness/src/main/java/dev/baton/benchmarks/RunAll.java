@@ -31,7 +31,7 @@ public final class RunAll {
     // Before this JVM's first HttpServer, which reads it: the Runtime APIs and the OTLP receiver
     // answer with TCP_NODELAY, as Lambda's do (benchmarks/run.sh passes it on the command line too).
     System.setProperty(WarmLatency.NODELAY_PROPERTY, "true");
-    int runs = 15;
+    int runs = 30;
     int buildRuns = 3;
     Integer warmUp = null;
     Integer invocations = null;
@@ -84,6 +84,7 @@ public final class RunAll {
       for (JdkUnderTest jdk : jdks) {
         var coldStarts = parts.contains(Part.COLD) ? ColdStartSeries.run(peers, layout, jdk, Variant.COLD_STARTED, runs) : null;
         var warmLatency = parts.contains(Part.WARM) ? WarmLatency.run(peers, layout, jdk, warmUp, invocations) : null;
+        var exportPlacement = parts.contains(Part.EXPORT) ? ExportPlacement.run(peers, layout, jdk, warmUp, invocations) : null;
         var jmh = new LinkedHashMap<String, JmhRun.Score>();
         if (parts.contains(Part.JMH)) {
           jmh.putAll(JmhRun.run(layout, jdk, peers, "TracedMethodBenchmark", perCall));
@@ -91,7 +92,7 @@ public final class RunAll {
           jmh.putAll(JmhRun.run(layout, jdk, peers, "WarmInvocationBenchmark", warm));
         }
         var buildCost = parts.contains(Part.BUILD) ? BuildCost.run(layout, jdk, buildRuns) : null;
-        results.add(new JdkResults(jdk, coldStarts, warmLatency, jmh, buildCost));
+        results.add(new JdkResults(jdk, coldStarts, warmLatency, exportPlacement, jmh, buildCost));
       }
     }
     PackageSize size = parts.contains(Part.SIZE) ? PackageSize.measure(layout) : null;

@@ -15,7 +15,9 @@ import java.util.Map;
  * head sampler that drops every invocation, measured per warm invocation only (not cold-started):
  * by default Baton records the dropped spans and lets them go when the invocation succeeds
  * (failed invocations are always exported); {@code BATON_ALWAYS_SAMPLE_ERRORS=false} makes the
- * drop final.
+ * drop final. {@link #BATON_BEFORE_RESPONSE} is the {@link #BATON} build with {@code
+ * BATON_EXPORT=before-response}: it exports each invocation's spans before the response, as Baton
+ * did before it exported after the response on its internal extension's thread ({@link #BATON}).
  */
 enum Variant {
   UNTRACED("untraced", "function-untraced"),
@@ -26,7 +28,8 @@ enum Variant {
   BATON_AUTOCONFIGURE("baton_autoconfigure", "function-baton-autoconfigure"),
   BATON_XRAY("baton_xray", "function-baton"),
   BATON_DROPPED_RECORD_ONLY("baton_dropped_record_only", "function-baton"),
-  BATON_DROPPED_PLAIN("baton_dropped_plain", "function-baton");
+  BATON_DROPPED_PLAIN("baton_dropped_plain", "function-baton"),
+  BATON_BEFORE_RESPONSE("baton_before_response", "function-baton");
 
   /** The handler, as in the function's handler setting. */
   static final String HANDLER = "bench.orders.PlaceOrder";
@@ -35,8 +38,8 @@ enum Variant {
   static final List<Variant> REPORTED = List.of(UNTRACED, HANDWRITTEN, BATON, OTEL_AGENT);
 
   /** The variants whose cold start is measured: all but the two under a dropping sampler. */
-  static final List<Variant> COLD_STARTED =
-      List.of(UNTRACED, HANDWRITTEN, BATON, OTEL_AGENT, BATON_SDK, BATON_AUTOCONFIGURE, BATON_XRAY);
+  static final List<Variant> COLD_STARTED = List.of(
+      UNTRACED, HANDWRITTEN, BATON, BATON_BEFORE_RESPONSE, OTEL_AGENT, BATON_SDK, BATON_AUTOCONFIGURE, BATON_XRAY);
 
   final String key;
   final String module;
@@ -75,7 +78,8 @@ enum Variant {
    * methods the others trace, so that all export the same five spans. The two {@code
    * BATON_DROPPED_*} variants get {@code OTEL_TRACES_SAMPLER=traceidratio} with {@code
    * OTEL_TRACES_SAMPLER_ARG=0}, and {@link #BATON_DROPPED_PLAIN} {@code
-   * BATON_ALWAYS_SAMPLE_ERRORS=false}: a successful invocation of either exports nothing.
+   * BATON_ALWAYS_SAMPLE_ERRORS=false}: a successful invocation of either exports nothing. {@link
+   * #BATON_BEFORE_RESPONSE} gets {@code BATON_EXPORT=before-response}.
    */
   Map<String, String> environment(String otlpEndpoint, String xrayDaemonAddress) {
     Map<String, String> environment = new java.util.LinkedHashMap<>();
@@ -97,6 +101,9 @@ enum Variant {
     if (this == BATON_DROPPED_RECORD_ONLY || this == BATON_DROPPED_PLAIN) {
       environment.put("OTEL_TRACES_SAMPLER", "traceidratio");
       environment.put("OTEL_TRACES_SAMPLER_ARG", "0");
+    }
+    if (this == BATON_BEFORE_RESPONSE) {
+      environment.put("BATON_EXPORT", "before-response");
     }
     if (this == BATON_DROPPED_PLAIN) {
       environment.put("BATON_ALWAYS_SAMPLE_ERRORS", "false");

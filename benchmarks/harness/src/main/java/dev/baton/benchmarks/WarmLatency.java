@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -77,9 +78,14 @@ final class WarmLatency {
 
   /** {@code variant} minus {@code baseline}, round by round; see {@link Difference}. */
   static Difference pairedDifference(Result variant, Result baseline) {
+    return pairedDifference(variant.series(), baseline.series());
+  }
+
+  /** {@code series} minus {@code baseline}, element by element (round by round); see {@link Difference}. */
+  static Difference pairedDifference(List<Double> series, List<Double> baseline) {
     List<Double> differences = new ArrayList<>();
-    for (int round = 0; round < variant.series().size(); round++) {
-      differences.add(variant.series().get(round) - baseline.series().get(round));
+    for (int round = 0; round < series.size(); round++) {
+      differences.add(series.get(round) - baseline.get(round));
     }
     double[] interval = Stats.medianConfidence95(differences);
     return new Difference(Stats.of(differences).median(), interval[0], interval[1]);
@@ -179,6 +185,7 @@ final class WarmLatency {
     private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
     private final List<String> traceIds = new ArrayList<>();
     private final ExecutorService executor = ColdStart.runtimeApiExecutor();
+    private final HarnessExtensions extensions = new HarnessExtensions();
     private final HttpServer server;
     private final Path output;
     private final Process process;
@@ -189,6 +196,7 @@ final class WarmLatency {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       server.setExecutor(executor);
       server.createContext(ColdStart.BASE, this::handle);
+      extensions.serveOn(server);
       server.start();
       output = Files.createTempFile(layout.work(), "warm-" + variant.key + "-", ".log");
       process = ColdStart.function(target, variant, server.getAddress().getPort(), List.of(), output).start();
@@ -213,6 +221,11 @@ final class WarmLatency {
       }
       if (!body.contains("\"statusCode\":201")) {
         throw failure("answered " + body, null);
+      }
+      // As Lambda, the next invocation only once the extensions are done with this one (Baton's
+      // export after the response): not part of the caller's wait.
+      if (!extensions.awaitDone(Duration.ofSeconds(30))) {
+        throw failure("has an extension that never asked for its next event", null);
       }
       return (invocation.respondedNanos - invocation.answeredNanos) / 1e6;
     }
@@ -241,7 +254,7 @@ final class WarmLatency {
             return;
           }
           invocation.answeredNanos = System.nanoTime();
-          ColdStart.answerNext(exchange, invocation.event, invocation.requestId, invocation.traceId);
+          ColdStart.answerNext(exchange, invocation.event, invocation.requestId, invocation.traceId, extensions);
           return;
         }
         long received = System.nanoTime();

@@ -50,7 +50,7 @@ class PreviousResultsTest {
   /** The JDKs of the earlier results, each with nothing measured. */
   private static List<JdkResults> measuredNothing(PreviousResults previous) {
     return previous.jdks().stream()
-        .map(jdk -> new JdkResults(new JdkUnderTest(jdk.substring("jdk".length()), Path.of("unused")), null, null, Map.of(), null))
+        .map(jdk -> new JdkResults(new JdkUnderTest(jdk.substring("jdk".length()), Path.of("unused")), null, null, null, Map.of(), null))
         .toList();
   }
 }

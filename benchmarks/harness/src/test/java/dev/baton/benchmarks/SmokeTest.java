@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * builds, starts through the runtime client, answers, and (when traced) exports its spans, to the
  * OTLP receiver or, for X-Ray, to the daemon stand-in; a few warm invocations of each variant the
  * warm-latency run measures do the same, and those under a sampler that drops every invocation
- * export nothing. Nothing here is timed: the figures come from {@code benchmarks/run.sh}.
+ * export nothing; and a few invocations of each variant of the export-placement run with each
+ * collector delay. Nothing here is timed: the figures come from {@code benchmarks/run.sh}.
  */
 class SmokeTest {
 
@@ -85,6 +86,24 @@ class SmokeTest {
     assertThat(results.get(Variant.BATON_DROPPED_RECORD_ONLY).spansPerInvocation()).isZero();
     assertThat(results.get(Variant.BATON_DROPPED_PLAIN).spansPerInvocation()).isZero();
     assertThat(results.values()).allSatisfy(result -> assertThat(result.millis().n()).isEqualTo(3));
+  }
+
+  @Test
+  void aFewInvocationsWithEachCollectorDelayAnswerAndExportTheirSpans() throws Exception {
+    JdkUnderTest jdk = new JdkUnderTest("current", Path.of(System.getProperty("java.home")));
+
+    // ExportPlacement.run checks every answer for the 201, and waits for each invoke phase's end.
+    Map<Integer, Map<Variant, ExportPlacement.Result>> results = ExportPlacement.run(peers, LAYOUT, jdk, 1, 2);
+
+    assertThat(results).containsOnlyKeys(ExportPlacement.DELAYS_MILLIS);
+    assertThat(results.values()).allSatisfy(byVariant -> {
+      assertThat(byVariant).containsOnlyKeys(ExportPlacement.VARIANTS);
+      assertThat(byVariant.get(Variant.UNTRACED).spansPerInvocation()).isZero();
+      for (Variant traced : List.of(Variant.HANDWRITTEN, Variant.BATON_BEFORE_RESPONSE, Variant.BATON)) {
+        assertThat(byVariant.get(traced).spansPerInvocation()).as(traced.key).isEqualTo(5);
+      }
+      assertThat(byVariant.values()).allSatisfy(result -> assertThat(result.billed().millis().n()).isEqualTo(2));
+    });
   }
 
   @Test
