@@ -894,6 +894,13 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     final LocalExtensionsApi extensions = new LocalExtensionsApi(
         settings.extensionsApi, settings.maxConcurrency > 0, settings.functionName,
         settings.handler, error -> extensionError(this, error));
+
+    {
+      if (settings.extensionRegistrationClosed) {
+        extensions.closeRegistration();
+      }
+    }
+
     final CompletableFuture<Process> process = new CompletableFuture<>();
     /** Classic mode: the invocation handed over last, until the runtime asks for the next event. */
     final AtomicReference<Pending> invokePhase = new AtomicReference<>();
@@ -1125,6 +1132,7 @@ public final class LocalLambdaRuntime implements AutoCloseable {
     private boolean freezeBetweenInvocations;
     private boolean snapStart;
     private boolean extensionsApi = true;
+    private boolean extensionRegistrationClosed;
     private final List<String> jvmArguments = new ArrayList<>(List.of(
         "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
     private final Map<String, String> environment = new LinkedHashMap<>();
@@ -1214,6 +1222,16 @@ public final class LocalLambdaRuntime implements AutoCloseable {
      */
     public Builder extensionsApi(boolean enabled) {
       this.extensionsApi = enabled;
+      return this;
+    }
+
+    /**
+     * Whether extension registration is closed from the start (off by default): every {@code
+     * register} is refused with 403 {@code Extension.RegistrationClosed}, as Lambda refuses an
+     * extension that registers only after the runtime first asked for an event.
+     */
+    public Builder extensionRegistrationClosed(boolean closed) {
+      this.extensionRegistrationClosed = closed;
       return this;
     }
 

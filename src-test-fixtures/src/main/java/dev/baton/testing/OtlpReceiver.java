@@ -53,6 +53,8 @@ public final class OtlpReceiver implements AutoCloseable {
   private final ExecutorService executor = LoopbackHttpServer.executor("otlp-receiver");
   private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
+  /** When each request, by the order it arrived in, began to be answered (both in EventOrder). */
+  private final Map<Long, Long> answered = new java.util.concurrent.ConcurrentHashMap<>();
   private final boolean stall;
   private final Duration delay;
   private final CountDownLatch closing = new CountDownLatch(1);
@@ -169,13 +171,27 @@ public final class OtlpReceiver implements AutoCloseable {
     executor.shutdownNow();
   }
 
-  /** Decodes and keeps one export request's spans (other signals are only counted). */
-  private void received(String path, byte[] body) throws IOException {
+  /**
+   * When the export request that carried {@code span} began to be answered, in {@link
+   * EventOrder}: after the delay of a {@link #slow} receiver. Empty for a request not answered
+   * (yet), and for the dripping and stalled receivers.
+   */
+  public java.util.OptionalLong answeredOrder(ReceivedSpan span) {
+    Long order = answered.get(span.order());
+    return order == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(order);
+  }
+
+  /**
+   * Decodes and keeps one export request's spans (other signals are only counted); returns when
+   * it arrived, in {@link EventOrder}.
+   */
+  private long received(String path, byte[] body) throws IOException {
     long order = EventOrder.next();
     requests.incrementAndGet();
     if (path.equals("/v1/traces")) {
       spans.addAll(decode(ExportTraceServiceRequest.parseFrom(body), order));
     }
+    return order;
   }
 
   /**
@@ -338,7 +354,7 @@ public final class OtlpReceiver implements AutoCloseable {
         }
         return;
       }
-      received(path, body);
+      long order = received(path, body);
       if (!delay.isZero()) {
         try {
           Thread.sleep(delay.toMillis());
@@ -347,6 +363,7 @@ public final class OtlpReceiver implements AutoCloseable {
           return;
         }
       }
+      answered.put(order, EventOrder.next());
       byte[] response = new byte[0];
       if (path.equals("/v1/traces")) {
         response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
