@@ -1,8 +1,8 @@
 // The handlers were woven on the built-in setup (no autoconfigure here), and the project's own
 // tests, through the real runtime client as Lambda runs it, passed.
 def log = new File(basedir, 'build.log').text
-assert log =~ /\[baton\] wove \d+ @Traced methods in 5 classes/
-assert log =~ /Tests run: 14, Failures: 0, Errors: 0, Skipped: 0/
+assert log =~ /\[baton\] wove \d+ @Traced methods in 6 classes/
+assert log =~ /Tests run: 22, Failures: 0, Errors: 0, Skipped: 0/
 assert !log.contains('[WARNING] [baton]')
 
 def spans = new File(basedir, 'target/generated-sources/annotations/it/platform/Checkout_BatonSpans.java').text

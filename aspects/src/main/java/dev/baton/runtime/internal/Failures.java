@@ -63,6 +63,21 @@ public final class Failures {
     }
   }
 
+  /**
+   * Logs {@code message} (WARNING, no stack trace) the first time something of this {@code kind}
+   * happens: a condition Baton works around, such as Lambda refusing its extension.
+   */
+  public static void warn(String kind, String message) {
+    COUNT.incrementAndGet();
+    try {
+      if (REPORTED.add(kind)) {
+        System.getLogger("dev.baton").log(Level.WARNING, message + " (reported once)");
+      }
+    } catch (Throwable ignored) {
+      // see report
+    }
+  }
+
   /** How many tracing failures this JVM has seen. */
   public static long count() {
     return COUNT.get();

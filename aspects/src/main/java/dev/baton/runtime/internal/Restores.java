@@ -27,6 +27,7 @@ public final class Restores {
 
   private static final boolean MAY_BE_RESTORED = mayBeRestored(initializationType());
   private static final CopyOnWriteArrayList<Runnable> ACTIONS = new CopyOnWriteArrayList<>();
+  private static final CopyOnWriteArrayList<Runnable> BEFORE_CHECKPOINT = new CopyOnWriteArrayList<>();
 
   private Restores() {}
 
@@ -43,6 +44,35 @@ public final class Restores {
       Hook.register();
     } catch (Throwable failure) {
       Failures.report("registering Baton's SnapStart restore hook", failure);
+    }
+  }
+
+  /**
+   * Runs {@code action} before the snapshot is taken (priming), in the CRaC hook's {@code
+   * beforeCheckpoint}: a failure is reported and never reaches Lambda's runtime client, for which
+   * a hook that throws fails the init. Does nothing where no snapshot can be taken; register during
+   * init, before the snapshot.
+   */
+  public static void beforeCheckpoint(Runnable action) {
+    if (!MAY_BE_RESTORED) {
+      return;
+    }
+    BEFORE_CHECKPOINT.add(action);
+    try {
+      Hook.register();
+    } catch (Throwable failure) {
+      Failures.report("registering Baton's SnapStart hook", failure);
+    }
+  }
+
+  /** Runs the actions registered for before the snapshot, as the CRaC hook does (and tests). */
+  public static void checkpointing() {
+    for (Runnable action : BEFORE_CHECKPOINT) {
+      try {
+        action.run();
+      } catch (Throwable failure) {
+        Failures.report("priming tracing before a SnapStart snapshot", failure);
+      }
     }
   }
 
@@ -92,11 +122,22 @@ public final class Restores {
     }
 
     @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {}
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+      try {
+        checkpointing();
+      } catch (Throwable failure) {
+        // Never into the runtime client: a hook that throws fails the init.
+        Failures.report("priming tracing before a SnapStart snapshot", failure);
+      }
+    }
 
     @Override
     public void afterRestore(org.crac.Context<? extends Resource> context) {
-      restored();
+      try {
+        restored();
+      } catch (Throwable failure) {
+        Failures.report("renewing state after a SnapStart restore", failure);
+      }
     }
   }
 }

@@ -51,4 +51,20 @@ public interface TelemetryFlush {
    * BatonTelemetry#flush}, which does not.
    */
   void flush(Invocation invocation, long timeoutMillis) throws Exception;
+
+  /**
+   * Whether {@link #prime} exercises the export of an invocation's spans without sending them, so
+   * that a priming invocation (SnapStart, before the snapshot) may create spans: false for a flush
+   * whose spans go out on their own (an SDK's span processors).
+   */
+  default boolean primesWithoutExport() {
+    return false;
+  }
+
+  /**
+   * Takes what {@code invocation} kept and goes through its export up to the collector's socket
+   * (encoding, the request) without sending anything, then lets it go: loads and warms the export
+   * path before a SnapStart snapshot. May throw.
+   */
+  default void prime(Invocation invocation) throws Exception {}
 }

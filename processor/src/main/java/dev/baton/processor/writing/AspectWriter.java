@@ -51,6 +51,7 @@ public final class AspectWriter {
     out.append('\n');
     boolean handlers = type.methods().stream().anyMatch(m -> m.handler() != null);
     if (handlers) {
+      out.append("import dev.baton.runtime.internal.lambda.LambdaExtension;\n");
       out.append("import dev.baton.runtime.internal.lambda.LambdaInvocation;\n");
     }
     out.append("import dev.baton.runtime.internal.TracedMethods;\n");
@@ -61,6 +62,9 @@ public final class AspectWriter {
     out.append("import io.opentelemetry.context.Scope;\n");
     out.append('\n');
     out.append("aspect ").append(type.aspectName()).append(" {\n");
+    if (handlers) {
+      registerExtension(out, type);
+    }
     for (TracedMethod method : type.methods()) {
       out.append('\n');
       advice(out, type, method);
@@ -131,7 +135,28 @@ public final class AspectWriter {
     }
   }
 
-  /** The invocation span: started from the trigger, ended (and flushed) before returning. */
+  /**
+   * Registers Baton's internal Lambda extension while the handler class initializes: Lambda's
+   * runtime client initializes it before it first asks for an event, after which Lambda closes
+   * registration. The call never throws and does nothing outside Lambda. A static field declared
+   * into the class, initialized first in its static initializer through a static method of the
+   * aspect: an advice on the class's static initialization would either call the aspect's
+   * instance ({@code before}: {@code aspectOf()}) or move the initializer, and its assignments of
+   * static final fields, into another method ({@code around}), which the JVM refuses.
+   */
+  private static void registerExtension(StringBuilder out, TracedType type) {
+    out.append('\n');
+    out.append("  // First in the handler class's static initializer, before Lambda's runtime asks for its\n");
+    out.append("  // first event: Baton's Lambda extension, which exports each invocation's spans after the\n");
+    out.append("  // response (unless BATON_EXPORT=before-response).\n");
+    out.append("  // Under SnapStart, Baton primes tracing before the snapshot with ")
+        .append(type.spansClassName()).append(".Priming.\n");
+    out.append("  private static boolean ").append(type.qualifiedName())
+        .append(".baton$exportAfterResponse =\n      LambdaExtension.registerDuringInit(new ")
+        .append(type.spansClassName()).append(".Priming());\n");
+  }
+
+  /** The invocation span: started from the trigger, ended (and flushed) at its end. */
   private static void handlerBody(
       StringBuilder out, TracedMethod method, String factory, String proceed) {
     HandlerModel handler = method.handler();

@@ -7,6 +7,7 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.baton.processor.model.Bootstrap;
 import dev.baton.processor.model.BoundParameter;
@@ -35,6 +36,10 @@ public final class SpansWriter {
       ClassName.get("io.opentelemetry.api.common", "AttributeKey");
   private static final ClassName LAMBDA_INVOCATION =
       ClassName.get("dev.baton.runtime.internal.lambda", "LambdaInvocation");
+  private static final ClassName LAMBDA_CONTEXT =
+      ClassName.get("com.amazonaws.services.lambda.runtime", "Context");
+  private static final ClassName LAMBDA_EXTENSION =
+      ClassName.get("dev.baton.runtime.internal.lambda", "LambdaExtension");
   private static final ClassName FAILURES = ClassName.get("dev.baton.runtime.internal", "Failures");
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
@@ -99,6 +104,10 @@ public final class SpansWriter {
     for (TracedMethod method : type.methods()) {
       spans.addMethod(factory(type, method));
     }
+    type.methods().stream()
+        .filter(method -> method.handler() != null)
+        .findFirst()
+        .ifPresent(handler -> spans.addType(priming(type, handler)));
     return JavaFile.builder(type.packageName(), spans.build())
         .skipJavaLangImports(true)
         .build();
@@ -163,6 +172,64 @@ public final class SpansWriter {
         .nextControlFlow("catch ($T failure)", Throwable.class)
         .addStatement("return $T.startFailed(failure)", TRACED_METHODS)
         .endControlFlow()
+        .build();
+  }
+
+  /**
+   * {@code Priming}: what Baton's runtime runs before a SnapStart snapshot (the aspect hands it
+   * over while the class initializes): the tracing setup, then the handler's tracing once with no
+   * event, ended without sending anything, so that the classes of an invocation's path are loaded
+   * before the snapshot.
+   */
+  private TypeSpec priming(TracedType type, TracedMethod handler) {
+    MethodSpec.Builder run =
+        MethodSpec.methodBuilder("run")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC);
+    if (bootstrap.runtimeClass() != null) {
+      run.addStatement(
+          "$T.startOnce()", ClassName.get(Bootstrap.RUNTIME_PACKAGE, bootstrap.runtimeClass()));
+    }
+    CodeBlock.Builder arguments = CodeBlock.builder();
+    for (BoundParameter parameter : handler.boundParameters()) {
+      if (!arguments.isEmpty()) {
+        arguments.add(", ");
+      }
+      TypeName parameterType = parameter.type();
+      if (parameterType.equals(LAMBDA_CONTEXT)) {
+        arguments.add("$T.primingContext()", LAMBDA_EXTENSION);
+      } else if (parameterType.isPrimitive()) {
+        arguments.add("($T) $L", parameterType, parameterType.equals(TypeName.BOOLEAN) ? "false" : "0");
+      } else {
+        arguments.add("($T) null", parameterType);
+      }
+    }
+    ClassName makeCurrent =
+        logs.runtimeClass() == null
+            ? TRACED_METHODS
+            : ClassName.get(Logs.RUNTIME_PACKAGE, logs.runtimeClass());
+    run.beginControlFlow("if ($T.primesInvocations())", LAMBDA_EXTENSION)
+        .addStatement(
+            "$T invocation = $T.$N($L)",
+            LAMBDA_INVOCATION,
+            ClassName.get(type.packageName(), type.spansClassName()),
+            handler.factoryName(),
+            arguments.build())
+        .addComment("As a @Traced method's span in it, parented as by an incoming request.")
+        .addStatement("$T span = $T.primingSpan()", SPAN, LAMBDA_EXTENSION)
+        .addStatement("$T.end(span, $T.makeCurrent(span))", TRACED_METHODS, makeCurrent)
+        .addStatement("$T.endPriming(invocation)", LAMBDA_EXTENSION)
+        .endControlFlow();
+    return TypeSpec.classBuilder("Priming")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addSuperinterface(Runnable.class)
+        .addJavadoc(
+            "Primes tracing before a SnapStart snapshot: sets it up and runs the tracing of\n"
+                + "{@code $L.$L} once with no event, exporting nothing. Baton runs it from its CRaC\n"
+                + "hook, only under SnapStart; the aspect hands it over while the class initializes.\n",
+            simpleName(type),
+            handler.signature())
+        .addMethod(run.build())
         .build();
   }
 

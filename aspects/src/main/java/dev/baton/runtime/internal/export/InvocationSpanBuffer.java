@@ -342,6 +342,27 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
     export(spans, deadline, timeoutMillis);
   }
 
+  /** Whether this buffer exports the sampled spans itself: then {@link #prime} covers them. */
+  @Override
+  public boolean primesWithoutExport() {
+    return keepSampled;
+  }
+
+  /**
+   * Takes what {@code invocation} kept, without waiting for its open spans, and has the exporter
+   * go through its export up to the socket without sending them; the spans are let go.
+   */
+  @Override
+  public void prime(Invocation invocation) throws InterruptedException {
+    if (invocation instanceof Kept kept && kept.buffer == this) {
+      List<SpanData> spans = kept.close(System.nanoTime());
+      backoff.mayExport();
+      if (!spans.isEmpty() && exporter instanceof OtlpHttpSpanExporter otlp) {
+        otlp.prime(spans);
+      }
+    }
+  }
+
   private void export(List<SpanData> spans, long deadline, long timeoutMillis)
       throws TimeoutException {
     int total = spans.size();

@@ -301,6 +301,31 @@ public final class OtlpHttpSpanExporter implements SpanExporter {
     }
   }
 
+  /**
+   * Goes through an export of {@code spans} up to the socket, sending nothing: encodes them,
+   * builds the request, and sets up and closes a deadline's watch, so that the classes of the
+   * export path are loaded and warm (SnapStart priming, before the snapshot). No connection is
+   * opened: the collector may not be reachable during init, and a connection would not survive
+   * the snapshot.
+   */
+  void prime(Collection<SpanData> spans) {
+    try {
+      byte[] body = OtlpSpanEncoder.encode(spans);
+      byte[] request = request(gzip ? gzip(body) : body);
+      long deadline = System.nanoTime() + timeoutNanos;
+      ExportDeadlines.Watch watch = ExportDeadlines.watch(deadline);
+      watch.close();
+      CollectorConnection.millisLeft(deadline);
+      CollectorConnection.primeFramings();
+      if (request.length == 0) {
+        throw new IllegalStateException("an empty request");
+      }
+      CompletableResultCode.ofSuccess();
+    } catch (IOException | RuntimeException failure) {
+      Failures.report("priming the OTLP export", failure);
+    }
+  }
+
   /** The whole request, in one array: one write, one TLS record where it fits. */
   private byte[] request(byte[] body) {
     byte[] length = (body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);

@@ -53,7 +53,9 @@ import java.util.TreeMap;
  * <p>Every start makes the span current, parented by the caller's context: the event's own
  * (headers, message attributes), else the client context's {@code custom} map, else Lambda's
  * X-Ray header when sampled, else none (a new trace). Every end closes the scope, ends the span
- * and flushes the telemetry, waiting at most {@code BATON_FLUSH_TIMEOUT_MS}, before it returns.
+ * and has the telemetry exported within {@code BATON_FLUSH_TIMEOUT_MS}: after the response by
+ * Baton's Lambda extension ({@link LambdaExtension}) where it is registered, else before it
+ * returns.
  * No method throws, whatever the input (a null event or context included); each tracing step has
  * its own {@code try} and hands failures to {@link Failures}.
  */
@@ -319,6 +321,15 @@ public final class LambdaInvocation {
     if (ended) {
       return;
     }
+    endWithoutFlush();
+    flush();
+  }
+
+  /**
+   * Closes the scopes and ends the span, without the export (a priming invocation, which {@link
+   * LambdaExtension#endPriming} hands over instead); what the invocation kept.
+   */
+  TelemetryFlush.Invocation endWithoutFlush() {
     ended = true;
     if (alsoAtEnd != null) {
       try {
@@ -337,7 +348,12 @@ public final class LambdaInvocation {
     } catch (Throwable failure) {
       Failures.report("ending the invocation span", failure);
     }
-    flush();
+    return kept;
+  }
+
+  /** The flush this invocation began with (null: none). */
+  TelemetryFlush flushInUse() {
+    return flush;
   }
 
   /**
@@ -412,13 +428,22 @@ public final class LambdaInvocation {
     end();
   }
 
+  /**
+   * Exports what the invocation kept within {@code BATON_FLUSH_TIMEOUT_MS}: after the response,
+   * handed to Baton's Lambda extension when one is registered, else here, before returning.
+   */
   private void flush() {
     try {
       long remaining = 0;
+      String requestId = null;
       if (lambdaContext != null) {
         remaining = lambdaContext.getRemainingTimeInMillis();
+        requestId = lambdaContext.getAwsRequestId();
       }
-      BatonTelemetry.flush(flush, kept, FlushTimeout.forRemaining(remaining));
+      long timeout = FlushTimeout.forRemaining(remaining);
+      if (!LambdaExtension.handOff(requestId, flush, kept, timeout)) {
+        BatonTelemetry.flush(flush, kept, timeout);
+      }
     } catch (Throwable failure) {
       Failures.report("flushing telemetry", failure);
     }

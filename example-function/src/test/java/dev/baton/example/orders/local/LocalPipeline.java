@@ -152,7 +152,10 @@ final class LocalPipeline implements AutoCloseable {
     String event = LambdaEvents.json("events/post-orders.json")
         .replace("${requestId}", UUID.randomUUID().toString())
         .replace("${body}", orderJson.strip().replace("\\", "\\\\").replace("\"", "\\\""));
-    return placeOrder.invoke(LocalLambdaRuntime.invocation(event));
+    LocalLambdaRuntime.Result result = placeOrder.invoke(LocalLambdaRuntime.invocation(event));
+    // Baton exports after the response, before the function asks for its next event.
+    placeOrder.awaitExtensionsDone(result, DELIVERY_TIMEOUT);
+    return result;
   }
 
   /** Delivers the next {@code count} messages of the orders queue to {@code process-order}, as one batch. */

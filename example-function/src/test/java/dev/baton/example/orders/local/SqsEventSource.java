@@ -62,6 +62,8 @@ final class SqsEventSource {
               .messages());
     }
     LocalLambdaRuntime.Result result = function.invoke(LocalLambdaRuntime.invocation(event(messages)));
+    // Baton exports after the response, before the function asks for its next event.
+    function.awaitExtensionsDone(result, timeout);
     Set<String> failed = failedMessageIds(result, messages);
     for (Message message : messages) {
       if (!failed.contains(message.messageId())) {

@@ -8,6 +8,7 @@ import dev.baton.testing.OtlpReceiver;
 import dev.baton.testing.ReceivedSpan;
 import dev.baton.testing.XrayDaemon;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +48,14 @@ class LambdaHandlersTest {
         .jvmArgument("-Dotel.propagators=tracecontext,baggage,xray");
   }
 
+  /** Invokes, and waits until Baton's extension exported the spans and asked for its next event. */
+  private static LocalLambdaRuntime.Result invoke(LocalLambdaRuntime lambda, LocalLambdaRuntime.Invocation invocation)
+      throws Exception {
+    LocalLambdaRuntime.Result result = lambda.invoke(invocation);
+    lambda.awaitExtensionsDone(result, Duration.ofSeconds(30));
+    return result;
+  }
+
   private static ReceivedSpan invocationSpan(String requestId) {
     List<ReceivedSpan> found =
         receiver.spans().stream().filter(s -> requestId.equals(s.attribute("faas.invocation_id"))).toList();
@@ -63,24 +72,26 @@ class LambdaHandlersTest {
   }
 
   @Test
-  void httpApiInvocationsAreExportedBeforeTheyReturn() throws Exception {
+  void httpApiInvocationsAreExportedAfterTheResponseBeforeTheNextEvent() throws Exception {
     try (LocalLambdaRuntime lambda = function(PlaceOrder.class.getName(), "place-order").start()) {
       String event = LambdaEvents.json(LambdaEvents.HTTP_API);
       long started = System.nanoTime();
       LocalLambdaRuntime.Result first = lambda.invoke(LocalLambdaRuntime.invocation(event));
       long firstMillis = (System.nanoTime() - started) / 1_000_000;
+      lambda.awaitExtensionsDone(first, Duration.ofSeconds(30));
       started = System.nanoTime();
       LocalLambdaRuntime.Result second = lambda.invoke(LocalLambdaRuntime.invocation(event));
       long secondMillis = (System.nanoTime() - started) / 1_000_000;
+      lambda.awaitExtensionsDone(second, Duration.ofSeconds(30));
       LocalLambdaRuntime.Result failed =
-          lambda.invoke(LocalLambdaRuntime.invocation(event.replace("book", "boom")));
+          invoke(lambda, LocalLambdaRuntime.invocation(event.replace("book", "boom")));
       System.out.printf("[figures] HTTP API through the runtime client: first invocation (cold JVM) %d ms, second %d ms%n",
           firstMillis, secondMillis);
 
       assertThat(first.error()).as(lambda.output()).isFalse();
       assertThat(first.body()).contains("\"statusCode\":201");
       ReceivedSpan cold = invocationSpan(first.requestId());
-      assertThat(cold.order()).as("exported before the response").isLessThan(first.order());
+      assertThat(cold.order()).as("exported after the response, before the extension asked for its next event").isLessThan(first.extensionsDoneOrder().orElseThrow());
       assertThat(cold.name()).isEqualTo("POST /orders");
       assertThat(cold.kind()).isEqualTo("SERVER");
       assertThat(cold.traceId()).isEqualTo(LambdaEvents.TRACEPARENT_TRACE_ID);
@@ -110,13 +121,13 @@ class LambdaHandlersTest {
       assertThat(validations.get(0).attributes()).containsKey("order.body.length");
 
       ReceivedSpan warm = invocationSpan(second.requestId());
-      assertThat(warm.order()).isLessThan(second.order());
+      assertThat(warm.order()).isLessThan(second.extensionsDoneOrder().orElseThrow());
       assertThat(warm.attribute("faas.coldstart")).isEqualTo("false");
 
       assertThat(failed.error()).isTrue();
       assertThat(failed.body()).contains("order rejected: boom").contains("java.lang.IllegalStateException");
       ReceivedSpan error = invocationSpan(failed.requestId());
-      assertThat(error.order()).isLessThan(failed.order());
+      assertThat(error.order()).isLessThan(failed.extensionsDoneOrder().orElseThrow());
       assertThat(error.statusCode()).isEqualTo("ERROR");
       assertThat(error.attribute("error.type")).isEqualTo("java.lang.IllegalStateException");
       assertThat(error.eventNames()).contains("exception");
@@ -127,12 +138,12 @@ class LambdaHandlersTest {
   void sqsBatchLinksEveryContextAndEachMessageContinuesItsTrace() throws Exception {
     try (LocalLambdaRuntime lambda = function(ProcessOrders.class.getName(), "process-order").start()) {
       String event = LambdaEvents.json(LambdaEvents.SQS_MULTI_SOURCE).replace("plain text, no context", "please fail");
-      LocalLambdaRuntime.Result result = lambda.invoke(LocalLambdaRuntime.invocation(event));
+      LocalLambdaRuntime.Result result = invoke(lambda, LocalLambdaRuntime.invocation(event));
 
       assertThat(result.error()).as(lambda.output()).isFalse();
       assertThat(result.body()).contains("m3");
       ReceivedSpan batch = invocationSpan(result.requestId());
-      assertThat(batch.order()).isLessThan(result.order());
+      assertThat(batch.order()).isLessThan(result.extensionsDoneOrder().orElseThrow());
       assertThat(batch.name()).isEqualTo("process multiple_sources");
       assertThat(batch.kind()).isEqualTo("CONSUMER");
       assertThat(batch.parentSpanId()).as("several contexts: no parent").isEmpty();
@@ -157,7 +168,7 @@ class LambdaHandlersTest {
       assertThat(m2.name()).isEqualTo("process returns");
       ReceivedSpan m3 = messageSpan("m3");
       assertThat(m3.isChildOf(batch)).as("no context of its own: child of the invocation").isTrue();
-      assertThat(m3.order()).isLessThan(result.order());
+      assertThat(m3.order()).isLessThan(result.extensionsDoneOrder().orElseThrow());
     }
   }
 
@@ -174,8 +185,8 @@ class LambdaHandlersTest {
             .jvmArgument("-Dotel.traces.sampler.arg=0")
             .start()) {
       LocalLambdaRuntime.Result ok =
-          lambda.invoke(LocalLambdaRuntime.invocation(http.replace(LambdaEvents.TRACEPARENT_TRACE_ID, placed)));
-      LocalLambdaRuntime.Result failed = lambda.invoke(LocalLambdaRuntime.invocation(
+          invoke(lambda, LocalLambdaRuntime.invocation(http.replace(LambdaEvents.TRACEPARENT_TRACE_ID, placed)));
+      LocalLambdaRuntime.Result failed = invoke(lambda, LocalLambdaRuntime.invocation(
           http.replace(LambdaEvents.TRACEPARENT_TRACE_ID, rejected).replace("book", "boom")));
 
       assertThat(ok.error()).as(lambda.output()).isFalse();
@@ -186,7 +197,7 @@ class LambdaHandlersTest {
       ReceivedSpan invocation = invocationSpan(failed.requestId());
       assertThat(invocation.statusCode()).isEqualTo("ERROR");
       assertThat(invocation.parentSpanId()).isEqualTo(LambdaEvents.TRACEPARENT_SPAN_ID);
-      assertThat(trace).allSatisfy(span -> assertThat(span.order()).isLessThan(failed.order()));
+      assertThat(trace).allSatisfy(span -> assertThat(span.order()).isLessThan(failed.extensionsDoneOrder().orElseThrow()));
     }
     String sqs = LambdaEvents.json(LambdaEvents.SQS_BATCH_SHARED_CONTEXT);
     try (LocalLambdaRuntime lambda =
@@ -194,9 +205,9 @@ class LambdaHandlersTest {
             .jvmArgument("-Dotel.traces.sampler=parentbased_always_on")
             .start()) {
       String unsampled = LambdaEvents.TRACEPARENT.substring(0, LambdaEvents.TRACEPARENT.length() - 2) + "00";
-      LocalLambdaRuntime.Result ok = lambda.invoke(LocalLambdaRuntime.invocation(
+      LocalLambdaRuntime.Result ok = invoke(lambda, LocalLambdaRuntime.invocation(
           sqs.replace(LambdaEvents.TRACEPARENT, unsampled).replace(LambdaEvents.TRACEPARENT_TRACE_ID, batchOk)));
-      LocalLambdaRuntime.Result partial = lambda.invoke(LocalLambdaRuntime.invocation(
+      LocalLambdaRuntime.Result partial = invoke(lambda, LocalLambdaRuntime.invocation(
           sqs.replace(LambdaEvents.TRACEPARENT, unsampled)
               .replace(LambdaEvents.TRACEPARENT_TRACE_ID, batchFailed)
               .replace("o-5", "o-5 please fail")));
@@ -209,7 +220,7 @@ class LambdaHandlersTest {
       assertThat(batch.statusCode()).isEqualTo("ERROR");
       assertThat(trace).as("the invocation, and per message its process span (the @Traced method)")
           .hasSize(1 + 2)
-          .allSatisfy(span -> assertThat(span.order()).isLessThan(partial.order()));
+          .allSatisfy(span -> assertThat(span.order()).isLessThan(partial.extensionsDoneOrder().orElseThrow()));
     }
   }
 
@@ -226,12 +237,12 @@ class LambdaHandlersTest {
   void snsNotificationIsParentedByItsAttributes() throws Exception {
     try (LocalLambdaRuntime lambda = function(NotifyCustomer.class.getName(), "notify-customer").start()) {
       LocalLambdaRuntime.Result result =
-          lambda.invoke(LocalLambdaRuntime.invocation(LambdaEvents.json(LambdaEvents.SNS)));
+          invoke(lambda, LocalLambdaRuntime.invocation(LambdaEvents.json(LambdaEvents.SNS)));
 
       assertThat(result.error()).as(lambda.output()).isFalse();
       assertThat(result.body()).isEqualTo("\"notified 1\"");
       ReceivedSpan span = invocationSpan(result.requestId());
-      assertThat(span.order()).isLessThan(result.order());
+      assertThat(span.order()).isLessThan(result.extensionsDoneOrder().orElseThrow());
       assertThat(span.name()).isEqualTo("process order-placed");
       assertThat(span.traceId()).isEqualTo(LambdaEvents.TRACEPARENT_2_TRACE_ID);
       assertThat(span.parentSpanId()).isEqualTo(LambdaEvents.TRACEPARENT_2_SPAN_ID);
@@ -253,7 +264,7 @@ class LambdaHandlersTest {
                 .jvmArgument("-Dotel.bsp.schedule.delay=3600000")
                 .start()) {
       LocalLambdaRuntime.Result result =
-          lambda.invoke(LocalLambdaRuntime.invocation(LambdaEvents.json(LambdaEvents.HTTP_API)));
+          invoke(lambda, LocalLambdaRuntime.invocation(LambdaEvents.json(LambdaEvents.HTTP_API)));
 
       assertThat(result.error()).as(lambda.output()).isFalse();
       List<ReceivedSpan> spans = daemon.awaitSpans(2, java.time.Duration.ofSeconds(30));
@@ -273,12 +284,12 @@ class LambdaHandlersTest {
     try (LocalLambdaRuntime lambda = function(NightlyReport.class.getName() + "::run", "nightly-report").start()) {
       String event = LambdaEvents.json(LambdaEvents.SCHEDULED);
       LocalLambdaRuntime.Result sampled =
-          lambda.invoke(LocalLambdaRuntime.invocation(event).withTraceHeader(LambdaEvents.XRAY_HEADER));
-      LocalLambdaRuntime.Result unsampled = lambda.invoke(LocalLambdaRuntime.invocation(event));
+          invoke(lambda, LocalLambdaRuntime.invocation(event).withTraceHeader(LambdaEvents.XRAY_HEADER));
+      LocalLambdaRuntime.Result unsampled = invoke(lambda, LocalLambdaRuntime.invocation(event));
 
       assertThat(sampled.error()).as(lambda.output()).isFalse();
       ReceivedSpan fromXray = invocationSpan(sampled.requestId());
-      assertThat(fromXray.order()).isLessThan(sampled.order());
+      assertThat(fromXray.order()).isLessThan(sampled.extensionsDoneOrder().orElseThrow());
       assertThat(fromXray.name()).isEqualTo("nightly-report");
       assertThat(fromXray.kind()).isEqualTo("SERVER");
       assertThat(fromXray.attribute("faas.trigger")).isEqualTo("timer");
@@ -294,17 +305,17 @@ class LambdaHandlersTest {
   void aFunctionRegisteringItsOwnSdkAfterBatonsSetupGetsItAndBatonFollows() throws Exception {
     try (LocalLambdaRuntime lambda = function(AuditOrders.class.getName() + "::audit", "audit-orders").start()) {
       String event = LambdaEvents.json(LambdaEvents.SCHEDULED);
-      LocalLambdaRuntime.Result first = lambda.invoke(LocalLambdaRuntime.invocation(event));
-      LocalLambdaRuntime.Result second = lambda.invoke(LocalLambdaRuntime.invocation(event));
+      LocalLambdaRuntime.Result first = invoke(lambda, LocalLambdaRuntime.invocation(event));
+      LocalLambdaRuntime.Result second = invoke(lambda, LocalLambdaRuntime.invocation(event));
 
       assertThat(first.error()).as("the function's own registration worked: " + lambda.output()).isFalse();
       assertThat(first.body()).isEqualTo("\"audited\"");
       assertThat(second.error()).as(lambda.output()).isFalse();
       ReceivedSpan cold = invocationSpan(first.requestId());
-      assertThat(cold.order()).as("Baton's SDK, flushed before the response").isLessThan(first.order());
+      assertThat(cold.order()).as("Baton's SDK, flushed after the response, before the next event").isLessThan(first.extensionsDoneOrder().orElseThrow());
       assertThat(cold.resource()).containsEntry("faas.name", "audit-orders").doesNotContainKey("telemetry.owner");
       ReceivedSpan warm = invocationSpan(second.requestId());
-      assertThat(warm.order()).as("the function's SDK, flushed by Baton").isLessThan(second.order());
+      assertThat(warm.order()).as("the function's SDK, flushed by Baton").isLessThan(second.extensionsDoneOrder().orElseThrow());
       assertThat(warm.resource()).containsEntry("telemetry.owner", "function");
       for (ReceivedSpan invocation : List.of(cold, warm)) {
         List<ReceivedSpan> audits =
@@ -313,7 +324,7 @@ class LambdaHandlersTest {
                 .toList();
         assertThat(audits).as("the function's own span in %s", invocation.attribute("faas.invocation_id")).hasSize(1);
         assertThat(audits.get(0).resource()).containsEntry("telemetry.owner", "function");
-        assertThat(audits.get(0).order()).isLessThan(second.order());
+        assertThat(audits.get(0).order()).isLessThan(second.extensionsDoneOrder().orElseThrow());
       }
     }
   }
@@ -327,11 +338,14 @@ class LambdaHandlersTest {
                 .environment("BATON_FLUSH_TIMEOUT_MS", "300")
                 .start()) {
       String event = LambdaEvents.json(LambdaEvents.HTTP_API);
-      lambda.invoke(LocalLambdaRuntime.invocation(event)); // cold JVM: not measured
+      invoke(lambda, LocalLambdaRuntime.invocation(event)); // cold JVM: not measured
       long started = System.nanoTime();
       LocalLambdaRuntime.Result result = lambda.invoke(LocalLambdaRuntime.invocation(event));
       long millis = (System.nanoTime() - started) / 1_000_000;
-      System.out.printf("[figures] warm invocation with a stalled OTLP endpoint and BATON_FLUSH_TIMEOUT_MS=300: %d ms%n", millis);
+      lambda.awaitExtensionsDone(result, Duration.ofSeconds(30));
+      System.out.printf("[figures] warm invocation with a stalled OTLP endpoint and BATON_FLUSH_TIMEOUT_MS=300: the caller"
+          + " waited %d ms; the environment was held %d ms past the response%n",
+          millis, result.extensionsDoneAfterResponse().orElseThrow().toMillis());
 
       assertThat(result.error()).as(lambda.output()).isFalse();
       assertThat(result.body()).contains("\"statusCode\":201");
@@ -346,20 +360,20 @@ class LambdaHandlersTest {
         LocalLambdaRuntime sqs = function(ProcessOrders.class.getName(), "process-order-malformed").start()) {
       String event =
           LambdaEvents.json(LambdaEvents.HTTP_API).replace(LambdaEvents.TRACEPARENT, "00-not-a-trace-zz-01");
-      LocalLambdaRuntime.Result created = http.invoke(LocalLambdaRuntime.invocation(event));
+      LocalLambdaRuntime.Result created = invoke(http, LocalLambdaRuntime.invocation(event));
       LocalLambdaRuntime.Result batch =
-          sqs.invoke(LocalLambdaRuntime.invocation(LambdaEvents.json(LambdaEvents.SQS_MALFORMED)));
+          invoke(sqs, LocalLambdaRuntime.invocation(LambdaEvents.json(LambdaEvents.SQS_MALFORMED)));
 
       assertThat(created.error()).as(http.output()).isFalse();
       assertThat(created.body()).contains("\"statusCode\":201");
       ReceivedSpan root = invocationSpan(created.requestId());
-      assertThat(root.order()).isLessThan(created.order());
+      assertThat(root.order()).isLessThan(created.extensionsDoneOrder().orElseThrow());
       assertThat(root.parentSpanId()).as("nothing usable came in: a new root").isEmpty();
       assertThat(root.traceId()).isNotEqualTo(LambdaEvents.TRACEPARENT_TRACE_ID).hasSize(32);
 
       assertThat(batch.error()).as(sqs.output()).isFalse();
       ReceivedSpan batchSpan = invocationSpan(batch.requestId());
-      assertThat(batchSpan.order()).isLessThan(batch.order());
+      assertThat(batchSpan.order()).isLessThan(batch.extensionsDoneOrder().orElseThrow());
       assertThat(batchSpan.traceId()).hasSize(32);
     }
   }
@@ -376,9 +390,9 @@ class LambdaHandlersTest {
             .environment("BATON_FLUSH_TIMEOUT_MS", "300")
             .start()) {
       String event = LambdaEvents.json(LambdaEvents.HTTP_API);
-      LocalLambdaRuntime.Result first = lambda.invoke(LocalLambdaRuntime.invocation(event));
+      LocalLambdaRuntime.Result first = invoke(lambda, LocalLambdaRuntime.invocation(event));
       LocalLambdaRuntime.Result failed =
-          lambda.invoke(LocalLambdaRuntime.invocation(event.replace("book", "boom")));
+          invoke(lambda, LocalLambdaRuntime.invocation(event.replace("book", "boom")));
 
       assertThat(first.error()).as(lambda.output()).isFalse();
       assertThat(first.body()).contains("\"statusCode\":201");
