@@ -224,9 +224,10 @@ public final class SpansWriter {
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addSuperinterface(Runnable.class)
         .addJavadoc(
-            "Primes tracing before a SnapStart snapshot: sets it up and runs the tracing of\n"
-                + "{@code $L.$L} once with no event, exporting nothing. Baton runs it from its CRaC\n"
-                + "hook, only under SnapStart; the aspect hands it over while the class initializes.\n",
+            "Primes tracing before a SnapStart snapshot: sets it up, and runs the tracing of\n"
+                + "{@code $L.$L}\n"
+                + "once with no event, exporting nothing. Baton runs it from its CRaC hook, only under\n"
+                + "SnapStart; the aspect hands it over while the class initializes.\n",
             simpleName(type),
             handler.signature())
         .addMethod(run.build())

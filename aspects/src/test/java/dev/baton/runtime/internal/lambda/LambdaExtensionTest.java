@@ -312,6 +312,27 @@ class LambdaExtensionTest {
   }
 
   @Test
+  void onManagedInstancesABoundedQueueExportsInTheBackgroundAndAFullOneHandsTheExportBack() {
+    RecordingFlush flush = new RecordingFlush();
+    BackgroundExport export = new BackgroundExport(2);
+    LambdaExtension.exportInBackground(export);
+
+    assertThat(LambdaExtension.handOff("r-1", flush, first, 1_000)).isTrue();
+    assertThat(LambdaExtension.handOff(null, flush, second, 1_000)).as("no request id needed").isTrue();
+    assertThat(LambdaExtension.handOff("r-3", flush, first, 1_000)).as("full: the invocation exports").isFalse();
+
+    flush.failures.add(new IllegalStateException("the exporter threw"));
+    assertThat(export.exportNext(0)).isTrue();
+    assertThat(export.exportNext(0)).isTrue();
+    assertThat(export.exportNext(0)).isFalse();
+    assertThat(flush.flushed).containsExactly(first, second);
+
+    LambdaExtension.handOff("r-4", flush, first, 1_000);
+    export.drain(1_000);
+    assertThat(flush.flushed).containsExactly(first, second, first);
+  }
+
+  @Test
   void batonExportSaysWhenSpansAreExported() {
     assertThat(ExportTiming.afterResponse(null)).isTrue();
     assertThat(ExportTiming.afterResponse(" ")).isTrue();
