@@ -119,7 +119,7 @@ class AfterResponseTest {
       OtlpReceiver bad = kind.equals("stalled") ? OtlpReceiver.stalled() : OtlpReceiver.dripping(Duration.ofMillis(50));
       try (bad;
           LocalLambdaRuntime lambda = function(Checkout.class, bad)
-              .environment("BATON_FLUSH_TIMEOUT_MS", "300")
+              .environment("BATON_FLUSH_TIMEOUT_MS", "1000")
               .freezeBetweenInvocations(true)
               .start()) {
         List<Long> held = new ArrayList<>();
@@ -131,9 +131,11 @@ class AfterResponseTest {
           assertThat(result.extensionsDoneOrder().orElseThrow()).isGreaterThan(result.order());
           held.add(result.extensionsDoneAfterResponse().orElseThrow().toMillis());
         }
-        System.out.printf("[figures] %s collector, BATON_FLUSH_TIMEOUT_MS=300, after-response: the environment held"
+        System.out.printf("[figures] %s collector, BATON_FLUSH_TIMEOUT_MS=1000, after-response: the environment held"
             + " %s ms past the response%n", kind, held);
-        assertThat(held).allSatisfy(millis -> assertThat(millis).isLessThanOrEqualTo(300 + 150));
+        // Unbounded, either would hold the environment until the function's timeout (60 s here);
+        // the slack is for a busy machine (the ITs run two at a time on two cores).
+        assertThat(held).allSatisfy(millis -> assertThat(millis).isLessThanOrEqualTo(1000 + 250));
         assertThat(lambda.resetCount()).isZero();
       }
     }
@@ -144,14 +146,14 @@ class AfterResponseTest {
     }
     try (LocalLambdaRuntime lambda = LocalLambdaRuntime.builder(Checkout.class.getName())
         .environment("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + closedPort)
-        .environment("BATON_FLUSH_TIMEOUT_MS", "300")
+        .environment("BATON_FLUSH_TIMEOUT_MS", "1000")
         .freezeBetweenInvocations(true)
         .start()) {
       for (int i = 0; i < 3; i++) {
         LocalLambdaRuntime.Result result = lambda.invoke(LocalLambdaRuntime.invocation(checkout()));
         assertThat(result.error()).as(lambda.output()).isFalse();
         lambda.awaitFreeze(result, Duration.ofSeconds(30));
-        assertThat(result.extensionsDoneAfterResponse().orElseThrow().toMillis()).isLessThanOrEqualTo(300 + 150);
+        assertThat(result.extensionsDoneAfterResponse().orElseThrow().toMillis()).isLessThanOrEqualTo(1000 + 250);
       }
     }
   }

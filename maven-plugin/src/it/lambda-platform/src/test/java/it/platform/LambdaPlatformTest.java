@@ -183,9 +183,9 @@ class LambdaPlatformTest {
           + " the environment held %s ms past the response%n", held, heldEnvironment);
 
       assertThat(held).allSatisfy(millis -> assertThat(millis).isLessThanOrEqualTo(300 + 100));
-      // The environment: the export, then the extension's request for its next event (a busy machine
-      // runs the ITs two at a time).
-      assertThat(heldEnvironment).allSatisfy(millis -> assertThat(millis).isLessThanOrEqualTo(300 + 150));
+      // The environment: the export, then the extension's request for its next event; the slack is
+      // for a busy machine (the ITs run two at a time on two cores).
+      assertThat(heldEnvironment).allSatisfy(millis -> assertThat(millis).isLessThanOrEqualTo(300 + 250));
       assertThat(dripping.requestCount())
           .as("the warm-up, then one export that was cut off; the next invocations left the collector alone")
           .isEqualTo(2);
