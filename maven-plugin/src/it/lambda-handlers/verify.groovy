@@ -1,8 +1,8 @@
 // The handlers were woven (with the zero-code setup, since autoconfigure is on the classpath),
 // and the project's own end-to-end tests, through the real runtime client, passed.
 def log = new File(basedir, 'build.log').text
-assert log =~ /\[baton\] wove \d+ @Traced methods in 5 classes/
-assert log =~ /Tests run: 11, Failures: 0, Errors: 0, Skipped: 0/
+assert log =~ /\[baton\] wove \d+ @Traced methods in 6 classes/
+assert log =~ /Tests run: 12, Failures: 0, Errors: 0, Skipped: 0/
 assert !log.contains('[WARNING] [baton]')
 
 def generated = new File(basedir, 'target/generated-sources/annotations/it/handlers')

@@ -355,6 +355,27 @@ class LambdaHandlersTest {
   }
 
   @Test
+  void anExceptionInsideTheExportAfterTheResponseLeavesBatonsExtensionRunning() throws Exception {
+    try (LocalLambdaRuntime lambda = function(FlakyExport.class.getName(), "flaky-export").start()) {
+      LocalLambdaRuntime.Result broken = invoke(lambda, LocalLambdaRuntime.invocation("{\"break\":\"true\"}"));
+      LocalLambdaRuntime.Result next = invoke(lambda, LocalLambdaRuntime.invocation("{}"));
+
+      assertThat(broken.error()).as(lambda.output()).isFalse();
+      assertThat(next.error()).isFalse();
+      assertThat(lambda.resetCount()).as("the extension asked for its next event after the exception").isZero();
+      assertThat(lambda.output()).contains("Baton: tracing failed while flushing telemetry")
+          .contains("the exporter broke");
+      ReceivedSpan first = invocationSpan(broken.requestId());
+      ReceivedSpan second = invocationSpan(next.requestId());
+      assertThat(second.order()).as("the next invocation exported by the extension")
+          .isLessThan(next.extensionsDoneOrder().orElseThrow());
+      assertThat(first.order()).as("the broken flush's spans went out with the next one")
+          .isGreaterThan(broken.extensionsDoneOrder().orElseThrow())
+          .isLessThan(next.extensionsDoneOrder().orElseThrow());
+    }
+  }
+
+  @Test
   void malformedContextGivesANewRootAndTheSameResults() throws Exception {
     try (LocalLambdaRuntime http = function(PlaceOrder.class.getName(), "place-order-malformed").start();
         LocalLambdaRuntime sqs = function(ProcessOrders.class.getName(), "process-order-malformed").start()) {
