@@ -11,6 +11,7 @@ import io.opentelemetry.context.Context;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,12 +38,16 @@ import java.util.concurrent.TimeUnit;
  *       and Lambda lets an internal extension subscribe to no event, so nothing registers; a
  *       {@link BackgroundExport} thread exports after the responses instead.
  *   <li><b>Each invocation</b>: Lambda hands {@code INVOKE} (its request id and deadline) to the
- *       runtime and to this thread at once. The invocation's end {@linkplain #handOff hands its
- *       spans over}, keyed by request id, and returns to the caller; this thread waits for that
- *       hand-off (at most until {@value #DEADLINE_MARGIN_MILLIS} ms before the invocation's
- *       deadline, so that Lambda never resets the environment for it), exports by the deadline the
- *       invocation set at its end ({@code BATON_FLUSH_TIMEOUT_MS} from then), and asks for its next
- *       event.
+ *       runtime and to this thread at once. The invocation's start {@linkplain #started says so},
+ *       and its end {@linkplain #handOff hands its spans over}, keyed by request id, and returns
+ *       to the caller. This thread waits for the start at most {@code BATON_FLUSH_TIMEOUT_MS} (an
+ *       invocation that never reaches a {@code @TracedHandler} method, an event the runtime could
+ *       not read, say, holds the environment no longer than that), then for the end of every
+ *       invocation started under the request (at most until {@value #DEADLINE_MARGIN_MILLIS} ms
+ *       before the invocation's deadline, so that Lambda never resets the environment for it),
+ *       exports by the deadline each set at its end ({@code BATON_FLUSH_TIMEOUT_MS} from then), and
+ *       asks for its next event. An invocation that starts or ends after the thread is done with
+ *       its request exports its own spans, before its response.
  *   <li><b>The loop never ends</b>: once registered, an extension that stops asking for events
  *       holds every invocation until the function's timeout, and Lambda resets the environment.
  *       Every failure inside it is caught and reported once, and the thread asks for its next
@@ -82,6 +87,9 @@ public final class LambdaExtension {
    */
   static final int MAX_WAITING = 16;
 
+  /** How many requests the extension is done with it remembers. */
+  private static final int CLOSED_REMEMBERED = 64;
+
   private static final Object REGISTRATION = new Object();
   private static boolean registrationTried;
   private static volatile LambdaExtension active;
@@ -108,10 +116,33 @@ public final class LambdaExtension {
     }
   }
 
+  /**
+   * A request the extension serves or invocations run under: how many invocations started under
+   * it and have not handed over yet (a handler may call another {@code @TracedHandler} method with
+   * the same context), and what they handed over.
+   */
+  private static final class Request {
+    int running;
+    boolean started;
+    final List<HandOff> handedOff = new ArrayList<>();
+  }
+
   private final Events events;
 
-  /** What invocations handed over and this thread has not exported yet; guarded by this. */
-  private final Map<String, HandOff> handedOff = new HashMap<>();
+  /** Requests under way, by request id; guarded by this. */
+  private final Map<String, Request> requests = new HashMap<>();
+
+  /**
+   * Requests the extension is done with (exported, or stopped waiting for), by request id, the
+   * last {@value #CLOSED_REMEMBERED}: an invocation that starts or ends under one later exports its
+   * own spans; guarded by this.
+   */
+  private final Map<String, Boolean> closed = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > CLOSED_REMEMBERED;
+    }
+  };
 
   /** Written by the extension's thread only. */
   private volatile long exported;
@@ -217,12 +248,13 @@ public final class LambdaExtension {
       TelemetryFlush flush = new PrimingFlush(invocation.flushInUse());
       long timeout = FlushTimeout.configuredMillis();
       LambdaExtension extension = active;
-      if (extension != null) {
-        handOff(PRIMING_REQUEST_ID, flush, kept, timeout);
+      if (extension != null && handOff(PRIMING_REQUEST_ID, flush, kept, timeout)) {
+        // The invocation's start counted it (its context's request id is the priming one).
         extension.serve(
             "{\"eventType\":\"INVOKE\",\"deadlineMs\":"
-                + (System.currentTimeMillis() + 60_000)
-                + ",\"requestId\":\"" + PRIMING_REQUEST_ID + "\"}");
+                + (System.currentTimeMillis() + timeout + DEADLINE_MARGIN_MILLIS)
+                + ",\"requestId\":\"" + PRIMING_REQUEST_ID + "\"}",
+            false);
       } else {
         BatonTelemetry.flush(flush, kept, timeout);
       }
@@ -334,11 +366,43 @@ public final class LambdaExtension {
   // -------------------------------------------------------------------------------- hand-off
 
   /**
+   * An invocation of request {@code requestId} started: the extension, which waits a while for
+   * one to start once it has the request's event, then waits for its end (and for the end of any
+   * other invocation started under the same request) before it exports. Not counted when the
+   * extension is done with the request already (the invocation started too late: it exports its
+   * own spans), when {@value #MAX_WAITING} requests are under way, or when there is no extension.
+   * Never throws.
+   */
+  static void started(String requestId) {
+    LambdaExtension extension = active;
+    if (extension == null || requestId == null) {
+      return;
+    }
+    synchronized (extension) {
+      if (extension.closed.containsKey(requestId)) {
+        return;
+      }
+      Request request = extension.requests.get(requestId);
+      if (request == null) {
+        if (extension.requests.size() >= MAX_WAITING) {
+          return;
+        }
+        request = new Request();
+        extension.requests.put(requestId, request);
+      }
+      request.running++;
+      request.started = true;
+      extension.notifyAll();
+    }
+  }
+
+  /**
    * Hands the spans {@code flush} kept for {@code invocation} (request {@code requestId}) to the
    * extension, to export within {@code timeoutMillis} from now, and returns at once; false when
-   * there is no extension or no request id: then the caller exports them itself. On Lambda
-   * Managed Instances, queues them for the {@link BackgroundExport} thread instead (false when its
-   * queue is full).
+   * the extension is not waiting for it (none registered, no request id, the invocation's start
+   * was not counted, or the extension stopped waiting for the request): then the caller exports
+   * them itself. On Lambda Managed Instances, queues them for the {@link BackgroundExport} thread
+   * instead (false when its queue is full).
    */
   static boolean handOff(
       String requestId,
@@ -354,13 +418,13 @@ public final class LambdaExtension {
       return false;
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMillis));
-    HandOff handOff = new HandOff(flush, invocation, deadline);
     synchronized (extension) {
-      if (extension.handedOff.size() >= MAX_WAITING) {
-        // The extension is not taking them (Lambda stopped answering its next): export here.
+      Request request = extension.requests.get(requestId);
+      if (request == null || request.running <= 0) {
         return false;
       }
-      extension.handedOff.put(requestId, handOff);
+      request.running--;
+      request.handedOff.add(new HandOff(flush, invocation, deadline));
       extension.notifyAll();
     }
     return true;
@@ -391,36 +455,68 @@ public final class LambdaExtension {
   }
 
   /**
-   * Waits for the hand-off of the event's invocation, then exports what was handed over: that
-   * invocation's spans, and any an earlier invocation handed over too late for its own event.
+   * Serves an {@code INVOKE} event: waits for an invocation of its request to start (at most
+   * {@code BATON_FLUSH_TIMEOUT_MS}: the runtime got the event at the same moment, and one that
+   * never reaches a {@code @TracedHandler} method, an event the runtime could not read, say, must
+   * not hold the environment), then for every invocation started under it to end (at most until
+   * {@value #DEADLINE_MARGIN_MILLIS} ms before the invocation's deadline, so that Lambda never
+   * resets the environment for it), and exports what they handed over; then what invocations of
+   * no request it served handed over (run during init, say).
    */
   void serve(String event) {
+    serve(event, true);
+  }
+
+  private void serve(String event, boolean withOthers) {
     String requestId = ExtensionsApiClient.requestId(event);
     if (requestId == null) {
       return;
     }
     long deadlineMs = ExtensionsApiClient.deadlineMs(event);
-    long waitMillis =
+    long untilDeadline =
         deadlineMs > 0
             ? deadlineMs - DEADLINE_MARGIN_MILLIS - System.currentTimeMillis()
             : NO_DEADLINE_WAIT_MILLIS;
-    List<HandOff> toExport = take(requestId, waitMillis);
+    long startWait = Math.min(untilDeadline, FlushTimeout.configuredMillis());
+    List<HandOff> toExport = take(requestId, startWait, untilDeadline);
     for (HandOff handOff : toExport) {
-      long left = TimeUnit.NANOSECONDS.toMillis(handOff.deadlineNanos - System.nanoTime());
-      try {
-        BatonTelemetry.flush(handOff.flush, handOff.kept, left);
-      } catch (Throwable failure) {
-        Failures.report("exporting spans after the response (the extension goes on)", failure);
+      export(handOff, TimeUnit.NANOSECONDS.toMillis(handOff.deadlineNanos - System.nanoTime()));
+    }
+    if (withOthers) {
+      // Their own deadlines may be long past: each gets the flush timeout from now, within this
+      // invocation's time.
+      long timeout = Math.min(FlushTimeout.configuredMillis(), Math.max(0, untilDeadline));
+      for (HandOff handOff : takeOthers()) {
+        export(handOff, timeout);
       }
-      exported++;
     }
   }
 
-  /** Waits at most {@code waitMillis} for {@code requestId}'s hand-off; takes every hand-off. */
-  private synchronized List<HandOff> take(String requestId, long waitMillis) {
-    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, waitMillis));
-    while (!handedOff.containsKey(requestId)) {
-      long left = until - System.nanoTime();
+  private void export(HandOff handOff, long timeoutMillis) {
+    try {
+      BatonTelemetry.flush(handOff.flush, handOff.kept, timeoutMillis);
+    } catch (Throwable failure) {
+      Failures.report("exporting spans after the response (the extension goes on)", failure);
+    }
+    exported++;
+  }
+
+  /**
+   * Waits at most {@code startWaitMillis} for an invocation of {@code requestId} to start, then
+   * at most {@code endWaitMillis} (both from now) for every one started to end; closes the request
+   * and takes what was handed over.
+   */
+  private synchronized List<HandOff> take(String requestId, long startWaitMillis, long endWaitMillis) {
+    long now = System.nanoTime();
+    long startUntil = now + TimeUnit.MILLISECONDS.toNanos(Math.max(0, startWaitMillis));
+    long endUntil = now + TimeUnit.MILLISECONDS.toNanos(Math.max(0, endWaitMillis));
+    while (true) {
+      Request request = requests.get(requestId);
+      boolean started = request != null && request.started;
+      if (started && request.running <= 0) {
+        break;
+      }
+      long left = (started ? endUntil : startUntil) - System.nanoTime();
       if (left <= 0) {
         break;
       }
@@ -430,11 +526,24 @@ public final class LambdaExtension {
         // Nothing stops the extension: it waits on.
       }
     }
-    if (handedOff.isEmpty()) {
-      return List.of();
+    closed.put(requestId, Boolean.TRUE);
+    Request request = requests.remove(requestId);
+    return request == null ? List.of() : request.handedOff;
+  }
+
+  /**
+   * Takes what invocations of requests this extension has not served handed over, once all of
+   * each request's invocations ended: requests whose event never came (invocations during init).
+   */
+  private synchronized List<HandOff> takeOthers() {
+    List<HandOff> taken = new ArrayList<>();
+    for (var iterator = requests.values().iterator(); iterator.hasNext(); ) {
+      Request request = iterator.next();
+      if (request.running <= 0) {
+        taken.addAll(request.handedOff);
+        iterator.remove();
+      }
     }
-    List<HandOff> taken = new ArrayList<>(handedOff.values());
-    handedOff.clear();
     return taken;
   }
 

@@ -112,6 +112,14 @@ public final class LambdaInvocation {
     this.lambdaContext = lambdaContext;
     this.flush = flush;
     this.kept = kept;
+    if (lambdaContext != null) {
+      try {
+        // Baton's Lambda extension waits for the end of an invocation it knows has started.
+        LambdaExtension.started(lambdaContext.getAwsRequestId());
+      } catch (Throwable failure) {
+        Failures.report("telling Baton's Lambda extension the invocation started", failure);
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------- starts

@@ -116,6 +116,7 @@ class LambdaExtensionTest {
     LambdaExtension.start(extension);
 
     // The invocation ended before the extension saw its event.
+    LambdaExtension.started("r-1");
     assertThat(LambdaExtension.handOff("r-1", flush, first, 1_000)).isTrue();
     extension.serve(invoke("r-1", inAMinute()));
     assertThat(flush.flushed).containsExactly(first);
@@ -123,6 +124,8 @@ class LambdaExtensionTest {
 
     // The extension waits for the invocation's end.
     Thread handler = new Thread(() -> {
+      sleep(50);
+      LambdaExtension.started("r-2");
       sleep(50);
       LambdaExtension.handOff("r-2", flush, second, 2_000);
     });
@@ -133,19 +136,79 @@ class LambdaExtensionTest {
   }
 
   @Test
-  void theExtensionStopsWaitingBeforeTheInvocationsDeadlineAndExportsALateHandOffWithTheNextEvent() {
+  void anInvocationThatStartsOrEndsAfterTheExtensionStoppedWaitingExportsItsOwnSpans() {
     RecordingFlush flush = new RecordingFlush();
     LambdaExtension extension = new LambdaExtension(new QueuedEvents());
     LambdaExtension.start(extension);
 
-    // The deadline is past already: nothing is handed over, the extension goes on at once.
+    // The deadline is past already: the extension goes on at once.
     extension.serve(invoke("r-1", System.currentTimeMillis() - 1));
-    assertThat(flush.flushed).isEmpty();
+    LambdaExtension.started("r-1");
+    assertThat(LambdaExtension.handOff("r-1", flush, first, 60_000)).as("started too late").isFalse();
 
-    LambdaExtension.handOff("r-1", flush, first, 60_000);
-    LambdaExtension.handOff("r-2", flush, second, 60_000);
-    extension.serve(invoke("r-2", inAMinute()));
-    assertThat(flush.flushed).containsExactlyInAnyOrder(first, second);
+    // Started in time, ended after the extension stopped waiting, 100 ms before the deadline.
+    Thread handler = new Thread(() -> LambdaExtension.started("r-2"));
+    handler.start();
+    extension.serve(invoke("r-2", System.currentTimeMillis() + 300));
+    assertThat(LambdaExtension.handOff("r-2", flush, second, 60_000)).as("ended too late").isFalse();
+    assertThat(flush.flushed).isEmpty();
+  }
+
+  @Test
+  void anInvocationThatNeverStartsHoldsTheExtensionAtMostTheFlushTimeout() {
+    RecordingFlush flush = new RecordingFlush();
+    LambdaExtension extension = new LambdaExtension(new QueuedEvents());
+    LambdaExtension.start(extension);
+    System.setProperty(FlushTimeout.PROPERTY, "200");
+    try {
+      // The runtime could not read the event, say: no @TracedHandler method runs.
+      long started = System.nanoTime();
+      extension.serve(invoke("r-1", inAMinute()));
+      long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+      assertThat(waitedMillis).as("not until the deadline, a minute away").isBetween(150L, 10_000L);
+      assertThat(LambdaExtension.handOff("r-1", flush, first, 1_000)).isFalse();
+    } finally {
+      System.clearProperty(FlushTimeout.PROPERTY);
+    }
+  }
+
+  @Test
+  void theExtensionWaitsForEveryInvocationStartedUnderItsRequest() {
+    RecordingFlush flush = new RecordingFlush();
+    LambdaExtension extension = new LambdaExtension(new QueuedEvents());
+    LambdaExtension.start(extension);
+
+    // A @TracedHandler method calling another with the same Lambda context.
+    LambdaExtension.started("r-1");
+    LambdaExtension.started("r-1");
+    assertThat(LambdaExtension.handOff("r-1", flush, second, 2_000)).isTrue();
+    Thread outer = new Thread(() -> {
+      sleep(100);
+      LambdaExtension.handOff("r-1", flush, first, 2_000);
+    });
+    outer.start();
+    extension.serve(invoke("r-1", inAMinute()));
+
+    assertThat(flush.flushed).containsExactly(second, first);
+  }
+
+  @Test
+  void whatInvocationsDuringInitHandedOverGoesOutWithTheFirstEvent() {
+    RecordingFlush flush = new RecordingFlush();
+    LambdaExtension extension = new LambdaExtension(new QueuedEvents());
+    LambdaExtension.start(extension);
+
+    // A warm-up during init: the handler called with a context of the function's own.
+    LambdaExtension.started("warm-up");
+    assertThat(LambdaExtension.handOff("warm-up", flush, first, 1)).isTrue();
+    sleep(5); // its own deadline is past; it gets the flush timeout from the first event on
+    LambdaExtension.started("r-1");
+    LambdaExtension.handOff("r-1", flush, second, 2_000);
+    extension.serve(invoke("r-1", inAMinute()));
+
+    assertThat(flush.flushed).containsExactly(second, first);
+    assertThat(flush.timeouts.get(1)).isGreaterThan(1L);
   }
 
   @Test
@@ -153,8 +216,10 @@ class LambdaExtensionTest {
     LambdaExtension.start(new LambdaExtension(new QueuedEvents()));
     RecordingFlush flush = new RecordingFlush();
     for (int i = 0; i < LambdaExtension.MAX_WAITING; i++) {
+      LambdaExtension.started("r-" + i);
       assertThat(LambdaExtension.handOff("r-" + i, flush, first, 1_000)).isTrue();
     }
+    LambdaExtension.started("r-late");
     assertThat(LambdaExtension.handOff("r-late", flush, first, 1_000)).isFalse();
   }
 
@@ -168,6 +233,7 @@ class LambdaExtensionTest {
     extension.serve("not json");
     assertThat(flush.flushed).isEmpty();
 
+    LambdaExtension.started("r-1");
     LambdaExtension.handOff("r-1", flush, first, 0);
     extension.serve(invoke("r-1", inAMinute()));
     assertThat(flush.flushed).as("a flush timeout of 0 exports nothing").isEmpty();
@@ -189,6 +255,7 @@ class LambdaExtensionTest {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     for (int i = 1; i <= 3; i++) {
       // One invocation at a time, as Lambda hands them over.
+      LambdaExtension.started("r-" + i);
       events.queue.add(invoke("r-" + i, inAMinute()));
       LambdaExtension.handOff("r-" + i, flush, i == 3 ? second : first, 10_000);
       while (extension.exported() < i && System.nanoTime() < until) {
@@ -309,6 +376,23 @@ class LambdaExtensionTest {
 
     assertThat(extension.exported()).as("through the extension's handling of an event").isEqualTo(1);
     assertThat(flush.flushed).isEmpty();
+  }
+
+  @Test
+  void primingNeverWaitsOnTheExtensionWhenRequestsAreUnderWayAlready() {
+    LambdaExtension extension = new LambdaExtension(new QueuedEvents());
+    LambdaExtension.start(extension);
+    // A SnapStart warm-up that left invocations under way (started, never ended) during init.
+    for (int i = 0; i < LambdaExtension.MAX_WAITING; i++) {
+      LambdaExtension.started("warm-up-" + i);
+    }
+
+    long started = System.nanoTime();
+    LambdaInvocation invocation = LambdaInvocation.startOther(LambdaInvocation.OTHER, LambdaExtension.primingContext());
+    LambdaExtension.endPriming(invocation);
+
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(5_000L);
+    assertThat(extension.exported()).as("the priming invocation exported itself").isZero();
   }
 
   @Test

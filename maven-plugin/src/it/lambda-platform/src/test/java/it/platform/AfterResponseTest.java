@@ -159,6 +159,32 @@ class AfterResponseTest {
   }
 
   @Test
+  void anEventTheRuntimeCannotReadHoldsTheEnvironmentAtMostTheFlushTimeoutNotUntilTheFunctionsTimeout() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        LocalLambdaRuntime lambda = function(Checkout.class, receiver)
+            .environment("BATON_FLUSH_TIMEOUT_MS", "500")
+            .invocationTimeout(Duration.ofSeconds(20))
+            .freezeBetweenInvocations(true)
+            .start()) {
+      // Not an API Gateway event: the runtime client fails to deserialize it and never calls the
+      // handler, so no @TracedHandler method starts, and nothing is handed over.
+      LocalLambdaRuntime.Result unreadable = lambda.invoke(LocalLambdaRuntime.invocation("[1,2]"));
+      lambda.awaitFreeze(unreadable, Duration.ofSeconds(30));
+      LocalLambdaRuntime.Result next = lambda.invoke(LocalLambdaRuntime.invocation(checkout()));
+      lambda.awaitFreeze(next, Duration.ofSeconds(30));
+
+      assertThat(unreadable.error()).isTrue();
+      long held = unreadable.extensionsDoneAfterResponse().orElseThrow().toMillis();
+      System.out.printf("[figures] an event the runtime cannot read, BATON_FLUSH_TIMEOUT_MS=500: the environment held"
+          + " %d ms past the error response (the function's timeout: 20 s)%n", held);
+      assertThat(held).as("the wait for the invocation's start is bounded by the flush timeout").isLessThanOrEqualTo(500 + 250);
+      assertThat(unreadable.environmentReset()).isEmpty();
+      assertThat(next.error()).as(lambda.output()).isFalse();
+      assertThat(invocation(receiver, next)).as("the next invocation is traced as usual").hasSize(5);
+    }
+  }
+
+  @Test
   void whenLambdaRefusesTheRegistrationSpansAreExportedBeforeTheResponseAndBatonSaysSoOnce() throws Exception {
     try (OtlpReceiver receiver = OtlpReceiver.start()) {
       for (boolean closed : List.of(true, false)) {
