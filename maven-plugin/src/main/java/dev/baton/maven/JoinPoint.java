@@ -62,6 +62,18 @@ record JoinPoint(
           "dev.baton.aspects.SdkRegistration",
           "dev.baton.aspects.AutoConfiguredRegistration");
 
+  /** The library aspects around HTTP client calls: a CLIENT span, the context in the headers. */
+  private static final java.util.Set<String> HTTP_CLIENT_ASPECTS =
+      java.util.Set.of(
+          "dev.baton.aspects.JdkHttpClientCalls",
+          "dev.baton.aspects.ApacheHttpClientCalls",
+          "dev.baton.aspects.OkHttpCalls");
+
+  /** Whether this call site is an HTTP client's (JDK, Apache HttpClient 5, OkHttp). */
+  boolean isHttpClientCall() {
+    return HTTP_CLIENT_ASPECTS.contains(aspect);
+  }
+
   /**
    * Whether this call site registers the function's own OpenTelemetry globally (no span: Baton's
    * global instance switches to what it registers).
@@ -73,7 +85,8 @@ record JoinPoint(
   /**
    * For an AWS SDK call site, the operation as its span names it: {@code Sqs.SendMessage} for
    * {@code SqsClient.sendMessage(..)} or {@code SqsAsyncClient.sendMessage(..)}; for a
-   * registration, the method called ({@code GlobalOpenTelemetry.set}).
+   * registration or an HTTP client call, the method called ({@code GlobalOpenTelemetry.set},
+   * {@code HttpClient.sendAsync}).
    */
   String operation() {
     int parenthesis = signature.indexOf('(');
@@ -84,7 +97,7 @@ record JoinPoint(
     int dot = qualified.lastIndexOf('.');
     String method = qualified.substring(dot + 1);
     String client = qualified.substring(qualified.lastIndexOf('.', dot - 1) + 1, dot);
-    if (isRegistration()) {
+    if (isRegistration() || isHttpClientCall()) {
       return client + "." + method;
     }
     String service = client.replaceFirst("(Async)?Client$", "");
@@ -106,6 +119,9 @@ record JoinPoint(
   String contextPropagation() {
     if (isRegistration()) {
       return "Baton's global instance switches to what is registered";
+    }
+    if (isHttpClientCall()) {
+      return "injects";
     }
     String operation = operation();
     if (isSend() || operation.equals("Lambda.Invoke") || operation.equals("Lambda.InvokeAsync")) {

@@ -23,7 +23,8 @@ import java.util.zip.ZipEntry;
  * need the SQS client): an aspect whose advice names a type missing from the classpath makes ajc
  * report {@code Xlint:cantFindType} for every woven class. The chosen aspects and every generated
  * aspect are handed to ajc in an {@code aop-ajc.xml} ({@code -xmlConfigured}), which weaves only
- * the aspects it lists.
+ * the aspects it lists. An aspect that needs a JDK type ({@code java.net.http.HttpClient}) is
+ * always enabled.
  */
 final class LibraryAspects {
 
@@ -39,6 +40,11 @@ final class LibraryAspects {
       required.putAll(descriptor(library));
     }
     Set<String> found = onClasspath(new HashSet<>(required.values()), classpath);
+    for (String type : required.values()) {
+      if (isJdkType(type)) {
+        found.add(type);
+      }
+    }
     List<String> enabled = new ArrayList<>();
     for (Map.Entry<String, String> aspect : required.entrySet()) {
       if (found.contains(aspect.getValue())) {
@@ -46,6 +52,14 @@ final class LibraryAspects {
       }
     }
     return enabled;
+  }
+
+  /**
+   * Whether {@code type} is the JDK's ({@code java.net.http.HttpClient}): every Java 17 a
+   * function is built and run on has it, and its class file is in no classpath entry.
+   */
+  static boolean isJdkType(String type) {
+    return type.startsWith("java.");
   }
 
   /** Writes the aop xml listing {@code aspects}; returns its path. */

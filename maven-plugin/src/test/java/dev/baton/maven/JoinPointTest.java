@@ -87,4 +87,20 @@ class JoinPointTest {
     assertThat(registration.spanKind()).isEqualTo("none");
     assertThat(registration.contextPropagation()).contains("switches to what is registered");
   }
+
+  @Test
+  void httpClientCallSitesAreClientSpansThatInject() {
+    JoinPoint send =
+        JoinPoint.parse(
+            "Join point 'method-call(java.util.concurrent.CompletableFuture"
+                + " java.net.http.HttpClient.sendAsync(java.net.http.HttpRequest,"
+                + " java.net.http.HttpResponse$BodyHandler))' in Type"
+                + " 'com.acme.Payments' (Payments.java:40) advised by around advice from"
+                + " 'dev.baton.aspects.JdkHttpClientCalls' (JdkHttpClientCalls.aj:25)");
+
+    assertThat(send.isHttpClientCall()).isTrue();
+    assertThat(send.operation()).isEqualTo("HttpClient.sendAsync");
+    assertThat(send.spanKind()).isEqualTo("CLIENT");
+    assertThat(send.contextPropagation()).isEqualTo("injects");
+  }
 }

@@ -37,4 +37,17 @@ class LibraryAspectsTest {
         .containsExactly("com.acme.SnsCalls", "com.acme.SqsCalls", "com.acme.SqsToo");
     assertThat(LibraryAspects.enabled(List.of(aspects), List.of())).isEmpty();
   }
+
+  @Test
+  void anAspectOnAJdkTypeIsAlwaysEnabled() throws Exception {
+    Path aspects = directory.resolve("aspects");
+    Files.createDirectories(aspects.resolve("META-INF/baton"));
+    Files.writeString(
+        aspects.resolve(LibraryAspects.DESCRIPTOR),
+        "com.acme.JdkHttpCalls=java.net.http.HttpClient\n"
+            + "com.acme.OkHttpCalls=okhttp3.OkHttpClient\n");
+
+    assertThat(LibraryAspects.enabled(List.of(aspects), List.of()))
+        .containsExactly("com.acme.JdkHttpCalls");
+  }
 }

@@ -1,6 +1,8 @@
 package dev.baton.runtime.internal;
 
 import io.opentelemetry.api.common.AttributeKey;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Internal: not part of Baton's public API.
@@ -79,6 +81,14 @@ public final class SemanticConventions {
       AttributeKey.longKey("http.response.status_code");
   public static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
 
+  /**
+   * {@code http.request.header.<name>}, the template key for a request header's values, with
+   * {@code name} lower-cased as the conventions ask.
+   */
+  public static AttributeKey<List<String>> httpRequestHeader(String name) {
+    return AttributeKey.stringArrayKey("http.request.header." + name.toLowerCase(Locale.ROOT));
+  }
+
   // messaging.* (incubating)
   public static final AttributeKey<Long> MESSAGING_BATCH_MESSAGE_COUNT =
       AttributeKey.longKey("messaging.batch.message_count");
@@ -98,16 +108,25 @@ public final class SemanticConventions {
   public static final String MESSAGING_SYSTEM_AWS_SNS = "aws.sns";
   public static final String MESSAGING_SYSTEM_AWS_SQS = "aws_sqs";
 
+  // network.* (stable)
+  public static final AttributeKey<String> NETWORK_PROTOCOL_VERSION =
+      AttributeKey.stringKey("network.protocol.version");
+
   // rpc.* (incubating): rpc.system and rpc.service are deprecated in semconv 1.43 but are what
   // AWS SDK instrumentation and backends read today (see AwsCall#start).
   public static final AttributeKey<String> RPC_METHOD = AttributeKey.stringKey("rpc.method");
   public static final AttributeKey<String> RPC_SERVICE = AttributeKey.stringKey("rpc.service");
   public static final AttributeKey<String> RPC_SYSTEM = AttributeKey.stringKey("rpc.system");
 
+  // server.* (stable)
+  public static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+  public static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+
   // service.* (stable)
   public static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
 
   // url.* (stable)
+  public static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
   public static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
   public static final AttributeKey<String> URL_SCHEME = AttributeKey.stringKey("url.scheme");
 

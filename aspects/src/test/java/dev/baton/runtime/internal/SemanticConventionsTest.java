@@ -6,6 +6,8 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.semconv.ErrorAttributes;
 import io.opentelemetry.semconv.HttpAttributes;
 import io.opentelemetry.semconv.HttpAttributes.HttpRequestMethodValues;
+import io.opentelemetry.semconv.NetworkAttributes;
+import io.opentelemetry.semconv.ServerAttributes;
 import io.opentelemetry.semconv.ServiceAttributes;
 import io.opentelemetry.semconv.UrlAttributes;
 import io.opentelemetry.semconv.UserAgentAttributes;
@@ -104,6 +106,9 @@ class SemanticConventionsTest {
     key(SemanticConventions.HTTP_RESPONSE_STATUS_CODE, HttpAttributes.HTTP_RESPONSE_STATUS_CODE);
     key(SemanticConventions.HTTP_ROUTE, HttpAttributes.HTTP_ROUTE);
 
+    // network.*
+    key(SemanticConventions.NETWORK_PROTOCOL_VERSION, NetworkAttributes.NETWORK_PROTOCOL_VERSION);
+
     // messaging.*
     key(SemanticConventions.MESSAGING_BATCH_MESSAGE_COUNT, MessagingIncubatingAttributes.MESSAGING_BATCH_MESSAGE_COUNT);
     key(SemanticConventions.MESSAGING_DESTINATION_NAME, MessagingIncubatingAttributes.MESSAGING_DESTINATION_NAME);
@@ -122,15 +127,28 @@ class SemanticConventionsTest {
     key(SemanticConventions.RPC_SERVICE, RpcIncubatingAttributes.RPC_SERVICE);
     key(SemanticConventions.RPC_SYSTEM, RpcIncubatingAttributes.RPC_SYSTEM);
 
+    // server.*
+    key(SemanticConventions.SERVER_ADDRESS, ServerAttributes.SERVER_ADDRESS);
+    key(SemanticConventions.SERVER_PORT, ServerAttributes.SERVER_PORT);
+
     // service.*
     key(SemanticConventions.SERVICE_NAME, ServiceAttributes.SERVICE_NAME);
 
     // url.*
+    key(SemanticConventions.URL_FULL, UrlAttributes.URL_FULL);
     key(SemanticConventions.URL_PATH, UrlAttributes.URL_PATH);
     key(SemanticConventions.URL_SCHEME, UrlAttributes.URL_SCHEME);
 
     // user_agent.*
     key(SemanticConventions.USER_AGENT_ORIGINAL, UserAgentAttributes.USER_AGENT_ORIGINAL);
+  }
+
+  @Test
+  void requestHeaderKeysFollowTheTemplate() {
+    assertThat(SemanticConventions.httpRequestHeader("Traceparent"))
+        .isEqualTo(HttpAttributes.HTTP_REQUEST_HEADER.getAttributeKey("traceparent"));
+    assertThat(SemanticConventions.httpRequestHeader("X-Amzn-Trace-Id"))
+        .isEqualTo(HttpAttributes.HTTP_REQUEST_HEADER.getAttributeKey("x-amzn-trace-id"));
   }
 
   private <T> void key(AttributeKey<T> copy, AttributeKey<T> reference) {

@@ -21,7 +21,7 @@ import java.lang.ref.WeakReference;
  *       oldest entry to make room, so memory stays bounded however many keys are kept alive.
  * </ul>
  */
-final class WeakIdentityMap<K, V> {
+public final class WeakIdentityMap<K, V> {
 
   private final Stripe<K, V>[] stripes;
   private final int maxPerStripe;
@@ -31,7 +31,7 @@ final class WeakIdentityMap<K, V> {
    * @param maxPerStripe the most entries each holds
    */
   @SuppressWarnings("unchecked")
-  WeakIdentityMap(int stripes, int maxPerStripe) {
+  public WeakIdentityMap(int stripes, int maxPerStripe) {
     if (Integer.bitCount(stripes) != 1 || maxPerStripe < 1) {
       throw new IllegalArgumentException(stripes + " stripes of " + maxPerStripe);
     }
@@ -43,13 +43,13 @@ final class WeakIdentityMap<K, V> {
   }
 
   /** Maps {@code key} (not null) to {@code value}, in place of what it was mapped to. */
-  void put(K key, V value) {
+  public void put(K key, V value) {
     int hash = System.identityHashCode(key);
     stripe(hash).put(key, hash, value, maxPerStripe);
   }
 
   /** What {@code key} (not null) is mapped to, or null. */
-  V get(K key) {
+  public V get(K key) {
     int hash = System.identityHashCode(key);
     return stripe(hash).get(key, hash);
   }
