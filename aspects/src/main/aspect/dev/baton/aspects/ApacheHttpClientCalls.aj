@@ -1,0 +1,150 @@
+package dev.baton.aspects;
+
+import dev.baton.runtime.internal.TracedMethods;
+import dev.baton.runtime.internal.http.ApacheHttpCalls;
+import dev.baton.runtime.internal.http.HttpCall;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.classic.HttpClient;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.io.HttpClientResponseHandler;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.aspectj.lang.annotation.SuppressAjWarnings;
+
+/**
+ * Apache HttpClient 5 calls in woven code: every {@code execute} overload of the classic client
+ * ({@code HttpClient} and {@code CloseableHttpClient}: with or without a target host, a context,
+ * a response handler) and {@code executeOpen}, and the async client's {@code
+ * execute(SimpleHttpRequest, [context,] callback)}, get a CLIENT span per the HTTP client semantic
+ * conventions and the trace context's headers. Woven only when {@code httpclient5} is on the
+ * classpath. Each advice only calls {@link ApacheHttpCalls}.
+ */
+public aspect ApacheHttpClientCalls {
+
+  pointcut woven(): !within(dev.baton.runtime..*);
+
+  /** execute(request) and execute(request, context). */
+  @SuppressAjWarnings("adviceDidNotMatch")
+  Object around(HttpClient client, ClassicHttpRequest request):
+      (call(* HttpClient+.execute(ClassicHttpRequest)) || call(* HttpClient+.execute(ClassicHttpRequest, HttpContext)))
+          && target(client) && args(request, ..) && woven() {
+    HttpCall call = ApacheHttpCalls.start(null, request);
+    try {
+      Object result = proceed(client, request);
+      return ApacheHttpCalls.returned(call, result);
+    } catch (Throwable failure) {
+      ApacheHttpCalls.threw(call, failure);
+      throw TracedMethods.rethrow(failure);
+    }
+  }
+
+  /** execute(target, request), execute(target, request, context) and executeOpen. */
+  @SuppressAjWarnings("adviceDidNotMatch")
+  Object around(HttpClient client, HttpHost target, ClassicHttpRequest request):
+      (call(* HttpClient+.execute(HttpHost, ClassicHttpRequest))
+          || call(* HttpClient+.execute(HttpHost, ClassicHttpRequest, HttpContext))
+          || call(* HttpClient+.executeOpen(HttpHost, ClassicHttpRequest, HttpContext)))
+          && target(client) && args(target, request, ..) && woven() {
+    HttpCall call = ApacheHttpCalls.start(target, request);
+    try {
+      Object result = proceed(client, target, request);
+      return ApacheHttpCalls.returned(call, result);
+    } catch (Throwable failure) {
+      ApacheHttpCalls.threw(call, failure);
+      throw TracedMethods.rethrow(failure);
+    }
+  }
+
+  /** execute(request, handler). */
+  @SuppressAjWarnings("adviceDidNotMatch")
+  Object around(HttpClient client, ClassicHttpRequest request, HttpClientResponseHandler handler):
+      call(* HttpClient+.execute(ClassicHttpRequest, HttpClientResponseHandler))
+          && target(client) && args(request, handler) && woven() {
+    HttpCall call = ApacheHttpCalls.start(null, request);
+    try {
+      Object result = proceed(client, request, ApacheHttpCalls.handler(call, handler));
+      return ApacheHttpCalls.returned(call, result);
+    } catch (Throwable failure) {
+      ApacheHttpCalls.threw(call, failure);
+      throw TracedMethods.rethrow(failure);
+    }
+  }
+
+  /** execute(request, context, handler). */
+  @SuppressAjWarnings("adviceDidNotMatch")
+  Object around(HttpClient client, ClassicHttpRequest request, HttpContext context, HttpClientResponseHandler handler):
+      call(* HttpClient+.execute(ClassicHttpRequest, HttpContext, HttpClientResponseHandler))
+          && target(client) && args(request, context, handler) && woven() {
+    HttpCall call = ApacheHttpCalls.start(null, request);
+    try {
+      Object result = proceed(client, request, context, ApacheHttpCalls.handler(call, handler));
+      return ApacheHttpCalls.returned(call, result);
+    } catch (Throwable failure) {
+      ApacheHttpCalls.threw(call, failure);
+      throw TracedMethods.rethrow(failure);
+    }
+  }
+
+  /** execute(target, request, handler). */
+  @SuppressAjWarnings("adviceDidNotMatch")
+  Object around(HttpClient client, HttpHost target, ClassicHttpRequest request, HttpClientResponseHandler handler):
+      call(* HttpClient+.execute(HttpHost, ClassicHttpRequest, HttpClientResponseHandler))
+          && target(client) && args(target, request, handler) && woven() {
+    HttpCall call = ApacheHttpCalls.start(target, request);
+    try {
+      Object result = proceed(client, target, request, ApacheHttpCalls.handler(call, handler));
+      return ApacheHttpCalls.returned(call, result);
+    } catch (Throwable failure) {
+      ApacheHttpCalls.threw(call, failure);
+      throw TracedMethods.rethrow(failure);
+    }
+  }
+
+  /** execute(target, request, context, handler). */
+  @SuppressAjWarnings("adviceDidNotMatch")
+  Object around(
+          HttpClient client, HttpHost target, ClassicHttpRequest request, HttpContext context, HttpClientResponseHandler handler):
+      call(* HttpClient+.execute(HttpHost, ClassicHttpRequest, HttpContext, HttpClientResponseHandler))
+          && target(client) && args(target, request, context, handler) && woven() {
+    HttpCall call = ApacheHttpCalls.start(target, request);
+    try {
+      Object result = proceed(client, target, request, context, ApacheHttpCalls.handler(call, handler));
+      return ApacheHttpCalls.returned(call, result);
+    } catch (Throwable failure) {
+      ApacheHttpCalls.threw(call, failure);
+      throw TracedMethods.rethrow(failure);
+    }
+  }
+
+  /** The async client's execute(request, callback). */
+  @SuppressAjWarnings("adviceDidNotMatch")
+  Object around(CloseableHttpAsyncClient client, SimpleHttpRequest request, FutureCallback callback):
+      call(* CloseableHttpAsyncClient+.execute(SimpleHttpRequest, FutureCallback))
+          && target(client) && args(request, callback) && woven() {
+    HttpCall call = ApacheHttpCalls.start(null, request);
+    try {
+      Object result = proceed(client, request, ApacheHttpCalls.callback(call, callback));
+      return ApacheHttpCalls.returned(call, result);
+    } catch (Throwable failure) {
+      ApacheHttpCalls.threw(call, failure);
+      throw TracedMethods.rethrow(failure);
+    }
+  }
+
+  /** The async client's execute(request, context, callback). */
+  @SuppressAjWarnings("adviceDidNotMatch")
+  Object around(CloseableHttpAsyncClient client, SimpleHttpRequest request, HttpContext context, FutureCallback callback):
+      call(* CloseableHttpAsyncClient+.execute(SimpleHttpRequest, HttpContext, FutureCallback))
+          && target(client) && args(request, context, callback) && woven() {
+    HttpCall call = ApacheHttpCalls.start(null, request);
+    try {
+      Object result = proceed(client, request, context, ApacheHttpCalls.callback(call, callback));
+      return ApacheHttpCalls.returned(call, result);
+    } catch (Throwable failure) {
+      ApacheHttpCalls.threw(call, failure);
+      throw TracedMethods.rethrow(failure);
+    }
+  }
+}
