@@ -17,7 +17,8 @@ import software.amazon.awssdk.core.SdkResponse;
  * dynamoDb.listTables()}: the convenience overloads that build an empty request inside the SDK).
  * The SDK jars are not woven: the call site is. Paginators are left out
  * (their calls happen later, inside the SDK), and so are the messaging operations that {@link
- * SqsCalls}, {@link SnsCalls} and {@link LambdaCalls} trace; those are excluded by name pattern
+ * SqsCalls}, {@link SnsCalls}, {@link LambdaCalls}, {@link EventBridgeCalls} and {@link
+ * StepFunctionsCalls} trace; those are excluded by name pattern
  * so that this aspect names no type of any service module and can be woven wherever {@code
  * sdk-core} is on the classpath.
  *
@@ -33,7 +34,10 @@ public aspect AwsSdkCalls {
           || call(* software.amazon.awssdk.services.sqs.Sqs*Client+.receiveMessage(..))
           || call(* software.amazon.awssdk.services.sns.Sns*Client+.publish(..))
           || call(* software.amazon.awssdk.services.sns.Sns*Client+.publishBatch(..))
-          || call(* software.amazon.awssdk.services.lambda.Lambda*Client+.invoke(..));
+          || call(* software.amazon.awssdk.services.lambda.Lambda*Client+.invoke(..))
+          || call(* software.amazon.awssdk.services.eventbridge.EventBridge*Client+.putEvents(..))
+          || call(* software.amazon.awssdk.services.sfn.Sfn*Client+.startExecution(..))
+          || call(* software.amazon.awssdk.services.sfn.Sfn*Client+.startSyncExecution(..));
 
   pointcut traced(): !messagingOperation() && !call(* *Paginator(..)) && !within(dev.baton.runtime..*);
 

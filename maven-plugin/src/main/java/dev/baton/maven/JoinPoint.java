@@ -124,7 +124,11 @@ record JoinPoint(
       return "injects";
     }
     String operation = operation();
-    if (isSend() || operation.equals("Lambda.Invoke") || operation.equals("Lambda.InvokeAsync")) {
+    if (isSend()
+        || operation.equals("Lambda.Invoke")
+        || operation.equals("Lambda.InvokeAsync")
+        || operation.equals("Sfn.StartExecution")
+        || operation.equals("Sfn.StartSyncExecution")) {
       return "injects";
     }
     return operation.equals("Sqs.ReceiveMessage") ? "requests the context attributes" : "none";
@@ -135,7 +139,8 @@ record JoinPoint(
     return operation.equals("Sqs.SendMessage")
         || operation.equals("Sqs.SendMessageBatch")
         || operation.equals("Sns.Publish")
-        || operation.equals("Sns.PublishBatch");
+        || operation.equals("Sns.PublishBatch")
+        || operation.equals("EventBridge.PutEvents");
   }
 
   /** {@code com/acme/OrderService.java:13}. */

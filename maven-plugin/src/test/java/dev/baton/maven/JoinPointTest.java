@@ -103,4 +103,29 @@ class JoinPointTest {
     assertThat(send.spanKind()).isEqualTo("CLIENT");
     assertThat(send.contextPropagation()).isEqualTo("injects");
   }
+
+  @Test
+  void eventBridgeAndStepFunctionsCallSitesInjectTheirTraceHeader() {
+    JoinPoint put =
+        JoinPoint.parse(
+            "Join point 'method-call(software.amazon.awssdk.services.eventbridge.model.PutEventsResponse"
+                + " software.amazon.awssdk.services.eventbridge.EventBridgeClient.putEvents("
+                + "software.amazon.awssdk.services.eventbridge.model.PutEventsRequest))' in Type"
+                + " 'com.acme.Orders' (Orders.java:21) advised by around advice from"
+                + " 'dev.baton.aspects.EventBridgeCalls' (EventBridgeCalls.aj:20)");
+    JoinPoint start =
+        JoinPoint.parse(
+            "Join point 'method-call(java.util.concurrent.CompletableFuture"
+                + " software.amazon.awssdk.services.sfn.SfnAsyncClient.startSyncExecution("
+                + "java.util.function.Consumer))' in Type"
+                + " 'com.acme.Orders' (Orders.java:30) advised by around advice from"
+                + " 'dev.baton.aspects.StepFunctionsCalls' (StepFunctionsCalls.aj:40)");
+
+    assertThat(put.operation()).isEqualTo("EventBridge.PutEvents");
+    assertThat(put.spanKind()).isEqualTo("PRODUCER");
+    assertThat(put.contextPropagation()).isEqualTo("injects");
+    assertThat(start.operation()).isEqualTo("Sfn.StartSyncExecution");
+    assertThat(start.spanKind()).isEqualTo("CLIENT");
+    assertThat(start.contextPropagation()).isEqualTo("injects");
+  }
 }

@@ -23,8 +23,11 @@ import java.util.concurrent.TimeUnit;
  * A local HTTP server (127.0.0.1, a free port) that records every request it receives, with its
  * headers exactly as they arrived, and answers by path: {@code /status/<code>} with that status,
  * {@code /slow} after {@link #slowAnswer} (or when the server closes), anything else with 200 and
- * a short text body. What an HTTP client's tracing is checked against: the headers a peer really
- * received.
+ * a short text body; an AWS JSON-protocol request ({@code X-Amz-Target}) with 200 and {@code {}},
+ * enough for an AWS SDK client to accept as the answer of a call whose response fields are all
+ * optional (a stand-in where no local server of that service exists: the test sees exactly what
+ * the SDK sent). What an HTTP client's tracing is checked against: the headers and body a peer
+ * really received.
  */
 public final class RecordingHttpServer implements AutoCloseable {
 
@@ -89,12 +92,14 @@ public final class RecordingHttpServer implements AutoCloseable {
       exchange
           .getRequestHeaders()
           .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
+      String received;
       try (InputStream body = exchange.getRequestBody()) {
-        body.readAllBytes();
+        received = new String(body.readAllBytes(), StandardCharsets.UTF_8);
       }
       String path = exchange.getRequestURI().getPath();
       requests.add(
-          new ReceivedRequest(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers));
+          new ReceivedRequest(
+              exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, received));
       int status = 200;
       if (path.startsWith("/status/")) {
         status = Integer.parseInt(path.substring("/status/".length()));
@@ -105,8 +110,11 @@ public final class RecordingHttpServer implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
-      byte[] body = ("answered " + path).getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain");
+      boolean awsJson = exchange.getRequestHeaders().containsKey("X-Amz-Target");
+      byte[] body = (awsJson ? "{}" : "answered " + path).getBytes(StandardCharsets.UTF_8);
+      exchange
+          .getResponseHeaders()
+          .set("Content-Type", awsJson ? "application/x-amz-json-1.1" : "text/plain");
       if (exchange.getRequestMethod().equals("HEAD")) {
         exchange.sendResponseHeaders(status, -1);
       } else {
@@ -132,7 +140,8 @@ public final class RecordingHttpServer implements AutoCloseable {
    *
    * @param headers by lower-cased name
    */
-  public record ReceivedRequest(String method, String uri, Map<String, List<String>> headers) {
+  public record ReceivedRequest(
+      String method, String uri, Map<String, List<String>> headers, String body) {
 
     /** The first value of header {@code name} (any case), or null. */
     public String header(String name) {

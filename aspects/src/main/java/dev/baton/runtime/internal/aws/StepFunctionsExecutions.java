@@ -1,0 +1,116 @@
+package dev.baton.runtime.internal.aws;
+
+import dev.baton.runtime.internal.Failures;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.sfn.model.StartExecutionRequest;
+import software.amazon.awssdk.services.sfn.model.StartSyncExecutionRequest;
+
+/**
+ * Internal: not part of Baton's public API.
+ *
+ * <p>Step Functions {@code StartExecution} and {@code StartSyncExecution} from woven code: the
+ * CLIENT span {@code Sfn.StartExecution} (the AWS call's attributes), and the request's {@code
+ * traceHeader}, unless the caller set one, the span's context as an X-Ray trace header, which
+ * the execution's trace continues. What {@code dev.baton.aspects.StepFunctionsCalls} calls, in
+ * the shape of {@link AwsCalls}.
+ */
+public final class StepFunctionsExecutions {
+
+  private StepFunctionsExecutions() {}
+
+  /** {@code StartExecution} with a request. */
+  public static AwsCall startExecution(Object client, StartExecutionRequest request) {
+    Start call = new Start(client, null);
+    call.prepare(request);
+    return call;
+  }
+
+  /** {@code StartSyncExecution} with a request. */
+  public static AwsCall startSyncExecution(Object client, StartSyncExecutionRequest request) {
+    StartSync call = new StartSync(client, null);
+    call.prepare(request);
+    return call;
+  }
+
+  /** {@code StartExecution} with a {@code Consumer<Builder>}. */
+  @SuppressWarnings("unchecked")
+  public static AwsCall onBuildStartExecution(Object client, Consumer<?> consumer) {
+    return consumer == null ? null : new Start(client, (Consumer<Object>) consumer);
+  }
+
+  /** {@code StartSyncExecution} with a {@code Consumer<Builder>}. */
+  @SuppressWarnings("unchecked")
+  public static AwsCall onBuildStartSyncExecution(Object client, Consumer<?> consumer) {
+    return consumer == null ? null : new StartSync(client, (Consumer<Object>) consumer);
+  }
+
+  /** The request to send in place of {@code request}. */
+  public static StartExecutionRequest request(AwsCall call, StartExecutionRequest request) {
+    return call instanceof Start start && start.request != null ? start.request : request;
+  }
+
+  /** The request to send in place of {@code request}. */
+  public static StartSyncExecutionRequest request(AwsCall call, StartSyncExecutionRequest request) {
+    return call instanceof StartSync start && start.request != null ? start.request : request;
+  }
+
+  static final class Start extends AwsCall {
+    StartExecutionRequest request;
+
+    Start(Object client, Consumer<Object> mutation) {
+      super(client, mutation);
+    }
+
+    void prepare(StartExecutionRequest original) {
+      start(original);
+      try {
+        String header = original == null || original.traceHeader() != null ? null : XrayTraceHeader.of(span);
+        if (header != null) {
+          request = original.toBuilder().traceHeader(header).build();
+        }
+      } catch (Throwable failure) {
+        request = null;
+        Failures.report("adding the trace header to a Step Functions execution", failure);
+      }
+    }
+
+    @Override
+    void onBuilderFilled(Object builder) {
+      StartExecutionRequest.Builder startBuilder = (StartExecutionRequest.Builder) builder;
+      prepare(startBuilder.build());
+      if (request != null) {
+        startBuilder.traceHeader(request.traceHeader());
+      }
+    }
+  }
+
+  static final class StartSync extends AwsCall {
+    StartSyncExecutionRequest request;
+
+    StartSync(Object client, Consumer<Object> mutation) {
+      super(client, mutation);
+    }
+
+    void prepare(StartSyncExecutionRequest original) {
+      start(original);
+      try {
+        String header = original == null || original.traceHeader() != null ? null : XrayTraceHeader.of(span);
+        if (header != null) {
+          request = original.toBuilder().traceHeader(header).build();
+        }
+      } catch (Throwable failure) {
+        request = null;
+        Failures.report("adding the trace header to a Step Functions execution", failure);
+      }
+    }
+
+    @Override
+    void onBuilderFilled(Object builder) {
+      StartSyncExecutionRequest.Builder startBuilder = (StartSyncExecutionRequest.Builder) builder;
+      prepare(startBuilder.build());
+      if (request != null) {
+        startBuilder.traceHeader(request.traceHeader());
+      }
+    }
+  }
+}
