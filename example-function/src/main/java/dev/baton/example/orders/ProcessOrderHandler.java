@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
 /**
  * The orders queue's consumer: each message of the batch is one order to accept (reserve stock,
- * mark it accepted in the table) and announce as {@code OrderPlaced} on the order-events topic. A
+ * charge it with the payment provider over HTTP, mark it accepted in the table) and announce as {@code OrderPlaced} on the order-events topic. A
  * message that fails is reported back as a batch item failure, so SQS retries only that one
  * (the event source mapping must enable {@code ReportBatchItemFailures}).
  *
@@ -35,16 +35,23 @@ public class ProcessOrderHandler implements RequestHandler<SQSEvent, SQSBatchRes
   private final SnsClient sns;
   private final String table;
   private final String topicArn;
+  private final PaymentProvider payments;
 
   public ProcessOrderHandler() {
-    this(AwsClients.dynamoDb(), AwsClients.sns(), AwsClients.setting("ORDERS_TABLE"), AwsClients.setting("ORDER_EVENTS_TOPIC_ARN"));
+    this(
+        AwsClients.dynamoDb(),
+        AwsClients.sns(),
+        AwsClients.setting("ORDERS_TABLE"),
+        AwsClients.setting("ORDER_EVENTS_TOPIC_ARN"),
+        new PaymentProvider(AwsClients.setting("PAYMENT_PROVIDER_URL")));
   }
 
-  ProcessOrderHandler(DynamoDbClient dynamoDb, SnsClient sns, String table, String topicArn) {
+  ProcessOrderHandler(DynamoDbClient dynamoDb, SnsClient sns, String table, String topicArn, PaymentProvider payments) {
     this.dynamoDb = dynamoDb;
     this.sns = sns;
     this.table = table;
     this.topicArn = topicArn;
+    this.payments = payments;
   }
 
   @Override
@@ -69,6 +76,7 @@ public class ProcessOrderHandler implements RequestHandler<SQSEvent, SQSBatchRes
       throw new InvalidOrderException("message without an orderId");
     }
     reserveStock(order.orderId(), order.lines().stream().mapToInt(Order.Line::quantity).sum());
+    payments.charge(order);
 
     dynamoDb.updateItem(update -> update
         .tableName(table)

@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * The order pipeline on this machine, as deployed by {@code template.yaml} but with local
  * servers: ElasticMQ for the orders queue, DynamoDB Local (over HTTP on 127.0.0.1, {@link
  * DynamoDbLocalServer}) for the table, fauxqs for the order-events topic and the notifications
- * queue subscribed to it (fauxqs delivers only into its own SQS). Each handler runs in its own JVM
+ * queue subscribed to it (fauxqs delivers only into its own SQS), and {@link
+ * PaymentProviderStandIn} for the payment provider's HTTP API. Each handler runs in its own JVM
  * from the deployment jar, through the real runtime interface client, configured with {@code
  * otel.*} settings only; {@link SqsEventSource} plays the two event source mappings.
  *
@@ -78,6 +79,8 @@ final class LocalPipeline implements AutoCloseable {
       CompletableFuture<ElasticMqServer> elasticMq = CompletableFuture.supplyAsync(ElasticMqServer::start);
       CompletableFuture<DynamoDbLocalServer> dynamoDbServer = CompletableFuture.supplyAsync(DynamoDbLocalServer::start);
       FauxqsServer fauxqs = keep(FauxqsServer.start());
+      PaymentProviderStandIn payments =
+          keep(new PaymentProviderStandIn(options.otlpEndpoint(), options.zipkinSpansEndpoint()));
       ElasticMqServer sqsServer = keep(elasticMq.join());
       DynamoDbLocalServer dynamoDb = keep(dynamoDbServer.join());
 
@@ -110,6 +113,7 @@ final class LocalPipeline implements AutoCloseable {
           .environment("AWS_ENDPOINT_URL_SNS", fauxqs.endpoint().toString())
           .environment("ORDERS_TABLE", TABLE)
           .environment("ORDER_EVENTS_TOPIC_ARN", topicArn)
+          .environment("PAYMENT_PROVIDER_URL", payments.url())
           .start());
       notifyCustomer = keep(function(options, classpath, "dev.baton.example.orders.NotifyCustomerHandler", "notify-customer")
           .start());

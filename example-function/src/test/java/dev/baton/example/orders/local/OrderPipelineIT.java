@@ -24,7 +24,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The example end to end, from its deployment jar: the three handlers in JVMs of their own
  * through the real runtime interface client, real queues and topic on local servers, and every
  * span exported twice, with {@code otel.traces.exporter=otlp,zipkin}: to a real Zipkin server,
- * whose HTTP API must show one trace across the three functions in the right parent-child chain,
+ * whose HTTP API must show one trace across the three functions (and the payment provider's
+ * stand-in, called over HTTP) in the right parent-child chain,
  * and to an in-memory OTLP collector, which also keeps the span links Zipkin drops.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -85,12 +86,12 @@ class OrderPipelineIT {
     List<TraceSpan> exported = exported(traceId);
     List<TraceSpan> stored = zipkinTrace(traceId, exported.size());
     System.out.println(new TraceTree(stored).render());
-    System.out.printf("[figures] trace %s: %d spans across %d functions%n", traceId, stored.size(),
-        stored.stream().map(TraceSpan::service).distinct().count());
+    System.out.printf("[figures] trace %s: %d spans across %d functions and the payment provider%n", traceId, stored.size(),
+        stored.stream().map(TraceSpan::service).filter(s -> !s.equals(PaymentProviderStandIn.SERVICE)).distinct().count());
 
     assertThat(stored).as("Zipkin holds every exported span").hasSameSizeAs(exported);
     assertThat(stored.stream().map(TraceSpan::service).collect(Collectors.toSet()))
-        .containsExactlyInAnyOrder("place-order", "process-order", "notify-customer");
+        .containsExactlyInAnyOrder("place-order", "process-order", "notify-customer", PaymentProviderStandIn.SERVICE);
 
     // The relay, as Zipkin shows it (it lower-cases span names).
     TraceSpan post = one(stored, "place-order", "post /orders");
@@ -119,6 +120,17 @@ class OrderPipelineIT {
     assertThat(processMessage.kind()).isEqualTo("CONSUMER");
     assertThat(processMessage.attributes()).containsEntry("messaging.message.id", orderMessageId);
     assertThat(childOf(stored, processMessage, "reserve stock").attributes()).containsEntry("order.id", run.orderId());
+    // The HTTP hop: java.net.http.HttpClient.send, woven; the provider continues the trace.
+    TraceSpan charge = childOf(stored, processMessage, "post");
+    assertThat(charge.kind()).isEqualTo("CLIENT");
+    assertThat(charge.attributes())
+        .containsEntry("http.request.method", "POST")
+        .containsEntry("http.response.status_code", "201")
+        .containsEntry("server.address", "127.0.0.1")
+        .containsKey("url.full");
+    TraceSpan payment = childOf(stored, charge, "post /payments");
+    assertThat(payment.service()).isEqualTo(PaymentProviderStandIn.SERVICE);
+    assertThat(payment.kind()).isEqualTo("SERVER");
     childOf(stored, processMessage, "dynamodb.updateitem");
     TraceSpan publish = childOf(stored, processMessage, "send order-events");
     assertThat(publish.kind()).isEqualTo("PRODUCER");
@@ -176,13 +188,13 @@ class OrderPipelineIT {
       TraceSpan notify = one(trace, "notify-customer", "process order-notifications");
       assertThat(notify.parentSpanId()).isEqualTo(publish.spanId());
       assertThat(notify.links()).hasSize(1);
-      assertThat(trace.stream().map(TraceSpan::service).distinct()).hasSize(3);
+      assertThat(trace.stream().map(TraceSpan::service).distinct()).hasSize(4);
 
       // Zipkin keeps each order's trace across the three functions; it has no field for links, so
       // only the OTLP copy above shows them.
       List<TraceSpan> stored = zipkinTrace(send.traceId(), trace.size());
       assertThat(stored).hasSameSizeAs(trace);
-      assertThat(stored.stream().map(TraceSpan::service).collect(Collectors.toSet())).hasSize(3);
+      assertThat(stored.stream().map(TraceSpan::service).collect(Collectors.toSet())).hasSize(4);
     }
   }
 

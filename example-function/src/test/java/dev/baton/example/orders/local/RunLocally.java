@@ -22,7 +22,7 @@ import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
  * <p>Places one order through {@code POST /orders}, lets it flow through the orders queue, {@code
  * process-order}, the order-events topic and the notifications queue to {@code notify-customer},
  * then prints the trace as a tree, writes {@code <example.output.dir>/example-trace.svg}, and ends
- * with {@code trace <id>: <N> spans across 3 functions}. The functions export over OTLP to a local
+ * with {@code trace <id>: <N> spans across 3 functions and the payment provider}. The functions export over OTLP to a local
  * collector, or, with {@code -Dexample.zipkin=http://127.0.0.1:9411}, to that Zipkin, from which
  * the trace is then read back.
  */
@@ -82,7 +82,7 @@ public final class RunLocally {
     long millis = (System.nanoTime() - started) / 1_000_000;
 
     TraceTree tree = new TraceTree(spans);
-    long functions = spans.stream().map(TraceSpan::service).distinct().count();
+    long functions = spans.stream().map(TraceSpan::service).filter(s -> !s.equals(PaymentProviderStandIn.SERVICE)).distinct().count();
     Files.createDirectories(outputDir);
     Path picture = outputDir.resolve("example-trace.svg");
     Files.writeString(picture, Waterfall.svg(traceId, tree), StandardCharsets.UTF_8);
@@ -96,7 +96,7 @@ public final class RunLocally {
     System.out.println("waterfall: " + picture.toAbsolutePath());
     System.out.println("every span with its attributes and links: " + json.toAbsolutePath());
     System.out.println("servers, three function JVMs and one order, start to finish: " + millis + " ms");
-    System.out.println("trace " + traceId + ": " + spans.size() + " spans across " + functions + " functions");
+    System.out.println("trace " + traceId + ": " + spans.size() + " spans across " + functions + " functions and the payment provider");
   }
 
   /** The line {@code notify-customer} logged for the email, with the trace id Baton put into the MDC. */
@@ -148,13 +148,13 @@ public final class RunLocally {
     throw new IllegalStateException("Zipkin at " + zipkin + " has no trace with order.id=" + orderId);
   }
 
-  /** The trace's spans once Zipkin holds all three functions' and the count has settled. */
+  /** The trace's spans once Zipkin holds all three functions' and the provider's, and the count has settled. */
   private static List<TraceSpan> zipkinTrace(String zipkin, String traceId) throws Exception {
     long deadline = System.nanoTime() + ZIPKIN_WAIT.toNanos();
     List<TraceSpan> previous = List.of();
     while (true) {
       List<TraceSpan> spans = ZipkinTraces.spans(get(zipkin + "/api/v2/trace/" + traceId));
-      boolean settled = spans.size() == previous.size() && spans.stream().map(TraceSpan::service).distinct().count() == 3;
+      boolean settled = spans.size() == previous.size() && spans.stream().map(TraceSpan::service).distinct().count() == 4;
       if (settled || System.nanoTime() > deadline) {
         return spans;
       }
