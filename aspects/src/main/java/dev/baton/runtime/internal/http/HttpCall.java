@@ -14,7 +14,6 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -130,22 +129,23 @@ public final class HttpCall {
           .getPropagators()
           .getTextMapPropagator()
           .inject(Context.current().with(span), headers, Collector.INSTANCE);
+      int count = headers.size() / 2;
+      String[] own = new String[count];
       boolean callerTraceparent = false;
-      for (int i = 0; i < headers.size(); i += 2) {
-        if (existing.first(headers.get(i)) != null
-            && headers.get(i).toLowerCase(Locale.ROOT).equals(TRACEPARENT)) {
+      for (int i = 0; i < count; i++) {
+        own[i] = existing.first(headers.get(2 * i));
+        if (own[i] != null && headers.get(2 * i).equalsIgnoreCase(TRACEPARENT)) {
           callerTraceparent = true;
         }
       }
       List<String> toAdd = new ArrayList<>(headers.size());
-      for (int i = 0; i < headers.size(); i += 2) {
-        String name = headers.get(i);
-        String own = existing.first(name);
-        if (own != null) {
-          recordCallerHeader(name, own);
-        } else if (!(callerTraceparent && name.toLowerCase(Locale.ROOT).equals(TRACESTATE))) {
+      for (int i = 0; i < count; i++) {
+        String name = headers.get(2 * i);
+        if (own[i] != null) {
+          recordCallerHeader(name, own[i]);
+        } else if (!(callerTraceparent && name.equalsIgnoreCase(TRACESTATE))) {
           toAdd.add(name);
-          toAdd.add(headers.get(i + 1));
+          toAdd.add(headers.get(2 * i + 1));
         }
       }
       return toAdd;

@@ -27,6 +27,12 @@ public final class HttpUrls {
     if (url == null) {
       return null;
     }
+    if (url.indexOf('@') < 0
+        && url.indexOf("sig") < 0
+        && url.indexOf("Signature") < 0
+        && url.indexOf("AWSAccessKeyId") < 0) {
+      return url; // nothing to leave out or redact: most URLs
+    }
     int schemeEnd = url.indexOf("://");
     int authorityStart = schemeEnd < 0 ? 0 : schemeEnd + 3;
     int authorityEnd = indexOfAny(url, "/?#", authorityStart);
