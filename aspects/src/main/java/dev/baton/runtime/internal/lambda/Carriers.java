@@ -67,7 +67,7 @@ final class Carriers {
     return null;
   }
 
-  /** Reads a carrier built by this class; the first non-null value of a name is its value. */
+  /** Reads a carrier built by this class: a name's values are its value, comma-joined. */
   enum Getter implements TextMapGetter<Map<String, List<String>>> {
     INSTANCE;
 
@@ -76,9 +76,37 @@ final class Carriers {
       return carrier.keySet();
     }
 
+    /**
+     * A name's non-blank values joined with commas, as HTTP combines repeated header lines (RFC
+     * 9110, 5.3): repeated {@code tracestate} or {@code baggage} lines are one list, and a
+     * repeated {@code traceparent}, which the W3C Trace Context spec forbids, is malformed and
+     * starts a new trace. One value (every message attribute) is returned as it is.
+     */
     @Override
     public String get(Map<String, List<String>> carrier, String key) {
-      return carrier == null || key == null ? null : first(carrier, key);
+      List<String> values = carrier == null || key == null ? null : carrier.get(key);
+      if (values == null) {
+        return null;
+      }
+      if (values.size() == 1) {
+        return values.get(0);
+      }
+      StringBuilder joined = null;
+      String only = null;
+      for (String value : values) {
+        if (value == null || value.isBlank()) {
+          continue;
+        }
+        if (only == null) {
+          only = value;
+        } else {
+          if (joined == null) {
+            joined = new StringBuilder(only);
+          }
+          joined.append(',').append(value);
+        }
+      }
+      return joined == null ? only : joined.toString();
     }
 
     @Override

@@ -207,6 +207,21 @@ class IncomingContextTest {
   }
 
   @Test
+  void repeatedHeaderLinesAreOneListAsHttpCombinesThem() {
+    // W3C Trace Context: a repeated traceparent is invalid (a new trace); tracestate lines combine.
+    TreeMap<String, List<String>> duplicated = Carriers.headers(
+        null, Map.of("traceparent", List.of(TRACEPARENT, "00-12345678901234567890123456789012-1234567890123456-01")));
+    assertThat(IncomingContext.fromCarrier(duplicated, "HTTP headers")).isNull();
+
+    TreeMap<String, List<String>> states = Carriers.headers(
+        null, Map.of("traceparent", List.of(TRACEPARENT), "tracestate", List.of("foo=1,bar=2", "", "baz=3")));
+    Context context = IncomingContext.fromCarrier(states, "HTTP headers");
+    assertThat(traceId(context)).isEqualTo(TRACE_ID);
+    assertThat(Span.fromContext(context).getSpanContext().getTraceState().asMap())
+        .containsExactly(Map.entry("foo", "1"), Map.entry("bar", "2"), Map.entry("baz", "3"));
+  }
+
+  @Test
   void aPropagatorThatRebuildsTheSpanContextItWasGivenGivesNoParent() {
     // Adds its own header to the tracestate of whatever span it is given: a copy of the
     // placeholder that a carrier with no span context is extracted onto.

@@ -95,6 +95,11 @@ class TraceContextCasesTest {
         "test_both_traceparent_and_tracestate_missing", "test_traceparent_included_tracestate_missing",
         "test_traceparent_header_name_valid_casing", "test_tracestate_included_traceparent_included",
         "test_multiple_requests_with_valid_traceparent", "test_propagates_random_flag");
+    // Repeated header lines, combined as HTTP combines them (where OpenTelemetry's propagator
+    // alone reads the first line only).
+    assertThat(batonPassed).contains(
+        "test_traceparent_duplicated", "test_tracestate_empty_header",
+        "test_tracestate_multiple_headers_different_keys", "test_tracestate_member_count_limit");
   }
 
   // ---- the cases of test.py, in its order ----
