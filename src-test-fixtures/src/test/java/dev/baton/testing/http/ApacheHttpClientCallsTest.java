@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
+import org.apache.hc.client5.http.async.methods.SimpleResponseConsumer;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -31,6 +33,7 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
@@ -226,6 +229,65 @@ class ApacheHttpClientCallsTest {
       Thread.onSpinWait();
     }
     assertThat(tracing.spans().stream().filter(s -> "503".equals(s.getAttributes().get(ErrorAttributes.ERROR_TYPE)))).hasSize(1);
+  }
+
+  @Test
+  void theAsyncClientsProducerAndConsumerOverloadsAreTracedToo() throws Exception {
+    Span parent = tracing.startParent("handler");
+    SimpleHttpResponse ok;
+    SimpleHttpResponse failed;
+    try (Scope ignored = parent.makeCurrent()) {
+      ok = asyncClient.execute(
+              SimpleRequestProducer.create(SimpleRequestBuilder.post(server.uri("/produced")).setBody("{}", ContentType.APPLICATION_JSON).build()),
+              SimpleResponseConsumer.create(), null)
+          .get(10, TimeUnit.SECONDS);
+      failed = asyncClient.execute(
+              SimpleRequestProducer.create(SimpleRequestBuilder.get(server.uri("/status/500")).build()),
+              SimpleResponseConsumer.create(), HttpClientContext.create(), null)
+          .get(10, TimeUnit.SECONDS);
+    }
+    parent.end();
+
+    assertThat(ok.getCode()).isEqualTo(200);
+    assertThat(failed.getCode()).isEqualTo(500);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (tracing.spans().size() < 3 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    SpanData post = tracing.span("POST");
+    assertThat(post)
+        .hasKind(SpanKind.CLIENT)
+        .hasParentSpanId(parent.getSpanContext().getSpanId())
+        .hasAttribute(UrlAttributes.URL_FULL, server.baseUrl() + "/produced")
+        .hasAttribute(ServerAttributes.SERVER_PORT, (long) server.port())
+        .hasAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, 200L);
+    assertThat(tracing.span("GET")).hasStatus(StatusData.error()).hasAttribute(ErrorAttributes.ERROR_TYPE, "500");
+    assertThat(server.requests().get(0).header("traceparent")).contains(post.getSpanId());
+  }
+
+  @Test
+  void anAsyncExchangeWhoseConnectionFailsIsAFailedSpan() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    java.util.concurrent.Future<SimpleHttpResponse> future = asyncClient.execute(
+        SimpleRequestProducer.create(SimpleRequestBuilder.get("http://127.0.0.1:" + closedPort + "/").build()),
+        SimpleResponseConsumer.create(), null);
+
+    assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(java.util.concurrent.ExecutionException.class)
+        .hasCauseInstanceOf(java.net.ConnectException.class);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (tracing.spans().isEmpty() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(tracing.spans()).singleElement().satisfies(span -> assertThat(span)
+        .hasName("GET") // the client has the request from the producer before it connects
+        .hasAttribute(ServerAttributes.SERVER_PORT, (long) closedPort)
+        .hasKind(SpanKind.CLIENT)
+        .hasStatus(StatusData.error())
+        .hasAttribute(ErrorAttributes.ERROR_TYPE, org.apache.hc.client5.http.HttpHostConnectException.class.getName()));
   }
 
   /** A request of the caller's own class whose headers cannot be changed. */

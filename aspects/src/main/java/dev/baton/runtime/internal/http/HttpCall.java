@@ -107,6 +107,57 @@ public final class HttpCall {
     return call;
   }
 
+  /**
+   * Starts the CLIENT span of a request not known yet (Apache's async {@code AsyncRequestProducer}
+   * makes it later, on the client's I/O thread), named {@code HTTP} until {@link #named} names
+   * it, and makes it current.
+   */
+  static HttpCall startUnnamed() {
+    HttpCall call = new HttpCall();
+    try {
+      call.span =
+          BatonTelemetry.tracer()
+              .spanBuilder(OTHER_METHOD_SPAN_NAME)
+              .setSpanKind(SpanKind.CLIENT)
+              .startSpan();
+      call.scope = call.span.makeCurrent();
+    } catch (Throwable failure) {
+      Failures.report("starting an HTTP client call's span", failure);
+    }
+    return call;
+  }
+
+  /** The request of a call started by {@link #startUnnamed} is known: names the span after it. */
+  void named(String method, String scheme, String host, int port, String url) {
+    try {
+      if (!span.isRecording()) {
+        return;
+      }
+      boolean known = method != null && KNOWN_METHODS.contains(method);
+      span.updateName(known ? method : OTHER_METHOD_SPAN_NAME);
+      span.setAttribute(
+          SemanticConventions.HTTP_REQUEST_METHOD,
+          known ? method : SemanticConventions.HTTP_REQUEST_METHOD_OTHER);
+      if (!known && method != null) {
+        span.setAttribute(SemanticConventions.HTTP_REQUEST_METHOD_ORIGINAL, method);
+      }
+      String address = HttpUrls.address(host);
+      if (address != null) {
+        span.setAttribute(SemanticConventions.SERVER_ADDRESS, address);
+      }
+      int serverPort = HttpUrls.port(scheme, port);
+      if (serverPort > 0) {
+        span.setAttribute(SemanticConventions.SERVER_PORT, (long) serverPort);
+      }
+      String full = HttpUrls.full(url);
+      if (full != null) {
+        span.setAttribute(SemanticConventions.URL_FULL, full);
+      }
+    } catch (Throwable failure) {
+      Failures.report("naming an HTTP client call's span", failure);
+    }
+  }
+
   /** Whether the span records (is sampled, or recorded for a dropped invocation). */
   boolean isRecording() {
     return span.isRecording();

@@ -9,6 +9,8 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
+import org.apache.hc.client5.http.async.methods.SimpleResponseConsumer;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -48,6 +50,11 @@ public class PaymentsApi {
 
   public Future<SimpleHttpResponse> statusWithApacheAsync(String path) {
     return apacheAsync.execute(SimpleRequestBuilder.get(baseUrl + path).build(), null);
+  }
+
+  public Future<SimpleHttpResponse> statusWithApacheProducer(String path) {
+    return apacheAsync.execute(
+        SimpleRequestProducer.create(SimpleRequestBuilder.get(baseUrl + path).build()), SimpleResponseConsumer.create(), null);
   }
 
   public int statusWithOkHttp(String path) throws IOException {

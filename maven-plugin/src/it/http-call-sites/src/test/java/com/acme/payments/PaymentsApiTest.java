@@ -82,6 +82,7 @@ class PaymentsApiTest {
       assertThat(api.statusWithApache("/status/404")).isEqualTo(404);
       assertThat(api.chargeWithApache("/payments")).isEqualTo("answered /payments");
       assertThat(api.statusWithApacheAsync("/async").get(10, TimeUnit.SECONDS).getCode()).isEqualTo(200);
+      assertThat(api.statusWithApacheProducer("/produced").get(10, TimeUnit.SECONDS).getCode()).isEqualTo(200);
       assertThat(api.statusWithOkHttp("/ok")).isEqualTo(200);
       assertThat(api.statusWithOkHttpAsync("/status/503").get(10, TimeUnit.SECONDS)).isEqualTo(503);
     } finally {
@@ -89,11 +90,11 @@ class PaymentsApiTest {
     }
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (exporter.getFinishedSpanItems().size() < 6 && System.nanoTime() < deadline) {
+    while (exporter.getFinishedSpanItems().size() < 7 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
     List<SpanData> clients = exporter.getFinishedSpanItems().stream().filter(s -> s.getKind() == SpanKind.CLIENT).toList();
-    assertThat(clients).hasSize(5);
+    assertThat(clients).hasSize(6);
     for (SpanData span : clients) {
       assertThat(span).hasParentSpanId(parent.getSpanContext().getSpanId());
       assertThat(server.requests().stream().filter(r -> r.header("traceparent") != null && r.header("traceparent").contains(span.getSpanId())))
