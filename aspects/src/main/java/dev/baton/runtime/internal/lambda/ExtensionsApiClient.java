@@ -60,6 +60,11 @@ final class ExtensionsApiClient {
     }
   }
 
+  /** The Host header's value: {@code host:port}, an IPv6 address in brackets. */
+  private String authority() {
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
   /** A refusal: Lambda answered with a status other than the one expected. */
   static final class Refused extends IOException {
     final int status;
@@ -80,7 +85,7 @@ final class ExtensionsApiClient {
     byte[] body = REGISTER_BODY.getBytes(StandardCharsets.UTF_8);
     String head =
         "POST " + BASE + "register HTTP/1.1\r\n"
-            + "Host: " + host + ":" + port + "\r\n"
+            + "Host: " + authority() + "\r\n"
             + NAME_HEADER + ": " + name + "\r\n"
             + "Content-Type: application/json\r\n"
             + "Content-Length: " + body.length + "\r\n"
@@ -99,7 +104,7 @@ final class ExtensionsApiClient {
   String next(String identifier) throws IOException {
     String head =
         "GET " + BASE + "event/next HTTP/1.1\r\n"
-            + "Host: " + host + ":" + port + "\r\n"
+            + "Host: " + authority() + "\r\n"
             + IDENTIFIER_HEADER + ": " + identifier + "\r\n"
             + "Connection: close\r\n\r\n";
     Answer answer = exchange(head, null, 0);
