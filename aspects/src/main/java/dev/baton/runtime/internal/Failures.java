@@ -16,6 +16,7 @@ public final class Failures {
 
   private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
   private static final AtomicLong COUNT = new AtomicLong();
+  private static final AtomicLong CAUGHT = new AtomicLong();
 
   private Failures() {}
 
@@ -26,6 +27,7 @@ public final class Failures {
    */
   public static void report(String kind, Throwable failure) {
     COUNT.incrementAndGet();
+    CAUGHT.incrementAndGet();
     try {
       if (REPORTED.add(kind)) {
         System.getLogger("dev.baton")
@@ -81,5 +83,14 @@ public final class Failures {
   /** How many tracing failures this JVM has seen. */
   public static long count() {
     return COUNT.get();
+  }
+
+  /**
+   * How many of them were exceptions that the safety net caught ({@link #report}), rather than
+   * bad input Baton tolerates ({@link #reportInput}). Baton's own code throws on no input: the
+   * net is for what user code does (a {@code toString()} or {@code getMessage()} that throws).
+   */
+  public static long caught() {
+    return CAUGHT.get();
   }
 }
