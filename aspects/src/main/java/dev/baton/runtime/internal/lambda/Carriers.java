@@ -1,6 +1,7 @@
 package dev.baton.runtime.internal.lambda;
 
 import io.opentelemetry.context.propagation.TextMapGetter;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -38,13 +39,31 @@ final class Carriers {
     }
     if (multi != null) {
       for (Map.Entry<String, List<String>> header : multi.entrySet()) {
-        List<String> values = header.getValue();
-        if (header.getKey() != null && values != null && !values.isEmpty()) {
+        List<String> values = nonNull(header.getValue());
+        if (header.getKey() != null && !values.isEmpty()) {
           carrier.put(header.getKey(), values);
         }
       }
     }
     return carrier;
+  }
+
+  /**
+   * The non-null values of a multi-value header (none for null). A null entry in the list is no
+   * value: handed to a propagator it would make it throw (OpenTelemetry's baggage propagator
+   * does), and the whole extraction would be lost with it.
+   */
+  private static List<String> nonNull(List<String> values) {
+    if (values == null || values.isEmpty()) {
+      return List.of();
+    }
+    List<String> nonNull = new ArrayList<>(values.size());
+    for (String value : values) {
+      if (value != null) {
+        nonNull.add(value);
+      }
+    }
+    return nonNull;
   }
 
   /** Adds one string value under {@code name}; null names or values are left out. */
@@ -112,7 +131,7 @@ final class Carriers {
     @Override
     public Iterator<String> getAll(Map<String, List<String>> carrier, String key) {
       List<String> values = carrier == null || key == null ? null : carrier.get(key);
-      return values == null ? Collections.emptyIterator() : values.iterator();
+      return values == null ? Collections.emptyIterator() : nonNull(values).iterator();
     }
   }
 }
