@@ -5,6 +5,9 @@ import dev.baton.runtime.internal.Failures;
 import dev.baton.runtime.internal.SemanticConventions;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -65,12 +68,12 @@ public final class LambdaInvokes {
     if (clientContext != null && !clientContext.isEmpty()) {
       JsonNode existing;
       try {
-        existing = JsonNode.parser().parse(new String(Base64.getDecoder().decode(clientContext), StandardCharsets.UTF_8));
-      } catch (RuntimeException notJson) {
+        existing = JsonNode.parser().parse(utf8(Base64.getDecoder().decode(clientContext)));
+      } catch (RuntimeException | CharacterCodingException notJson) {
         MessageAttributes.notInjected(span, "the client context is not base64 JSON", null);
         return null;
       }
-      if (!existing.isObject()) {
+      if (existing == null || !existing.isObject()) {
         MessageAttributes.notInjected(span, "the client context is not a JSON object", null);
         return null;
       }
@@ -143,6 +146,19 @@ public final class LambdaInvokes {
       return null;
     }
     return encoded;
+  }
+
+  /**
+   * {@code bytes} as UTF-8, strictly: bytes that are not UTF-8 would be read as U+FFFD and sent
+   * back changed, so they make the client context one Baton leaves alone.
+   */
+  private static String utf8(byte[] bytes) throws CharacterCodingException {
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(bytes))
+        .toString();
   }
 
   private static boolean comma(StringBuilder json, boolean first) {
@@ -267,7 +283,9 @@ public final class LambdaInvokes {
           case '\r' -> json.append("\\r");
           case '\t' -> json.append("\\t");
           default -> {
-            if (c < 0x20) {
+            if (c < 0x20 || isLoneSurrogate(value, i)) {
+              // A lone surrogate has no UTF-8 form (the encoder would write '?'): JSON's escape
+              // keeps it as the user's client context had it.
               json.append(String.format("\\u%04x", (int) c));
             } else {
               json.append(c);
@@ -276,6 +294,18 @@ public final class LambdaInvokes {
         }
       }
       json.append('"');
+    }
+
+    /** Whether the char at {@code i} is a surrogate that is not half of a pair. */
+    static boolean isLoneSurrogate(String value, int i) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        return i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1));
+      }
+      if (Character.isLowSurrogate(c)) {
+        return i == 0 || !Character.isHighSurrogate(value.charAt(i - 1));
+      }
+      return false;
     }
   }
 }
