@@ -2,6 +2,9 @@ package dev.baton.runtime.internal.aws;
 
 import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
+import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.baggage.BaggageBuilder;
+import io.opentelemetry.api.baggage.BaggageEntry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -45,13 +48,60 @@ final class ContextFields {
         return NONE;
       }
       Map<String, String> fields = new LinkedHashMap<>();
-      propagator().inject(Context.current().with(span), fields, MapSetter.INSTANCE);
+      propagator().inject(encodable(Context.current()).with(span), fields, MapSetter.INSTANCE);
       String xray = fields.remove(XRAY_HEADER);
       return fields.isEmpty() && xray == null ? NONE : new ContextFields(fields, xray);
     } catch (Throwable failure) {
       Failures.report("injecting the trace context into a message", failure);
       return NONE;
     }
+  }
+
+  /**
+   * {@code context} with only the baggage entries that can be written: a lone UTF-16 surrogate in
+   * a key or value has no UTF-8 form, and OpenTelemetry's W3C baggage propagator throws on it,
+   * losing the trace context with the baggage. Such entries are left out (reported once); the
+   * rest of the baggage, and the trace context, go on.
+   */
+  static Context encodable(Context context) {
+    Baggage baggage = Baggage.fromContext(context);
+    if (baggage.isEmpty()) {
+      return context;
+    }
+    BaggageBuilder kept = null;
+    for (Map.Entry<String, BaggageEntry> entry : baggage.asMap().entrySet()) {
+      BaggageEntry value = entry.getValue();
+      if (hasLoneSurrogate(entry.getKey())
+          || hasLoneSurrogate(value.getValue())
+          || hasLoneSurrogate(value.getMetadata().getValue())) {
+        if (kept == null) {
+          kept = baggage.toBuilder();
+        }
+        kept.remove(entry.getKey());
+        Failures.reportInput(
+            "a baggage entry with a lone UTF-16 surrogate, which W3C baggage cannot carry (left"
+                + " out of what is injected)",
+            "key of " + entry.getKey().length() + " chars");
+      }
+    }
+    return kept == null ? context : context.with(kept.build());
+  }
+
+  private static boolean hasLoneSurrogate(String value) {
+    if (value == null) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
