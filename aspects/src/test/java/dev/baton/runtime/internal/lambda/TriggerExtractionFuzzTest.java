@@ -197,7 +197,8 @@ class TriggerExtractionFuzzTest {
           names.note(name, null);
         }
       }
-      message.setMessageAttributes(data.consumeInt(0, 9) == 0 ? null : attributes);
+      Map<String, SQSEvent.MessageAttribute> sent = data.consumeInt(0, 9) == 0 ? null : attributes;
+      message.setMessageAttributes(sent);
       if (data.consumeBoolean()) {
         Map<String, String> system = new HashMap<>();
         system.put(
@@ -208,7 +209,7 @@ class TriggerExtractionFuzzTest {
       message.setBody(data.consumeBoolean() ? SnsEnvelopeFuzzTest.envelope(data, null) : FuzzValues.text(data, 80));
       message.setEventSourceArn(FuzzValues.text(data, 60));
       records.add(message);
-      parent = names.parent();
+      parent = sent == null ? null : names.parent();
     }
     event.setRecords(data.consumeInt(0, 19) == 0 ? null : records);
     SQSBatchResponse response = new SQSBatchResponse();
@@ -249,12 +250,13 @@ class TriggerExtractionFuzzTest {
         attributes.put(name, data.consumeInt(0, 19) == 0 ? null : attribute);
         names.note(name, attributes.get(name) != null && "String".equals(type) ? value : null);
       }
-      sns.setMessageAttributes(data.consumeInt(0, 9) == 0 ? null : attributes);
+      Map<String, SNSEvent.MessageAttribute> sent = data.consumeInt(0, 9) == 0 ? null : attributes;
+      sns.setMessageAttributes(sent);
       sns.setTopicArn(FuzzValues.text(data, 60));
       sns.setMessage(FuzzValues.text(data, 40));
       record.setSns(sns);
       records.add(record);
-      parent = names.parent();
+      parent = sent == null ? null : names.parent();
     }
     event.setRecords(records);
     handle(
