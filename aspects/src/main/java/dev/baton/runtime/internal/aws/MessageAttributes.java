@@ -75,6 +75,22 @@ final class MessageAttributes {
       String entryId,
       long messageBytes,
       Room room) {
+    return withContext(existing, fields, toValue, span, entryId, messageBytes, messageBytes, room);
+  }
+
+  /**
+   * As above, with the message's size as the fewest and the most bytes it may count ({@link
+   * #utf8Length(String, boolean)}): they differ when it holds lone surrogates.
+   */
+  static <V> Map<String, V> withContext(
+      Map<String, V> existing,
+      Map<String, String> fields,
+      Function<String, V> toValue,
+      Span span,
+      String entryId,
+      long messageFewestBytes,
+      long messageBytes,
+      Room room) {
     if (fields.isEmpty()) {
       return null;
     }
@@ -118,7 +134,7 @@ final class MessageAttributes {
           null);
       return null;
     }
-    if (!room.take(messageBytes, addedBytes)) {
+    if (!room.take(messageFewestBytes, messageBytes, addedBytes)) {
       notInjected(
           span,
           "the trace context ("
@@ -188,7 +204,8 @@ final class MessageAttributes {
 
   /** How many bytes one message attribute value counts: its data type and its value. */
   interface ValueSize<V> {
-    long bytes(V value);
+    /** With {@code fewest}, a lone surrogate counts 1 byte, else 3 (see {@link #utf8Length(String, boolean)}). */
+    long bytes(V value, boolean fewest);
   }
 
   /**
@@ -196,12 +213,18 @@ final class MessageAttributes {
    * (name, data type and value each).
    */
   static <V> long messageBytes(String body, Map<String, V> attributes, ValueSize<V> size) {
-    long bytes = utf8Length(body);
+    return messageBytes(body, attributes, size, false);
+  }
+
+  /** {@link #messageBytes}, the fewest bytes it may count with {@code fewest}. */
+  static <V> long messageBytes(
+      String body, Map<String, V> attributes, ValueSize<V> size, boolean fewest) {
+    long bytes = utf8Length(body, fewest);
     if (attributes != null) {
       for (Map.Entry<String, V> attribute : attributes.entrySet()) {
-        bytes += utf8Length(attribute.getKey());
+        bytes += utf8Length(attribute.getKey(), fewest);
         if (attribute.getValue() != null) {
-          bytes += size.bytes(attribute.getValue());
+          bytes += size.bytes(attribute.getValue(), fewest);
         }
       }
     }
@@ -217,8 +240,19 @@ final class MessageAttributes {
     return utf8Length(name) + utf8Length(dataType) + utf8Length(stringValue);
   }
 
-  /** The length of {@code value} in UTF-8 (0 for null), without encoding it. */
+  /** The length of {@code value} in UTF-8 (0 for null), without encoding it; the most it may be. */
   static long utf8Length(String value) {
+    return utf8Length(value, false);
+  }
+
+  /**
+   * The length of {@code value} in UTF-8 (0 for null), without encoding it. A lone surrogate has
+   * no UTF-8 form: an encoder writes '?' (1 byte) or a replacement character (3), so it counts 1
+   * with {@code fewest} and 3 without. A size check takes the fewest for the message as the user
+   * made it (was it within the limit?) and the most for the message with the context (is it
+   * still?), so that it holds whichever the SDK's protocol writes.
+   */
+  static long utf8Length(String value, boolean fewest) {
     if (value == null) {
       return 0;
     }
@@ -235,8 +269,7 @@ final class MessageAttributes {
         length += 4;
         i++;
       } else {
-        // A lone surrogate is sent as '?' by the SDK's encoder: 1 byte; counting 3 is safe.
-        length += 3;
+        length += fewest ? 1 : 3;
       }
     }
     return length;
@@ -255,8 +288,13 @@ final class MessageAttributes {
 
     /** {@code batchBytes}: the batch's size as the user made it (one message's, for a send). */
     Room(long[] limits, long batchBytes) {
+      this(limits, batchBytes, batchBytes);
+    }
+
+    /** With the fewest and the most bytes the batch may count as the user made it. */
+    Room(long[] limits, long batchFewestBytes, long batchBytes) {
       this.limits = limits;
-      this.batchBefore = batchBytes;
+      this.batchBefore = batchFewestBytes;
       this.batchAfter = batchBytes;
     }
 
@@ -265,7 +303,12 @@ final class MessageAttributes {
      * count toward the batch from now on.
      */
     boolean take(long messageBytes, long addedBytes) {
-      if (crosses(messageBytes, messageBytes + addedBytes)
+      return take(messageBytes, messageBytes, addedBytes);
+    }
+
+    /** {@link #take(long, long)} with the fewest and the most bytes the message may count. */
+    boolean take(long messageFewestBytes, long messageBytes, long addedBytes) {
+      if (crosses(messageFewestBytes, messageBytes + addedBytes)
           || crosses(batchBefore, batchAfter + addedBytes)) {
         return false;
       }

@@ -84,10 +84,10 @@ public final class SnsMessaging {
     }
 
     @Override
-    public long bytes(MessageAttributeValue value) {
+    public long bytes(MessageAttributeValue value, boolean fewest) {
       long bytes =
-          MessageAttributes.utf8Length(value.dataType())
-              + MessageAttributes.utf8Length(value.stringValue());
+          MessageAttributes.utf8Length(value.dataType(), fewest)
+              + MessageAttributes.utf8Length(value.stringValue(), fewest);
       return value.binaryValue() == null ? bytes : bytes + value.binaryValue().asByteArrayUnsafe().length;
     }
   }
@@ -95,6 +95,11 @@ public final class SnsMessaging {
   /** What a message counts toward SNS's size limit: its body and its message attributes. */
   static long bytes(String message, Map<String, MessageAttributeValue> attributes) {
     return MessageAttributes.messageBytes(message, attributes, StringValue.INSTANCE);
+  }
+
+  /** The fewest bytes the message may count (lone surrogates as 1 byte). */
+  static long fewestBytes(String message, Map<String, MessageAttributeValue> attributes) {
+    return MessageAttributes.messageBytes(message, attributes, StringValue.INSTANCE, true);
   }
 
   private abstract static class SnsCall extends MessagingCall {
@@ -132,6 +137,7 @@ public final class SnsMessaging {
           StringValue.INSTANCE,
           span,
           entryId,
+          fewestBytes(message, existing),
           bytes(message, existing),
           room);
     }
@@ -154,6 +160,7 @@ public final class SnsMessaging {
         MessageAttributes.Room room =
             new MessageAttributes.Room(
                 MessageAttributes.SNS_LIMITS,
+                fewestBytes(original.message(), original.messageAttributes()),
                 bytes(original.message(), original.messageAttributes()));
         Map<String, MessageAttributeValue> attributes =
             withContext(
@@ -204,14 +211,16 @@ public final class SnsMessaging {
         if (fields.attributes().isEmpty()) {
           return;
         }
+        long batchFewestBytes = 0;
         long batchBytes = 0;
         for (PublishBatchRequestEntry entry : originals) {
           if (entry != null) {
+            batchFewestBytes += fewestBytes(entry.message(), entry.messageAttributes());
             batchBytes += bytes(entry.message(), entry.messageAttributes());
           }
         }
         MessageAttributes.Room room =
-            new MessageAttributes.Room(MessageAttributes.SNS_LIMITS, batchBytes);
+            new MessageAttributes.Room(MessageAttributes.SNS_LIMITS, batchFewestBytes, batchBytes);
         List<PublishBatchRequestEntry> withContext = new ArrayList<>(entries);
         boolean changed = false;
         for (PublishBatchRequestEntry entry : originals) {

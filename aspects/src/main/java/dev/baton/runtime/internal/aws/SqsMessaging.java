@@ -157,6 +157,7 @@ public final class SqsMessaging {
               StringValue.INSTANCE,
               span,
               entryId,
+              fewestBytes(body, attributes),
               bytes(body, attributes),
               room);
       if (withContext == null) {
@@ -169,6 +170,11 @@ public final class SqsMessaging {
   /** What a message counts toward SQS's size limit: its body and its message attributes. */
   static long bytes(String body, Map<String, MessageAttributeValue> attributes) {
     return MessageAttributes.messageBytes(body, attributes, StringValue.INSTANCE);
+  }
+
+  /** The fewest bytes the message may count (lone surrogates as 1 byte). */
+  static long fewestBytes(String body, Map<String, MessageAttributeValue> attributes) {
+    return MessageAttributes.messageBytes(body, attributes, StringValue.INSTANCE, true);
   }
 
   /** One message's system attributes with {@code AWSTraceHeader}, or null to leave them. */
@@ -202,10 +208,10 @@ public final class SqsMessaging {
     }
 
     @Override
-    public long bytes(MessageAttributeValue value) {
+    public long bytes(MessageAttributeValue value, boolean fewest) {
       long bytes =
-          MessageAttributes.utf8Length(value.dataType())
-              + MessageAttributes.utf8Length(value.stringValue());
+          MessageAttributes.utf8Length(value.dataType(), fewest)
+              + MessageAttributes.utf8Length(value.stringValue(), fewest);
       return value.binaryValue() == null ? bytes : bytes + value.binaryValue().asByteArrayUnsafe().length;
     }
   }
@@ -258,7 +264,9 @@ public final class SqsMessaging {
                 span,
                 null,
                 new MessageAttributes.Room(
-                    MessageAttributes.SQS_LIMITS, bytes(original.messageBody(), attributes)));
+                    MessageAttributes.SQS_LIMITS,
+                    fewestBytes(original.messageBody(), attributes),
+                    bytes(original.messageBody(), attributes)));
         if (injection.isEmpty()) {
           return;
         }
@@ -314,14 +322,16 @@ public final class SqsMessaging {
         if (fields.isEmpty()) {
           return;
         }
+        long batchFewestBytes = 0;
         long batchBytes = 0;
         for (SendMessageBatchRequestEntry entry : original.entries()) {
           if (entry != null) {
+            batchFewestBytes += fewestBytes(entry.messageBody(), entry.messageAttributes());
             batchBytes += bytes(entry.messageBody(), entry.messageAttributes());
           }
         }
         MessageAttributes.Room room =
-            new MessageAttributes.Room(MessageAttributes.SQS_LIMITS, batchBytes);
+            new MessageAttributes.Room(MessageAttributes.SQS_LIMITS, batchFewestBytes, batchBytes);
         List<SendMessageBatchRequestEntry> withContext = new ArrayList<>(entries);
         boolean changed = false;
         for (SendMessageBatchRequestEntry entry : original.entries()) {

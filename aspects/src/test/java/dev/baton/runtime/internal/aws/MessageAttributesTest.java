@@ -189,7 +189,20 @@ class MessageAttributesTest {
     assertThat(MessageAttributes.utf8Length("abc")).isEqualTo(3);
     assertThat(MessageAttributes.utf8Length("é€😀")).isEqualTo("é€😀".getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
     assertThat(MessageAttributes.utf8Length("\ud800")).isEqualTo(3);
+    assertThat(MessageAttributes.utf8Length("\ud800", true)).as("the fewest: '?'").isEqualTo(1);
     assertThat(MessageAttributes.attributeBytes("traceparent", "String", "x")).isEqualTo(11 + 6 + 1);
+  }
+
+  @Test
+  void aMessageWithLoneSurrogatesIsWithinTheLimitIfItMayBe() {
+    // 262,100 bytes if its 20 lone surrogates are sent as '?', 262,140 if as U+FFFD: either way
+    // the context must not take it past 256 KiB.
+    long fewest = 262_100;
+    long most = fewest + 2 * 20;
+    MessageAttributes.Room room = new MessageAttributes.Room(MessageAttributes.SQS_LIMITS, fewest, most);
+    assertThat(room.take(fewest, most, 60)).isFalse();
+    MessageAttributes.Room roomy = new MessageAttributes.Room(MessageAttributes.SQS_LIMITS, fewest, most);
+    assertThat(roomy.take(fewest, most, 4)).isTrue();
   }
 
   @Test
