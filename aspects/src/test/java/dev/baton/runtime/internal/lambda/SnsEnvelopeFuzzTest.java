@@ -73,7 +73,7 @@ class SnsEnvelopeFuzzTest {
       String value = FuzzValues.value(data, name, false);
       List<String> parts = new ArrayList<>();
       parts.add(member("Type", string(type)));
-      parts.add(member("Value", stringValue ? string(value) : anyValue(data, 0)));
+      parts.add(member("Value", stringValue ? string(value) : nonString(data)));
       if (data.consumeBoolean()) {
         parts.add(member("x" + FuzzValues.text(data, 8), anyValue(data, 0)));
       }
@@ -101,6 +101,12 @@ class SnsEnvelopeFuzzTest {
 
   private static String member(String name, String value) {
     return string(name) + ":" + value;
+  }
+
+  /** A JSON value that is not a string: what a reader must not take for an attribute's value. */
+  private static String nonString(FuzzedDataProvider data) {
+    return TriggerExtractionFuzzTest.pick(
+        data, "true", "false", "null", "0", "-1.5e+3", "[]", "{}", "[\"a\"]", "{\"Value\":\"v\"}");
   }
 
   /** A JSON value of any kind, nested at most a few levels. */
