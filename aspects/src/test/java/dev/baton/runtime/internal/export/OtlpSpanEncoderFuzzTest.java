@@ -41,7 +41,8 @@ class OtlpSpanEncoderFuzzTest {
 
   @FuzzTest(maxDuration = "10m")
   void encode(FuzzedDataProvider data) throws IOException {
-    Resource resource = Resource.create(attributes(data), data.consumeBoolean() ? FuzzValues.text(data, 20) : null);
+    // A resource's keys must be printable ASCII (Resource.create refuses others); values may be anything.
+    Resource resource = Resource.create(resourceAttributes(data), data.consumeBoolean() ? FuzzValues.text(data, 20) : null);
     InstrumentationScopeInfo scope =
         InstrumentationScopeInfo.builder(FuzzValues.text(data, 20))
             .setVersion(data.consumeBoolean() ? FuzzValues.text(data, 10) : null)
@@ -139,6 +140,15 @@ class OtlpSpanEncoderFuzzTest {
         case 6 -> builder.put(AttributeKey.doubleArrayKey(key), List.of(data.consumeDouble()));
         default -> builder.put(AttributeKey.booleanArrayKey(key), List.of(data.consumeBoolean()));
       }
+    }
+    return builder.build();
+  }
+
+  private static Attributes resourceAttributes(FuzzedDataProvider data) {
+    AttributesBuilder builder = Attributes.builder();
+    int count = data.consumeInt(0, 3);
+    for (int i = 0; i < count; i++) {
+      builder.put(AttributeKey.stringKey("k" + data.consumeAsciiString(16).replaceAll("[^a-z0-9_.]", "")), FuzzValues.text(data, 40));
     }
     return builder.build();
   }
