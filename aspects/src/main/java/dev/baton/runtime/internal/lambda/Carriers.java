@@ -96,10 +96,12 @@ final class Carriers {
     }
 
     /**
-     * A name's non-blank values joined with commas, as HTTP combines repeated header lines (RFC
-     * 9110, 5.3): repeated {@code tracestate} or {@code baggage} lines are one list, and a
-     * repeated {@code traceparent}, which the W3C Trace Context spec forbids, is malformed and
-     * starts a new trace. One value (every message attribute) is returned as it is.
+     * A name's value when the header came more than once. HTTP combines repeated lines only for
+     * fields defined as lists (RFC 9110, 5.3): {@code tracestate} and {@code baggage} lines are
+     * joined with commas into one list; a repeated {@code traceparent}, which the W3C Trace
+     * Context spec forbids, is returned joined too, so that it is malformed and starts a new
+     * trace; any other name ({@code X-Amzn-Trace-Id}, whose fields would mix across lines) gives
+     * its first non-blank value. One value (every message attribute) is returned as it is.
      */
     @Override
     public String get(Map<String, List<String>> carrier, String key) {
@@ -110,6 +112,7 @@ final class Carriers {
       if (values.size() == 1) {
         return values.get(0);
       }
+      boolean joins = isJoined(key);
       StringBuilder joined = null;
       String only = null;
       for (String value : values) {
@@ -118,6 +121,9 @@ final class Carriers {
         }
         if (only == null) {
           only = value;
+          if (!joins) {
+            return only;
+          }
         } else {
           if (joined == null) {
             joined = new StringBuilder(only);
@@ -126,6 +132,13 @@ final class Carriers {
         }
       }
       return joined == null ? only : joined.toString();
+    }
+
+    /** Whether repeated lines of {@code name} are read joined (see {@link #get}). */
+    private static boolean isJoined(String name) {
+      return name.equalsIgnoreCase("tracestate")
+          || name.equalsIgnoreCase("baggage")
+          || name.equalsIgnoreCase("traceparent");
     }
 
     @Override

@@ -222,6 +222,20 @@ class IncomingContextTest {
   }
 
   @Test
+  void repeatedXrayHeaderLinesAreNotMixedTheFirstIsRead() {
+    // X-Amzn-Trace-Id is no list: joined, a later line's Parent would overwrite the first's.
+    useW3cAndXray();
+    String first = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+    String second = "Root=1-67a1b2c3-0123456789abcdef01234567;Parent=1111111111111111;Sampled=1";
+    TreeMap<String, List<String>> headers = Carriers.headers(null, Map.of("X-Amzn-Trace-Id", List.of(first, second)));
+
+    SpanContext parent = IncomingContext.spanContext(IncomingContext.fromCarrier(headers, "HTTP headers"));
+
+    assertThat(parent.getTraceId()).isEqualTo("5759e988bd862e3fe1be46a994272793");
+    assertThat(parent.getSpanId()).isEqualTo("53995c3f42cd8ad8");
+  }
+
+  @Test
   void aPropagatorThatRebuildsTheSpanContextItWasGivenGivesNoParent() {
     // Adds its own header to the tracestate of whatever span it is given: a copy of the
     // placeholder that a carrier with no span context is extracted onto.
