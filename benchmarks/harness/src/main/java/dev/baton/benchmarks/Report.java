@@ -74,7 +74,8 @@ final class Report {
         new JsonSection("warm_latency_ms", Part.WARM, r -> section("warm_latency_ms", List.of(
             entry(Variant.UNTRACED.key, warm(r.warm(Variant.UNTRACED))),
             entry(Variant.BATON.key, warm(r.warm(Variant.BATON))),
-            entry(Variant.BATON_XRAY.key, warm(r.warm(Variant.BATON_XRAY)))))),
+            entry(Variant.BATON_XRAY.key, warm(r.warm(Variant.BATON_XRAY))),
+            entry(Variant.BATON_BEFORE_RESPONSE.key, warm(r.warm(Variant.BATON_BEFORE_RESPONSE)))))),
         new JsonSection("cold_start_added_ms", Part.COLD, r -> {
           List<String> entries = new ArrayList<>();
           for (Variant v : Variant.COLD_STARTED) {
@@ -541,6 +542,7 @@ final class Report {
       case BATON_XRAY -> "**Baton**, X-Ray (UDP)";
       case BATON_DROPPED_RECORD_ONLY -> "**Baton**, OTLP/HTTP, sampler drops all: record-only (default)";
       case BATON_DROPPED_PLAIN -> "**Baton**, OTLP/HTTP, sampler drops all: plain drop";
+      case BATON_BEFORE_RESPONSE -> "**Baton**, OTLP/HTTP, export before the response";
       default -> label(v);
     };
   }

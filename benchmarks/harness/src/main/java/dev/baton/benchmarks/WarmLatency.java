@@ -51,7 +51,7 @@ import java.util.concurrent.TimeoutException;
 final class WarmLatency {
 
   static final List<Variant> VARIANTS = List.of(Variant.UNTRACED, Variant.BATON, Variant.BATON_XRAY,
-      Variant.BATON_DROPPED_RECORD_ONLY, Variant.BATON_DROPPED_PLAIN);
+      Variant.BATON_BEFORE_RESPONSE, Variant.BATON_DROPPED_RECORD_ONLY, Variant.BATON_DROPPED_PLAIN);
   static final long PAUSE_MILLIS = 10;
   static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
 

@@ -82,6 +82,7 @@ class SmokeTest {
     assertThat(results.get(Variant.UNTRACED).spansPerInvocation()).isZero();
     assertThat(results.get(Variant.BATON).spansPerInvocation()).isEqualTo(5);
     assertThat(results.get(Variant.BATON_XRAY).spansPerInvocation()).isEqualTo(5);
+    assertThat(results.get(Variant.BATON_BEFORE_RESPONSE).spansPerInvocation()).isEqualTo(5);
     // The sampler drops every invocation; recorded or not, a successful one's spans are let go.
     assertThat(results.get(Variant.BATON_DROPPED_RECORD_ONLY).spansPerInvocation()).isZero();
     assertThat(results.get(Variant.BATON_DROPPED_PLAIN).spansPerInvocation()).isZero();
