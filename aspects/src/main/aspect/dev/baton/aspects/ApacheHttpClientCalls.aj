@@ -24,7 +24,8 @@ import org.aspectj.lang.annotation.SuppressAjWarnings;
  * execute(SimpleHttpRequest, [context,] callback)} and {@code execute([target,] producer, consumer,
  * [pushHandlerFactory,] [context,] callback)}, get a CLIENT span per the HTTP client semantic
  * conventions and the trace context's headers. Woven only when {@code httpclient5} is on the
- * classpath. Each advice only calls {@link ApacheHttpCalls}.
+ * classpath. Each advice only calls {@link ApacheHttpCalls}: the client is handed a copy of the
+ * caller's request with the headers (the caller's is never changed).
  */
 public aspect ApacheHttpClientCalls {
 
@@ -37,7 +38,7 @@ public aspect ApacheHttpClientCalls {
           && target(client) && args(request, ..) && woven() {
     HttpCall call = ApacheHttpCalls.start(null, request);
     try {
-      Object result = proceed(client, request);
+      Object result = proceed(client, ApacheHttpCalls.request(call, request));
       return ApacheHttpCalls.returned(call, result);
     } catch (Throwable failure) {
       ApacheHttpCalls.threw(call, failure);
@@ -54,7 +55,7 @@ public aspect ApacheHttpClientCalls {
           && target(client) && args(target, request, ..) && woven() {
     HttpCall call = ApacheHttpCalls.start(target, request);
     try {
-      Object result = proceed(client, target, request);
+      Object result = proceed(client, target, ApacheHttpCalls.request(call, request));
       return ApacheHttpCalls.returned(call, result);
     } catch (Throwable failure) {
       ApacheHttpCalls.threw(call, failure);
@@ -69,7 +70,7 @@ public aspect ApacheHttpClientCalls {
           && target(client) && args(request, handler) && woven() {
     HttpCall call = ApacheHttpCalls.start(null, request);
     try {
-      Object result = proceed(client, request, ApacheHttpCalls.handler(call, handler));
+      Object result = proceed(client, ApacheHttpCalls.request(call, request), ApacheHttpCalls.handler(call, handler));
       return ApacheHttpCalls.returned(call, result);
     } catch (Throwable failure) {
       ApacheHttpCalls.threw(call, failure);
@@ -84,7 +85,7 @@ public aspect ApacheHttpClientCalls {
           && target(client) && args(request, context, handler) && woven() {
     HttpCall call = ApacheHttpCalls.start(null, request);
     try {
-      Object result = proceed(client, request, context, ApacheHttpCalls.handler(call, handler));
+      Object result = proceed(client, ApacheHttpCalls.request(call, request), context, ApacheHttpCalls.handler(call, handler));
       return ApacheHttpCalls.returned(call, result);
     } catch (Throwable failure) {
       ApacheHttpCalls.threw(call, failure);
@@ -99,7 +100,7 @@ public aspect ApacheHttpClientCalls {
           && target(client) && args(target, request, handler) && woven() {
     HttpCall call = ApacheHttpCalls.start(target, request);
     try {
-      Object result = proceed(client, target, request, ApacheHttpCalls.handler(call, handler));
+      Object result = proceed(client, target, ApacheHttpCalls.request(call, request), ApacheHttpCalls.handler(call, handler));
       return ApacheHttpCalls.returned(call, result);
     } catch (Throwable failure) {
       ApacheHttpCalls.threw(call, failure);
@@ -115,7 +116,7 @@ public aspect ApacheHttpClientCalls {
           && target(client) && args(target, request, context, handler) && woven() {
     HttpCall call = ApacheHttpCalls.start(target, request);
     try {
-      Object result = proceed(client, target, request, context, ApacheHttpCalls.handler(call, handler));
+      Object result = proceed(client, target, ApacheHttpCalls.request(call, request), context, ApacheHttpCalls.handler(call, handler));
       return ApacheHttpCalls.returned(call, result);
     } catch (Throwable failure) {
       ApacheHttpCalls.threw(call, failure);
@@ -130,7 +131,7 @@ public aspect ApacheHttpClientCalls {
           && target(client) && args(request, callback) && woven() {
     HttpCall call = ApacheHttpCalls.start(null, request);
     try {
-      Object result = proceed(client, request, ApacheHttpCalls.callback(call, callback));
+      Object result = proceed(client, ApacheHttpCalls.request(call, request), ApacheHttpCalls.callback(call, callback));
       return ApacheHttpCalls.returned(call, result);
     } catch (Throwable failure) {
       ApacheHttpCalls.threw(call, failure);
@@ -145,7 +146,7 @@ public aspect ApacheHttpClientCalls {
           && target(client) && args(request, context, callback) && woven() {
     HttpCall call = ApacheHttpCalls.start(null, request);
     try {
-      Object result = proceed(client, request, context, ApacheHttpCalls.callback(call, callback));
+      Object result = proceed(client, ApacheHttpCalls.request(call, request), context, ApacheHttpCalls.callback(call, callback));
       return ApacheHttpCalls.returned(call, result);
     } catch (Throwable failure) {
       ApacheHttpCalls.threw(call, failure);

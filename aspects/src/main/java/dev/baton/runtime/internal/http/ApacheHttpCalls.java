@@ -3,10 +3,19 @@ package dev.baton.runtime.internal.http;
 import dev.baton.runtime.internal.Failures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
+import java.net.URI;
+import java.util.Collections;
 import java.util.List;
+import org.apache.hc.client5.http.async.methods.ConfigurableHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.Configurable;
+import org.apache.hc.core5.concurrent.Cancellable;
+import org.apache.hc.core5.concurrent.CancellableDependency;
 import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
@@ -16,6 +25,7 @@ import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.ProtocolVersion;
 import org.apache.hc.core5.http.io.HttpClientResponseHandler;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.AsyncRequestProducer;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.CapacityChannel;
@@ -33,7 +43,8 @@ import org.apache.hc.core5.net.URIAuthority;
  * <pre>{@code
  * HttpCall call = ApacheHttpCalls.start(target, request);   // target null when not given
  * try {
- *   Object result = proceed(client, target, request, ..., ApacheHttpCalls.handler(call, handler));
+ *   Object result = proceed(client, target, ApacheHttpCalls.request(call, request), ...,
+ *       ApacheHttpCalls.handler(call, handler));
  *   return ApacheHttpCalls.returned(call, result);
  * } catch (Throwable failure) {
  *   ApacheHttpCalls.threw(call, failure);
@@ -41,18 +52,23 @@ import org.apache.hc.core5.net.URIAuthority;
  * }
  * }</pre>
  *
- * <p>Apache's requests are mutable: {@link #start} sets the trace context's headers on the
- * caller's request and the call's end removes them again, so that the same request object sent
- * again is traced afresh. A request whose headers cannot be set (a class of the caller's own
- * whose {@code setHeader} throws) is sent as it is, and the failure reported once. A response
- * handler is wrapped to read the status before the caller's handler runs; an async callback (also
- * a null one) to end the span when the exchange completes. An async exchange through a producer
- * and a consumer starts its span at {@code execute}, named {@code HTTP}, and names it when the
- * producer hands the client the request (before it connects, so a connection failure is named
- * too); the producer and consumer are wrapped to add the headers and read the status. No method here
- * throws.
+ * <p>Apache's requests are mutable, and callers reuse them and share them between threads, so
+ * the caller's request is never changed: the client is handed a copy with the trace context's
+ * headers ({@link #request}), the same entity or body, the same {@code RequestConfig}, and, for
+ * a classic {@code HttpUriRequestBase}, cancelling the caller's request cancels the copy's
+ * exchange. Only a header on the caller's request counts as the caller's own. A request that
+ * cannot be copied is sent as it is, and the failure reported once. A response handler is
+ * wrapped to read the status before the caller's handler runs; an async callback (also a null
+ * one) to end the span when the exchange completes. An async exchange through a producer and a
+ * consumer starts its span at {@code execute}, named {@code HTTP}, and names it when the producer
+ * hands the client the request (before it connects, so a connection failure is named too); the
+ * producer is wrapped to hand on a copy of its request with the headers, the consumer to read
+ * the status. No method here throws.
  */
 public final class ApacheHttpCalls {
+
+  /** What a copy is made with before its request line is set from the caller's request. */
+  private static final URI ROOT = URI.create("/");
 
   private ApacheHttpCalls() {}
 
@@ -80,36 +96,106 @@ public final class ApacheHttpCalls {
         port = authority == null ? -1 : authority.getPort();
         url = request.getUri().toString();
       }
-      call = HttpCall.start(request.getMethod(), scheme, host, port, url);
+      return HttpCall.start(request.getMethod(), scheme, host, port, url);
     } catch (Throwable failure) {
       Failures.report("starting an HTTP client call's span", failure);
       return HttpCall.none();
     }
-    inject(call, request);
-    return call;
   }
 
-  private static void inject(HttpCall call, HttpRequest request) {
-    List<String> headers =
-        call.headersToAdd(
-            name -> {
-              Header header = request.getFirstHeader(name);
-              return header == null ? null : header.getValue();
-            });
+  /**
+   * The classic request to hand the client in place of the caller's {@code request}: a copy with
+   * the trace context's headers (an {@code HttpUriRequestBase}, keeping the caller's {@code
+   * RequestConfig}; cancelling the caller's request cancels it), or {@code request} itself when
+   * there is nothing to add or it cannot be copied.
+   */
+  public static ClassicHttpRequest request(HttpCall call, ClassicHttpRequest request) {
+    List<String> headers = headersFor(call, request);
     if (headers.isEmpty()) {
-      return;
+      return request;
     }
-    List<String> added = new ArrayList<>(headers.size() / 2);
     try {
-      for (int i = 0; i < headers.size(); i += 2) {
-        request.setHeader(headers.get(i), headers.get(i + 1));
-        added.add(headers.get(i));
+      HttpUriRequestBase copy = new HttpUriRequestBase(request.getMethod(), ROOT);
+      copyLine(request, copy);
+      copy.setHeaders(request.getHeaders());
+      copy.setEntity(request.getEntity());
+      addHeaders(copy, headers);
+      if (request instanceof Configurable configurable) {
+        copy.setConfig(configurable.getConfig());
       }
+      if (request instanceof CancellableDependency cancellable) {
+        // What the client does to the request it is given: the caller's cancel() reaches the
+        // exchange (and a request cancelled before the call fails it, as it would).
+        cancellable.setDependency(new CancelsCopy(cancellable, copy));
+      }
+      return copy;
     } catch (Throwable failure) {
-      Failures.report("adding the trace context's headers to an Apache HttpClient request", failure);
+      Failures.report("copying an Apache HttpClient request to add the trace context's headers", failure);
+      return request;
     }
-    call.mutatedRequest = request;
-    call.addedHeaders = added;
+  }
+
+  /**
+   * The async request to hand the client in place of the caller's {@code request}: a copy with
+   * the trace context's headers, the same body and {@code RequestConfig}, or {@code request}
+   * itself when there is nothing to add or it cannot be copied.
+   */
+  public static SimpleHttpRequest request(HttpCall call, SimpleHttpRequest request) {
+    List<String> headers = headersFor(call, request);
+    if (headers.isEmpty()) {
+      return request;
+    }
+    try {
+      SimpleHttpRequest copy = SimpleRequestBuilder.copy(request).build();
+      copy.setConfig(request.getConfig());
+      addHeaders(copy, headers);
+      return copy;
+    } catch (Throwable failure) {
+      Failures.report("copying an Apache HttpClient request to add the trace context's headers", failure);
+      return request;
+    }
+  }
+
+  /** A request of a producer's with the trace context's headers, as a new request. */
+  private static HttpRequest copyWith(HttpRequest request, List<String> headers) {
+    ConfigurableHttpRequest copy = new ConfigurableHttpRequest(request.getMethod(), ROOT);
+    copyLine(request, copy);
+    copy.setHeaders(request.getHeaders());
+    addHeaders(copy, headers);
+    if (request instanceof Configurable configurable) {
+      copy.setConfig(configurable.getConfig());
+    }
+    return copy;
+  }
+
+  /** Copies the request line (method aside): what {@code ClassicRequestBuilder.copy} copies. */
+  private static void copyLine(HttpRequest from, BasicHttpRequest to) {
+    to.setScheme(from.getScheme());
+    to.setAuthority(from.getAuthority());
+    to.setPath(from.getPath());
+    to.setVersion(from.getVersion());
+    String path = from.getPath();
+    if (path != null && !path.contains("://") && !path.equals(from.getRequestUri())) {
+      to.setAbsoluteRequestUri(true); // the request line carries the absolute URI (to a proxy)
+    }
+  }
+
+  private static void addHeaders(HttpRequest request, List<String> headers) {
+    for (int i = 0; i < headers.size(); i += 2) {
+      request.setHeader(headers.get(i), headers.get(i + 1));
+    }
+  }
+
+  /** The headers to add to {@code request}: those its caller did not set (see {@link HttpCall#headersToAdd}). */
+  private static List<String> headersFor(HttpCall call, HttpRequest request) {
+    if (request == null) {
+      return Collections.emptyList();
+    }
+    return call.headersToAdd(
+        name -> {
+          Header header = request.getFirstHeader(name);
+          return header == null ? null : header.getValue();
+        });
   }
 
   /** The handler to hand the client: reads the status, then runs the caller's {@code handler}. */
@@ -163,7 +249,7 @@ public final class ApacheHttpCalls {
     if (result instanceof HttpResponse response) {
       responded(call, response);
     }
-    end(call);
+    call.end();
     return result;
   }
 
@@ -171,7 +257,7 @@ public final class ApacheHttpCalls {
   public static void threw(HttpCall call, Throwable failure) {
     call.closeScope();
     call.failed(failure);
-    end(call);
+    call.end();
   }
 
   private static void responded(HttpCall call, HttpResponse response) {
@@ -190,27 +276,17 @@ public final class ApacheHttpCalls {
     }
   }
 
-  private static void end(HttpCall call) {
-    if (call.mutatedRequest instanceof HttpRequest request) {
-      try {
-        for (String name : call.addedHeaders) {
-          request.removeHeaders(name);
-        }
-      } catch (Throwable failure) {
-        Failures.report("removing the trace context's headers from an Apache HttpClient request", failure);
-      }
-      call.mutatedRequest = null;
-    }
-    call.end();
-  }
-
   /**
-   * Sends the caller's producer's request with the trace context's headers; names the span after
-   * it the first time. A repeatable producer may send again (a retry): the same headers go out.
+   * Hands on the caller's producer's request as a copy with the trace context's headers; names
+   * the span after it the first time. A repeatable producer may send again (a retry): the same
+   * headers go out.
    */
   private static final class TracingProducer implements AsyncRequestProducer {
     private final HttpCall call;
     private final AsyncRequestProducer producer;
+
+    /** The headers to add, worked out from the producer's first request; null until then. */
+    private volatile List<String> headers;
 
     TracingProducer(HttpCall call, AsyncRequestProducer producer) {
       this.call = call;
@@ -219,7 +295,7 @@ public final class ApacheHttpCalls {
 
     @Override
     public void sendRequest(RequestChannel channel, HttpContext context) throws HttpException, IOException {
-      producer.sendRequest(new TracingChannel(call, channel), context);
+      producer.sendRequest(new TracingChannel(this, channel), context);
     }
 
     @Override
@@ -248,30 +324,26 @@ public final class ApacheHttpCalls {
     }
   }
 
-  /** The channel the producer sends its request on: the headers go in first. */
+  /** The channel the producer sends its request on: a copy with the headers goes on instead. */
   private static final class TracingChannel implements RequestChannel {
-    private final HttpCall call;
+    private final TracingProducer producer;
     private final RequestChannel channel;
 
-    TracingChannel(HttpCall call, RequestChannel channel) {
-      this.call = call;
+    TracingChannel(TracingProducer producer, RequestChannel channel) {
+      this.producer = producer;
       this.channel = channel;
     }
 
     @Override
     public void sendRequest(HttpRequest request, EntityDetails entity, HttpContext context)
         throws HttpException, IOException {
-      if (request != null) {
-        addHeaders(request);
-      }
-      channel.sendRequest(request, entity, context);
+      channel.sendRequest(request == null ? null : traced(request), entity, context);
     }
 
-    private void addHeaders(HttpRequest request) {
-      if (call.mutatedRequest == request) {
-        return; // sent again: the headers are still on it
-      }
-      if (call.mutatedRequest == null) {
+    private HttpRequest traced(HttpRequest request) {
+      HttpCall call = producer.call;
+      List<String> headers = producer.headers;
+      if (headers == null) {
         try {
           URIAuthority authority = request.getAuthority();
           call.named(
@@ -283,8 +355,39 @@ public final class ApacheHttpCalls {
         } catch (Throwable failure) {
           Failures.report("naming an HTTP client call's span", failure);
         }
+        headers = headersFor(call, request);
+        producer.headers = headers;
       }
-      inject(call, request);
+      if (headers.isEmpty()) {
+        return request;
+      }
+      try {
+        return copyWith(request, headers);
+      } catch (Throwable failure) {
+        Failures.report("copying an Apache HttpClient request to add the trace context's headers", failure);
+        return request;
+      }
+    }
+  }
+
+  /**
+   * What the caller's request depends on while its copy is sent: cancelling the caller's request
+   * cancels the copy. {@code setDependency} also cancels the new dependency when another thread
+   * set one at the same moment (a request shared between threads), so this cancels the copy only
+   * when the caller's request really is cancelled.
+   */
+  private static final class CancelsCopy implements Cancellable {
+    private final CancellableDependency request;
+    private final Cancellable copy;
+
+    CancelsCopy(CancellableDependency request, Cancellable copy) {
+      this.request = request;
+      this.copy = copy;
+    }
+
+    @Override
+    public boolean cancel() {
+      return request.isCancelled() && copy.cancel();
     }
   }
 
@@ -371,7 +474,7 @@ public final class ApacheHttpCalls {
       if (response instanceof HttpResponse http) {
         responded(call, http);
       }
-      end(call);
+      call.end();
       if (callback != null) {
         callback.completed(response);
       }
@@ -380,7 +483,7 @@ public final class ApacheHttpCalls {
     @Override
     public void failed(Exception failure) {
       call.failed(failure);
-      end(call);
+      call.end();
       if (callback != null) {
         callback.failed(failure);
       }
@@ -388,7 +491,7 @@ public final class ApacheHttpCalls {
 
     @Override
     public void cancelled() {
-      end(call);
+      call.end();
       if (callback != null) {
         callback.cancelled();
       }

@@ -49,15 +49,6 @@ public final class HttpCall {
   private Scope scope = Scope.noop();
   private final AtomicBoolean ended = new AtomicBoolean();
 
-  /**
-   * For a client whose request is mutable (Apache HttpClient): the request the headers were added
-   * to and their names, taken out again when the call ends so that sending the same request
-   * object again is traced afresh.
-   */
-  Object mutatedRequest;
-
-  List<String> addedHeaders = Collections.emptyList();
-
   private HttpCall() {}
 
   /** A call that traces nothing: what a failed start leaves. */
