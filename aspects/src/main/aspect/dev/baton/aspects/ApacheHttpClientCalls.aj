@@ -25,7 +25,9 @@ import org.aspectj.lang.annotation.SuppressAjWarnings;
  * [pushHandlerFactory,] [context,] callback)}, get a CLIENT span per the HTTP client semantic
  * conventions and the trace context's headers. Woven only when {@code httpclient5} is on the
  * classpath. Each advice only calls {@link ApacheHttpCalls}: the client is handed a copy of the
- * caller's request with the headers (the caller's is never changed).
+ * caller's request with the headers (the caller's is never changed), and the advice, not the
+ * result's type, says whether the call is classic (the span ends when it returns) or async (the
+ * span ends in the callback).
  */
 public aspect ApacheHttpClientCalls {
 
@@ -132,7 +134,7 @@ public aspect ApacheHttpClientCalls {
     HttpCall call = ApacheHttpCalls.start(null, request);
     try {
       Object result = proceed(client, ApacheHttpCalls.request(call, request), ApacheHttpCalls.callback(call, callback));
-      return ApacheHttpCalls.returned(call, result);
+      return ApacheHttpCalls.started(call, result);
     } catch (Throwable failure) {
       ApacheHttpCalls.threw(call, failure);
       throw TracedMethods.rethrow(failure);
@@ -147,7 +149,7 @@ public aspect ApacheHttpClientCalls {
     HttpCall call = ApacheHttpCalls.start(null, request);
     try {
       Object result = proceed(client, ApacheHttpCalls.request(call, request), context, ApacheHttpCalls.callback(call, callback));
-      return ApacheHttpCalls.returned(call, result);
+      return ApacheHttpCalls.started(call, result);
     } catch (Throwable failure) {
       ApacheHttpCalls.threw(call, failure);
       throw TracedMethods.rethrow(failure);
@@ -162,7 +164,7 @@ public aspect ApacheHttpClientCalls {
     HttpCall call = ApacheHttpCalls.startExchange();
     try {
       Object result = proceed(client, ApacheHttpCalls.producer(call, producer), ApacheHttpCalls.consumer(call, consumer), ApacheHttpCalls.exchangeCallback(call, callback));
-      return ApacheHttpCalls.returned(call, result);
+      return ApacheHttpCalls.started(call, result);
     } catch (Throwable failure) {
       ApacheHttpCalls.threw(call, failure);
       throw TracedMethods.rethrow(failure);
@@ -179,7 +181,7 @@ public aspect ApacheHttpClientCalls {
     HttpCall call = ApacheHttpCalls.startExchange();
     try {
       Object result = proceed(client, ApacheHttpCalls.producer(call, producer), ApacheHttpCalls.consumer(call, consumer), context, ApacheHttpCalls.exchangeCallback(call, callback));
-      return ApacheHttpCalls.returned(call, result);
+      return ApacheHttpCalls.started(call, result);
     } catch (Throwable failure) {
       ApacheHttpCalls.threw(call, failure);
       throw TracedMethods.rethrow(failure);
@@ -196,7 +198,7 @@ public aspect ApacheHttpClientCalls {
     HttpCall call = ApacheHttpCalls.startExchange();
     try {
       Object result = proceed(client, ApacheHttpCalls.producer(call, producer), ApacheHttpCalls.consumer(call, consumer), push, context, ApacheHttpCalls.exchangeCallback(call, callback));
-      return ApacheHttpCalls.returned(call, result);
+      return ApacheHttpCalls.started(call, result);
     } catch (Throwable failure) {
       ApacheHttpCalls.threw(call, failure);
       throw TracedMethods.rethrow(failure);
@@ -213,7 +215,7 @@ public aspect ApacheHttpClientCalls {
     HttpCall call = ApacheHttpCalls.startExchange();
     try {
       Object result = proceed(client, target, ApacheHttpCalls.producer(call, producer), ApacheHttpCalls.consumer(call, consumer), push, context, ApacheHttpCalls.exchangeCallback(call, callback));
-      return ApacheHttpCalls.returned(call, result);
+      return ApacheHttpCalls.started(call, result);
     } catch (Throwable failure) {
       ApacheHttpCalls.threw(call, failure);
       throw TracedMethods.rethrow(failure);

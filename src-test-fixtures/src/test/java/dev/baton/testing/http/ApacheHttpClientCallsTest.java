@@ -19,6 +19,7 @@ import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -260,6 +261,17 @@ class ApacheHttpClientCallsTest {
     assertEachRequestCarriedItsOwnSpan(220);
     assertThat(request.getHeaders()).isEmpty();
     assertThat(produced.getHeaders()).isEmpty();
+  }
+
+  @Test
+  void aResponseHandlerReturningAFutureIsStillASynchronousCallWhoseSpanEnds() throws Exception {
+    CompletableFuture<Integer> code =
+        client.execute(new HttpGet(server.uri("/future")), response -> CompletableFuture.completedFuture(response.getCode()));
+
+    assertThat(code.get()).isEqualTo(200);
+    assertThat(tracing.spans()).singleElement().satisfies(span -> assertThat(span)
+        .hasName("GET")
+        .hasAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, 200L));
   }
 
   /**

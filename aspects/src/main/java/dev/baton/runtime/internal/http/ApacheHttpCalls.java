@@ -45,7 +45,7 @@ import org.apache.hc.core5.net.URIAuthority;
  * try {
  *   Object result = proceed(client, target, ApacheHttpCalls.request(call, request), ...,
  *       ApacheHttpCalls.handler(call, handler));
- *   return ApacheHttpCalls.returned(call, result);
+ *   return ApacheHttpCalls.returned(call, result);         // async: ApacheHttpCalls.started
  * } catch (Throwable failure) {
  *   ApacheHttpCalls.threw(call, failure);
  *   throw TracedMethods.rethrow(failure);
@@ -63,7 +63,9 @@ import org.apache.hc.core5.net.URIAuthority;
  * consumer starts its span at {@code execute}, named {@code HTTP}, and names it when the producer
  * hands the client the request (before it connects, so a connection failure is named too); the
  * producer is wrapped to hand on a copy of its request with the headers, the consumer to read
- * the status. No method here throws.
+ * the status. Whether a call is classic or async is the advice's to say ({@link #returned} or
+ * {@link #started}), never read off the result: a classic handler may well return a {@code
+ * Future}. No method here throws.
  */
 public final class ApacheHttpCalls {
 
@@ -238,18 +240,24 @@ public final class ApacheHttpCalls {
   }
 
   /**
-   * The classic call returned (a response, or what the caller's handler made of it): ends the
-   * span. For the async client the span ends in its callback. Returns {@code result} itself.
+   * The classic call returned (a response, or what the caller's handler made of it, which may be
+   * anything, a {@code Future} too): ends the span. Returns {@code result} itself.
    */
   public static Object returned(HttpCall call, Object result) {
     call.closeScope();
-    if (result instanceof java.util.concurrent.Future<?>) {
-      return result;
-    }
     if (result instanceof HttpResponse response) {
       responded(call, response);
     }
     call.end();
+    return result;
+  }
+
+  /**
+   * The async call was started (returned its {@code Future}): the span stops being current and
+   * ends in the callback when the exchange completes. Returns {@code result} itself.
+   */
+  public static Object started(HttpCall call, Object result) {
+    call.closeScope();
     return result;
   }
 
