@@ -4,6 +4,9 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.asser
 
 import dev.baton.testing.RecordingHttpServer;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -108,5 +111,28 @@ class TraceHeaderCallsTest {
     assertThat(requests.get(0).body()).contains("\"traceHeader\":\"Root=1-" + start.getTraceId().substring(0, 8)).contains("Parent=" + start.getSpanId());
     assertThat(requests.get(1).body()).contains("Parent=" + sync.getSpanId());
     assertThat(requests.get(2).body()).contains("\"traceHeader\":\"" + OWN_HEADER + "\"");
+  }
+
+  @Test
+  void anUnsampledSpanWritesNoTraceHeaderAndLeavesTheCallersAlone() throws Exception {
+    // A parent that was not sampled (an incoming Sampled=0, say): Baton's spans are not sampled
+    // either, and a Sampled=0 header must not replace the X-Ray header the SDK sends in Lambda.
+    Span unsampled = Span.wrap(SpanContext.create(
+        "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", TraceFlags.getDefault(), TraceState.getDefault()));
+    try (Scope ignored = unsampled.makeCurrent()) {
+      events.putEvents(b -> b.entries(
+          PutEventsRequestEntry.builder().source("orders").detailType("placed").detail("{}").build(),
+          PutEventsRequestEntry.builder().source("orders").detailType("own").detail("{}").traceHeader(OWN_HEADER).build()));
+      sfn.startExecution(b -> b.stateMachineArn("arn:aws:states:eu-west-1:123456789012:stateMachine:orders").input("{}"));
+      sfnAsync.startSyncExecution(b -> b.stateMachineArn("arn:aws:states:eu-west-1:123456789012:stateMachine:express")).get();
+      sfn.startExecution(b -> b.stateMachineArn("arn:aws:states:eu-west-1:123456789012:stateMachine:own").traceHeader(OWN_HEADER));
+    }
+
+    List<RecordingHttpServer.ReceivedRequest> requests = server.requests();
+    assertThat(requests).hasSize(4);
+    assertThat(requests.get(0).body()).containsOnlyOnce("\"TraceHeader\"").contains("\"TraceHeader\":\"" + OWN_HEADER + "\"");
+    assertThat(requests.get(1).body()).doesNotContain("traceHeader");
+    assertThat(requests.get(2).body()).doesNotContain("traceHeader");
+    assertThat(requests.get(3).body()).contains("\"traceHeader\":\"" + OWN_HEADER + "\"");
   }
 }

@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
  *
  * <p>EventBridge {@code PutEvents} from woven code: a PRODUCER span {@code EventBridge.PutEvents}
  * (the AWS call's attributes), and every entry without a {@code TraceHeader} of its own gets the
- * span's context as an X-Ray trace header; an entry whose caller set one keeps it. What {@code
+ * span's context as an X-Ray trace header when the span is sampled (see {@link XrayTraceHeader});
+ * an entry whose caller set one keeps it. What {@code
  * dev.baton.aspects.EventBridgeCalls} calls, in the shape of {@link AwsCalls}.
  */
 public final class EventBridgeEvents {

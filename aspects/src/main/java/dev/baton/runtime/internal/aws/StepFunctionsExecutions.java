@@ -10,8 +10,8 @@ import software.amazon.awssdk.services.sfn.model.StartSyncExecutionRequest;
  *
  * <p>Step Functions {@code StartExecution} and {@code StartSyncExecution} from woven code: the
  * CLIENT span {@code Sfn.StartExecution} (the AWS call's attributes), and the request's {@code
- * traceHeader}, unless the caller set one, the span's context as an X-Ray trace header, which
- * the execution's trace continues. What {@code dev.baton.aspects.StepFunctionsCalls} calls, in
+ * traceHeader}, unless the caller set one, the span's context as an X-Ray trace header when the
+ * span is sampled (see {@link XrayTraceHeader}), which the execution's trace continues. What {@code dev.baton.aspects.StepFunctionsCalls} calls, in
  * the shape of {@link AwsCalls}.
  */
 public final class StepFunctionsExecutions {

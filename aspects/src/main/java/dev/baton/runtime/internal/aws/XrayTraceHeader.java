@@ -12,14 +12,18 @@ import io.opentelemetry.contrib.awsxray.propagator.AwsXrayPropagator;
  * format of the {@code TraceHeader} of EventBridge entries and the {@code traceHeader} of Step
  * Functions executions, written by OpenTelemetry's X-Ray propagator whatever propagators are
  * configured: those fields take no other format.
+ *
+ * <p>Only a sampled span's context is written. Left empty, the field is filled from the request's
+ * own X-Ray header, which in Lambda the AWS SDK sets from the invocation's trace; a {@code
+ * Sampled=0} header of Baton's would replace it and could cut off an X-Ray trace downstream.
  */
 final class XrayTraceHeader {
 
   private XrayTraceHeader() {}
 
-  /** {@code span}'s X-Ray header, or null for an invalid span. */
+  /** {@code span}'s X-Ray header, or null for an invalid or unsampled span (write none then). */
   static String of(Span span) {
-    if (!span.getSpanContext().isValid()) {
+    if (!span.getSpanContext().isValid() || !span.getSpanContext().isSampled()) {
       return null;
     }
     String[] header = new String[1];
