@@ -1,7 +1,9 @@
 package dev.baton.runtime.internal.aws;
 
 import dev.baton.runtime.internal.Failures;
+import io.opentelemetry.api.trace.Span;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import software.amazon.awssdk.services.sfn.model.StartExecutionRequest;
 import software.amazon.awssdk.services.sfn.model.StartSyncExecutionRequest;
 
@@ -54,6 +56,21 @@ public final class StepFunctionsExecutions {
     return call instanceof StartSync start && start.request != null ? start.request : request;
   }
 
+  /**
+   * {@code withHeader} of the span's context as an X-Ray trace header, or null (send the request
+   * as it is) when the caller set one ({@code callerHeader}), the span is not sampled, or that
+   * failed (reported).
+   */
+  private static <R> R withTraceHeader(Span span, String callerHeader, Function<String, R> withHeader) {
+    try {
+      String header = callerHeader != null ? null : XrayTraceHeader.of(span);
+      return header == null ? null : withHeader.apply(header);
+    } catch (Throwable failure) {
+      Failures.report("adding the trace header to a Step Functions execution", failure);
+      return null;
+    }
+  }
+
   static final class Start extends AwsCall {
     StartExecutionRequest request;
 
@@ -63,15 +80,9 @@ public final class StepFunctionsExecutions {
 
     void prepare(StartExecutionRequest original) {
       start(original);
-      try {
-        String header = original == null || original.traceHeader() != null ? null : XrayTraceHeader.of(span);
-        if (header != null) {
-          request = original.toBuilder().traceHeader(header).build();
-        }
-      } catch (Throwable failure) {
-        request = null;
-        Failures.report("adding the trace header to a Step Functions execution", failure);
-      }
+      request = original == null
+          ? null
+          : withTraceHeader(span, original.traceHeader(), header -> original.toBuilder().traceHeader(header).build());
     }
 
     @Override
@@ -93,15 +104,9 @@ public final class StepFunctionsExecutions {
 
     void prepare(StartSyncExecutionRequest original) {
       start(original);
-      try {
-        String header = original == null || original.traceHeader() != null ? null : XrayTraceHeader.of(span);
-        if (header != null) {
-          request = original.toBuilder().traceHeader(header).build();
-        }
-      } catch (Throwable failure) {
-        request = null;
-        Failures.report("adding the trace header to a Step Functions execution", failure);
-      }
+      request = original == null
+          ? null
+          : withTraceHeader(span, original.traceHeader(), header -> original.toBuilder().traceHeader(header).build());
     }
 
     @Override

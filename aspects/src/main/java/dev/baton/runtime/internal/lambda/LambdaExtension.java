@@ -82,8 +82,9 @@ public final class LambdaExtension {
   private static final long MAX_PAUSE_MILLIS = 1_000;
 
   /**
-   * At most this many hand-offs wait: more only when the extension's thread cannot get events
-   * (one invocation at a time hands over one), and then invocations export their own spans.
+   * At most this many requests are under way with the extension (one at a time, as Lambda hands
+   * them over; more only when invocations run outside its events, during init, say, or it cannot
+   * get events): an invocation beyond them exports its own spans.
    */
   static final int MAX_WAITING = 16;
 
