@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
@@ -90,6 +91,9 @@ final class Carriers {
   enum Getter implements TextMapGetter<Map<String, List<String>>> {
     INSTANCE;
 
+    private static final String XRAY_HEADER = "X-Amzn-Trace-Id";
+    private static final String LINEAGE = "Lineage";
+
     @Override
     public Iterable<String> keys(Map<String, List<String>> carrier) {
       return carrier.keySet();
@@ -101,7 +105,8 @@ final class Carriers {
      * joined with commas into one list; a repeated {@code traceparent}, which the W3C Trace
      * Context spec forbids, is returned joined too, so that it is malformed and starts a new
      * trace; any other name ({@code X-Amzn-Trace-Id}, whose fields would mix across lines) gives
-     * its first non-blank value. One value (every message attribute) is returned as it is.
+     * its first non-blank value. One value (every message attribute) is returned as it is. An
+     * {@code X-Amzn-Trace-Id} loses a broken {@code Lineage} field ({@link #withoutBrokenLineage}).
      */
     @Override
     public String get(Map<String, List<String>> carrier, String key) {
@@ -109,9 +114,11 @@ final class Carriers {
       if (values == null) {
         return null;
       }
-      if (values.size() == 1) {
-        return values.get(0);
-      }
+      String value = values.size() == 1 ? values.get(0) : combined(values, key);
+      return value != null && key.equalsIgnoreCase(XRAY_HEADER) ? withoutBrokenLineage(value) : value;
+    }
+
+    private static String combined(List<String> values, String key) {
       boolean joins = isJoined(key);
       StringBuilder joined = null;
       String only = null;
@@ -132,6 +139,44 @@ final class Carriers {
         }
       }
       return joined == null ? only : joined.toString();
+    }
+
+    /**
+     * {@code header} (an X-Ray trace header) without a {@code Lineage} field whose value has an
+     * empty part ({@code 1:a1b2c3d4:}): no valid lineage has one, and OpenTelemetry's X-Ray
+     * propagator (1.57.0-alpha) throws on such a value instead of skipping it, which would lose the
+     * header's trace context too. Every other field stays as it was.
+     */
+    static String withoutBrokenLineage(String header) {
+      if (header.indexOf(LINEAGE) < 0) {
+        return header;
+      }
+      StringJoiner kept = new StringJoiner(";");
+      boolean dropped = false;
+      for (String part : header.split(";", -1)) {
+        if (isBrokenLineage(part.trim())) {
+          dropped = true;
+        } else {
+          kept.add(part);
+        }
+      }
+      return dropped ? kept.toString() : header;
+    }
+
+    /** A part the propagator takes for a lineage (its name starts so) with an empty value part. */
+    private static boolean isBrokenLineage(String part) {
+      if (!part.startsWith(LINEAGE)) {
+        return false;
+      }
+      int equals = part.indexOf('=');
+      if (equals < 0) {
+        return false;
+      }
+      String value = part.substring(equals + 1);
+      return value.isEmpty()
+          || value.startsWith(":")
+          || value.endsWith(":")
+          || value.contains("::");
     }
 
     /** Whether repeated lines of {@code name} are read joined (see {@link #get}). */

@@ -74,6 +74,28 @@ class IncomingContextTest {
     return message;
   }
 
+  /**
+   * Fuzzing found it: OpenTelemetry's X-Ray propagator throws on a {@code Lineage} whose last part
+   * is empty, which lost the header's context; Baton drops such a lineage (no valid one has an
+   * empty part) and keeps the rest.
+   */
+  @Test
+  void anXrayHeaderWithABrokenLineageKeepsItsContext() {
+    long caught = Failures.caught();
+    for (String lineage : List.of("Lineage=12:a1b2c3d4:", "Lineage=::", " Lineage=1::", "Lineage=:a1b2c3d4:5")) {
+      Context extracted = IncomingContext.fromXrayHeader(XRAY + ";" + lineage, "a test");
+      assertThat(extracted).as(lineage).isNotNull();
+      assertThat(IncomingContext.spanContext(extracted).getTraceId()).isEqualTo("5759e988bd862e3fe1be46a994272793");
+    }
+    assertThat(Failures.caught()).isEqualTo(caught);
+    assertThat(Carriers.Getter.withoutBrokenLineage(XRAY + ";Lineage=12:a1b2c3d4:;Self=1"))
+        .isEqualTo(XRAY + ";Self=1");
+    String valid = XRAY + ";Lineage=12:a1b2c3d4:5";
+    assertThat(Carriers.Getter.withoutBrokenLineage(valid)).isSameAs(valid);
+    assertThat(Baggage.fromContext(IncomingContext.fromXrayHeader(valid, "a test")).getEntryValue("Lineage"))
+        .isEqualTo("12:a1b2c3d4:5");
+  }
+
   @Test
   void snsToSqsOnAwsTheEnvelopesContextWinsOverTheUnsampledTraceHeaderSnsAdded() {
     // On AWS a message delivered from SNS carries the publisher's X-Ray header as AWSTraceHeader,
