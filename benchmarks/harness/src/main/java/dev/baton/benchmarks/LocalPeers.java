@@ -49,7 +49,7 @@ final class LocalPeers implements AutoCloseable {
 
   /** Every span received so far where {@code variant} exports: the daemon stand-in or the receiver. */
   List<ReceivedSpan> spans(Variant variant) {
-    return variant == Variant.BATON_XRAY ? daemon.spans() : receiver.spans();
+    return variant.xray() ? daemon.spans() : receiver.spans();
   }
 
   /**
@@ -60,7 +60,7 @@ final class LocalPeers implements AutoCloseable {
    * Returns after 5 s at the latest, if nothing came.
    */
   void awaitExport(Variant variant, String traceId) throws InterruptedException {
-    if (variant != Variant.BATON_XRAY) {
+    if (!variant.xray()) {
       return;
     }
     long deadline = System.nanoTime() + DATAGRAM_WAIT.toNanos();

@@ -29,7 +29,9 @@ enum Variant {
   BATON_XRAY("baton_xray", "function-baton"),
   BATON_DROPPED_RECORD_ONLY("baton_dropped_record_only", "function-baton"),
   BATON_DROPPED_PLAIN("baton_dropped_plain", "function-baton"),
-  BATON_BEFORE_RESPONSE("baton_before_response", "function-baton");
+  BATON_BEFORE_RESPONSE("baton_before_response", "function-baton"),
+  BATON_XRAY_BEFORE_RESPONSE("baton_xray_before_response", "function-baton"),
+  BATON_DROPPED_PLAIN_BEFORE_RESPONSE("baton_dropped_plain_before_response", "function-baton");
 
   /** The handler, as in the function's handler setting. */
   static final String HANDLER = "bench.orders.PlaceOrder";
@@ -47,6 +49,11 @@ enum Variant {
   Variant(String key, String module) {
     this.key = key;
     this.module = module;
+  }
+
+  /** Whether it sends its spans to the X-Ray daemon (stand-in). */
+  boolean xray() {
+    return this == BATON_XRAY || this == BATON_XRAY_BEFORE_RESPONSE;
   }
 
   /** Whether it exports spans: all but {@link #UNTRACED}. */
@@ -84,7 +91,7 @@ enum Variant {
   Map<String, String> environment(String otlpEndpoint, String xrayDaemonAddress) {
     Map<String, String> environment = new java.util.LinkedHashMap<>();
     environment.put("OTEL_SERVICE_NAME", "place-order");
-    if (this == BATON_XRAY) {
+    if (this == BATON_XRAY || this == BATON_XRAY_BEFORE_RESPONSE) {
       environment.put("OTEL_TRACES_EXPORTER", "xray");
       environment.put("AWS_XRAY_DAEMON_ADDRESS", xrayDaemonAddress);
     } else {
@@ -98,14 +105,14 @@ enum Variant {
     if (this == OTEL_AGENT) {
       environment.put("OTEL_INSTRUMENTATION_METHODS_INCLUDE", HANDLER + "[parse,price,enqueue]");
     }
-    if (this == BATON_DROPPED_RECORD_ONLY || this == BATON_DROPPED_PLAIN) {
+    if (this == BATON_DROPPED_RECORD_ONLY || this == BATON_DROPPED_PLAIN || this == BATON_DROPPED_PLAIN_BEFORE_RESPONSE) {
       environment.put("OTEL_TRACES_SAMPLER", "traceidratio");
       environment.put("OTEL_TRACES_SAMPLER_ARG", "0");
     }
-    if (this == BATON_BEFORE_RESPONSE) {
+    if (this == BATON_BEFORE_RESPONSE || this == BATON_XRAY_BEFORE_RESPONSE || this == BATON_DROPPED_PLAIN_BEFORE_RESPONSE) {
       environment.put("BATON_EXPORT", "before-response");
     }
-    if (this == BATON_DROPPED_PLAIN) {
+    if (this == BATON_DROPPED_PLAIN || this == BATON_DROPPED_PLAIN_BEFORE_RESPONSE) {
       environment.put("BATON_ALWAYS_SAMPLE_ERRORS", "false");
     }
     return environment;

@@ -50,8 +50,25 @@ import java.util.concurrent.TimeoutException;
  */
 final class WarmLatency {
 
-  static final List<Variant> VARIANTS = List.of(Variant.UNTRACED, Variant.BATON, Variant.BATON_XRAY,
-      Variant.BATON_BEFORE_RESPONSE, Variant.BATON_DROPPED_RECORD_ONLY, Variant.BATON_DROPPED_PLAIN);
+  static final List<Variant> VARIANTS = selected(List.of(Variant.UNTRACED, Variant.BATON, Variant.BATON_XRAY,
+      Variant.BATON_BEFORE_RESPONSE, Variant.BATON_DROPPED_RECORD_ONLY, Variant.BATON_DROPPED_PLAIN));
+
+  /** {@code -Dbaton.benchmarks.warm.variants=untraced,baton_xray,...} for a quick look at a few (untraced first). */
+  private static List<Variant> selected(List<Variant> all) {
+    String keys = System.getProperty("baton.benchmarks.warm.variants");
+    if (keys == null || keys.isBlank()) {
+      return all;
+    }
+    List<Variant> chosen = new ArrayList<>();
+    for (String key : keys.split(",")) {
+      for (Variant variant : Variant.values()) {
+        if (variant.key.equals(key.trim())) {
+          chosen.add(variant);
+        }
+      }
+    }
+    return List.copyOf(chosen);
+  }
   static final long PAUSE_MILLIS = 10;
   static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
@@ -139,6 +156,16 @@ final class WarmLatency {
       System.out.printf(Locale.ROOT, "[warm latency] JDK %s %-25s median %.3f ms  p90 %.3f  min %.3f  max %.3f  added %+.3f  spans/invocation %.1f%n",
           jdk.name(), variant.key, result.millis().median(), result.p90(), result.millis().min(), result.millis().max(),
           result.addedMillis(), result.spansPerInvocation());
+    }
+    for (Variant variant : VARIANTS) {
+      if (variant != Variant.UNTRACED) {
+        Difference added = pairedDifference(results.get(variant), results.get(Variant.UNTRACED));
+        System.out.printf(Locale.ROOT, "[warm latency] JDK %s %-36s added %+.3f ms (95%% CI %+.3f to %+.3f)%n",
+            jdk.name(), variant.key, added.median(), added.low(), added.high());
+      }
+    }
+    if (!results.containsKey(Variant.BATON_DROPPED_RECORD_ONLY) || !results.containsKey(Variant.BATON_DROPPED_PLAIN)) {
+      return results;
     }
     Difference recording = pairedDifference(results.get(Variant.BATON_DROPPED_RECORD_ONLY), results.get(Variant.BATON_DROPPED_PLAIN));
     System.out.printf(Locale.ROOT, "[warm latency] JDK %s record-only minus plain drop: %+.3f ms (95%% CI %+.3f to %+.3f)%n",

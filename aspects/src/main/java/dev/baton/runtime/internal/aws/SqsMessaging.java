@@ -136,6 +136,8 @@ public final class SqsMessaging {
       ContextFields fields,
       io.opentelemetry.api.trace.Span span,
       String entryId,
+      long messageFewestBytes,
+      long messageBytes,
       MessageAttributes.Room room) {
     boolean ownTraceHeader =
         systemAttributes != null
@@ -157,8 +159,8 @@ public final class SqsMessaging {
               StringValue.INSTANCE,
               span,
               entryId,
-              fewestBytes(body, attributes),
-              bytes(body, attributes),
+              messageFewestBytes,
+              messageBytes,
               room);
       if (withContext == null) {
         return new Injection(null, null);
@@ -246,28 +248,8 @@ public final class SqsMessaging {
 
     void prepare(SendMessageRequest original) {
       try {
-        startOn(original, SpanKind.PRODUCER, original == null ? null : original.queueUrl());
-        if (original == null) {
-          return;
-        }
-        ContextFields fields = ContextFields.of(span);
-        if (fields.isEmpty()) {
-          return;
-        }
-        Map<String, MessageAttributeValue> attributes = original.messageAttributes();
-        Injection injection =
-            inject(
-                original.messageBody(),
-                attributes,
-                original.messageSystemAttributes(),
-                fields,
-                span,
-                null,
-                new MessageAttributes.Room(
-                    MessageAttributes.SQS_LIMITS,
-                    fewestBytes(original.messageBody(), attributes),
-                    bytes(original.messageBody(), attributes)));
-        if (injection.isEmpty()) {
+        Injection injection = injection(original);
+        if (injection == null) {
           return;
         }
         SendMessageRequest.Builder builder = original.toBuilder();
@@ -284,13 +266,54 @@ public final class SqsMessaging {
       }
     }
 
+    /** Starts the span and works out what the message gets; null: leave it as it is. */
+    private Injection injection(SendMessageRequest original) {
+      startOn(original, SpanKind.PRODUCER, original == null ? null : original.queueUrl());
+      if (original == null) {
+        return null;
+      }
+      ContextFields fields = ContextFields.of(span);
+      if (fields.isEmpty()) {
+        return null;
+      }
+      String body = original.messageBody();
+      Map<String, MessageAttributeValue> attributes = original.messageAttributes();
+      long fewest = fewestBytes(body, attributes);
+      long most = bytes(body, attributes);
+      Injection injection =
+          inject(
+              body,
+              attributes,
+              original.messageSystemAttributes(),
+              fields,
+              span,
+              null,
+              fewest,
+              most,
+              new MessageAttributes.Room(MessageAttributes.SQS_LIMITS, fewest, most));
+      return injection.isEmpty() ? null : injection;
+    }
+
+    /**
+     * The consumer's builder, filled: what it gets goes straight into it (a request built, then
+     * rebuilt with the context, only to copy the context back, cost three builds).
+     */
     @Override
     void onBuilderFilled(Object builder) {
       SendMessageRequest.Builder sendBuilder = (SendMessageRequest.Builder) builder;
-      prepare(sendBuilder.build());
-      if (request != null) {
-        sendBuilder.messageAttributes(request.messageAttributes());
-        sendBuilder.messageSystemAttributes(request.messageSystemAttributes());
+      try {
+        Injection injection = injection(sendBuilder.build());
+        if (injection == null) {
+          return;
+        }
+        if (injection.attributes() != null) {
+          sendBuilder.messageAttributes(injection.attributes());
+        }
+        if (injection.systemAttributes() != null) {
+          sendBuilder.messageSystemAttributes(injection.systemAttributes());
+        }
+      } catch (Throwable failure) {
+        Failures.report("injecting the trace context into an SQS message", failure);
       }
     }
 
@@ -324,18 +347,25 @@ public final class SqsMessaging {
         }
         long batchFewestBytes = 0;
         long batchBytes = 0;
-        for (SendMessageBatchRequestEntry entry : original.entries()) {
+        long[] fewest = new long[entries];
+        long[] most = new long[entries];
+        for (int i = 0; i < entries; i++) {
+          SendMessageBatchRequestEntry entry = original.entries().get(i);
           if (entry != null) {
-            batchFewestBytes += fewestBytes(entry.messageBody(), entry.messageAttributes());
-            batchBytes += bytes(entry.messageBody(), entry.messageAttributes());
+            fewest[i] = fewestBytes(entry.messageBody(), entry.messageAttributes());
+            most[i] = bytes(entry.messageBody(), entry.messageAttributes());
+            batchFewestBytes += fewest[i];
+            batchBytes += most[i];
           }
         }
         MessageAttributes.Room room =
             new MessageAttributes.Room(MessageAttributes.SQS_LIMITS, batchFewestBytes, batchBytes);
         List<SendMessageBatchRequestEntry> withContext = new ArrayList<>(entries);
         boolean changed = false;
-        for (SendMessageBatchRequestEntry entry : original.entries()) {
-          SendMessageBatchRequestEntry injected = entry == null ? null : inject(entry, fields, room);
+        for (int i = 0; i < entries; i++) {
+          SendMessageBatchRequestEntry entry = original.entries().get(i);
+          SendMessageBatchRequestEntry injected =
+              entry == null ? null : inject(entry, fields, fewest[i], most[i], room);
           changed |= injected != entry;
           withContext.add(injected);
         }
@@ -349,7 +379,11 @@ public final class SqsMessaging {
     }
 
     private SendMessageBatchRequestEntry inject(
-        SendMessageBatchRequestEntry entry, ContextFields fields, MessageAttributes.Room room) {
+        SendMessageBatchRequestEntry entry,
+        ContextFields fields,
+        long fewestBytes,
+        long bytes,
+        MessageAttributes.Room room) {
       Injection injection =
           SqsMessaging.inject(
               entry.messageBody(),
@@ -358,6 +392,8 @@ public final class SqsMessaging {
               fields,
               span,
               entry.id(),
+              fewestBytes,
+              bytes,
               room);
       if (injection.isEmpty()) {
         return entry;

@@ -505,7 +505,7 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
   }
 
   /**
-   * What one invocation keeps: its ended sampled spans (as data), its ended recorded, unsampled
+   * What one invocation keeps: its ended sampled spans (made data when taken), its ended recorded, unsampled
    * spans (as they are, made data only when it fails), and its spans still open. Its own monitor
    * guards it, and the entries of its open spans in {@code owners}; an invocation is touched by
    * its own thread and by the threads its asynchronous spans end on.
@@ -513,7 +513,11 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
   static final class Kept implements Invocation {
 
     final InvocationSpanBuffer buffer;
-    private ArrayList<SpanData> spans = new ArrayList<>();
+    /**
+     * Ended sampled spans: as they are ({@link ReadableSpan}, made data when taken, so that an
+     * export after the response also takes that work off the invocation's thread) or as data.
+     */
+    private ArrayList<Object> spans = new ArrayList<>();
     private ArrayList<ReadableSpan> recorded;
 
     /** Open spans (identity: spans do not override equals) and whether each is sampled. */
@@ -558,7 +562,7 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
       }
       if (sampled) {
         openSampled--;
-        keep(span.toSpanData());
+        keep(span);
       } else if (spans.size() + recordedSize() < buffer.maxQueueSize) {
         if (recorded == null) {
           recorded = new ArrayList<>();
@@ -588,7 +592,7 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
       return recorded == null ? 0 : recorded.size();
     }
 
-    private void keep(SpanData data) {
+    private void keep(Object data) {
       if (spans.size() + recordedSize() < buffer.maxQueueSize) {
         spans.add(data);
         return;
@@ -607,11 +611,11 @@ public final class InvocationSpanBuffer implements SpanProcessor, TelemetryFlush
 
     /** Takes what waits. */
     synchronized List<SpanData> takeAll() {
-      if (spans.isEmpty()) {
-        return new ArrayList<>();
+      ArrayList<SpanData> taken = new ArrayList<>(spans.size());
+      for (Object kept : spans) {
+        taken.add(kept instanceof ReadableSpan span ? span.toSpanData() : (SpanData) kept);
       }
-      ArrayList<SpanData> taken = spans;
-      spans = new ArrayList<>();
+      spans.clear();
       return taken;
     }
 

@@ -17,7 +17,9 @@ import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -127,6 +129,13 @@ public final class OtlpSpanEncoder {
 
   private int sizeCount;
   private int nextSize;
+
+  /** The strings the sizing pass measured, in order, and their UTF-8 bytes ({@link #measure}). */
+  private String[] measured = new String[32];
+
+  private byte[][] measuredBytes = new byte[32][];
+  private int measuredCount;
+  private int nextMeasured;
   private boolean writing;
   private byte[] out;
   private int position;
@@ -170,10 +179,10 @@ public final class OtlpSpanEncoder {
     int longestLength = 5;
     int size = varintSize(REQUEST_RESOURCE_SPANS) + longestLength;
     size += messageField(RESOURCE_SPANS_RESOURCE, encoder.sizeResource(resource));
-    size += stringField(RESOURCE_SPANS_SCHEMA_URL, resource.getSchemaUrl());
+    size += encoder.stringField(RESOURCE_SPANS_SCHEMA_URL, resource.getSchemaUrl());
     size += varintSize(RESOURCE_SPANS_SCOPE_SPANS) + longestLength;
     size += messageField(SCOPE_SPANS_SCOPE, encoder.sizeScope(scope));
-    size += stringField(SCOPE_SPANS_SCHEMA_URL, scope.getSchemaUrl());
+    size += encoder.stringField(SCOPE_SPANS_SCHEMA_URL, scope.getSchemaUrl());
     return size;
   }
 
@@ -371,7 +380,7 @@ public final class OtlpSpanEncoder {
   }
 
   /** The AnyValue body size of an element of an array attribute. */
-  private static int elementSize(AttributeType arrayType, Object element) {
+  private int elementSize(AttributeType arrayType, Object element) {
     if (arrayType == AttributeType.STRING_ARRAY) {
       return stringValueSize((String) element);
     } else if (arrayType == AttributeType.LONG_ARRAY) {
@@ -657,8 +666,10 @@ public final class OtlpSpanEncoder {
       out[position++] = 0;
       return;
     }
-    writeVarint(utf8Length(value));
-    writeUtf8(value);
+    byte[] bytes = measuredBytes(value);
+    writeVarint(bytes.length);
+    System.arraycopy(bytes, 0, out, position, bytes.length);
+    position += bytes.length;
   }
 
   private void writeVarintField(int tag, int value) {
@@ -756,16 +767,43 @@ public final class OtlpSpanEncoder {
     return length;
   }
 
-  private static int stringValueSize(String value) {
-    return lengthDelimitedField(ANY_STRING, value == null ? 0 : utf8Length(value));
+  private int stringValueSize(String value) {
+    return lengthDelimitedField(ANY_STRING, value == null ? 0 : measure(value));
   }
 
   /** A string field, left out when empty (proto3 default). */
-  private static int stringField(int tag, String value) {
+  private int stringField(int tag, String value) {
     if (value == null || value.isEmpty()) {
       return 0;
     }
-    return lengthDelimitedField(tag, utf8Length(value));
+    return lengthDelimitedField(tag, measure(value));
+  }
+
+  /**
+   * The UTF-8 length of {@code value}, whose bytes ({@code String.getBytes(UTF_8)}: an unpaired
+   * surrogate becomes '?') the sizing pass keeps for the writing pass: one encoding per string,
+   * the JDK's, much cheaper than a loop over its chars where the JIT stops at C1, as on Lambda.
+   */
+  private int measure(String value) {
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    if (measuredCount == measured.length) {
+      measured = Arrays.copyOf(measured, measuredCount * 2);
+      measuredBytes = Arrays.copyOf(measuredBytes, measuredCount * 2);
+    }
+    measured[measuredCount] = value;
+    measuredBytes[measuredCount++] = bytes;
+    return bytes.length;
+  }
+
+  /**
+   * The bytes the sizing pass kept for {@code value}, the writing pass asking for the strings in
+   * the same order; encoded afresh should it ask for another (the same bytes either way).
+   */
+  private byte[] measuredBytes(String value) {
+    if (nextMeasured < measuredCount && measured[nextMeasured] == value) {
+      return measuredBytes[nextMeasured++];
+    }
+    return value.getBytes(StandardCharsets.UTF_8);
   }
 
   private static int lengthDelimitedField(int tag, int length) {

@@ -60,6 +60,12 @@ public final class XrayUdpSpanExporter implements SpanExporter {
   /** The most protobuf bytes whose base64 still fits in a datagram after the prefix. */
   static final int MAX_PROTOBUF = (MAX_DATAGRAM - PREFIX.length) / 4 * 3;
 
+  /**
+   * Up to this many spans are encoded whole first, and packed only when they do not fit; more
+   * are packed by size ahead (a whole encoding of thousands of spans would be wasted).
+   */
+  static final int WHOLE_FIRST_SPANS = 128;
+
   private final DaemonAddress address;
   private final Object lock = new Object();
   private DatagramSocket socket;
@@ -123,6 +129,13 @@ public final class XrayUdpSpanExporter implements SpanExporter {
 
   /** The datagrams that carry {@code spans}, each at most {@value #MAX_DATAGRAM} bytes. */
   static List<byte[]> datagrams(Collection<SpanData> spans) {
+    if (spans.size() <= WHOLE_FIRST_SPANS) {
+      // An invocation's spans mostly fit in one datagram: one encoding, no sizing ahead.
+      byte[] whole = OtlpSpanEncoder.encode(spans);
+      if (whole.length <= MAX_PROTOBUF) {
+        return List.of(datagram(whole));
+      }
+    }
     List<byte[]> datagrams = new ArrayList<>();
     for (List<SpanData> batch : pack(spans)) {
       addDatagrams(batch, datagrams);

@@ -562,7 +562,8 @@ public final class LambdaInvocation {
   private static void addLambdaAttributes(
       SpanBuilder builder, com.amazonaws.services.lambda.runtime.Context context) {
     String arn = context == null ? null : context.getInvokedFunctionArn();
-    String region = ENV_REGION != null ? ENV_REGION : Arns.part(arn, 3);
+    ArnAttributes fromArn = ArnAttributes.of(arn);
+    String region = ENV_REGION != null ? ENV_REGION : fromArn.region;
     if (region != null) {
       builder.setAttribute(SemanticConventions.CLOUD_REGION, region);
     }
@@ -574,13 +575,47 @@ public final class LambdaInvocation {
       builder.setAttribute(SemanticConventions.FAAS_INVOCATION_ID, requestId);
     }
     if (arn != null) {
-      builder.setAttribute(
-          SemanticConventions.CLOUD_RESOURCE_ID, Arns.functionResourceId(arn, ENV_VERSION));
+      builder.setAttribute(SemanticConventions.CLOUD_RESOURCE_ID, fromArn.resourceId);
       builder.setAttribute(SemanticConventions.AWS_LAMBDA_INVOKED_ARN, arn);
     }
-    String account = Arns.part(arn, 4);
-    if (account != null) {
-      builder.setAttribute(SemanticConventions.CLOUD_ACCOUNT_ID, account);
+    if (fromArn.account != null) {
+      builder.setAttribute(SemanticConventions.CLOUD_ACCOUNT_ID, fromArn.account);
+    }
+  }
+
+  /**
+   * What the invoked ARN says (region, account, the function's resource id), worked out once per
+   * ARN: a function is invoked through the same one or two ARNs over and over. The last one is
+   * kept, immutable, so that invocations running at once (Lambda Managed Instances) share it
+   * safely.
+   */
+  private static final class ArnAttributes {
+    private static final ArnAttributes NONE = new ArnAttributes(null);
+    private static volatile ArnAttributes last = NONE;
+
+    final String arn;
+    final String region;
+    final String account;
+    final String resourceId;
+
+    private ArnAttributes(String arn) {
+      this.arn = arn;
+      region = Arns.part(arn, 3);
+      account = Arns.part(arn, 4);
+      resourceId = arn == null ? null : Arns.functionResourceId(arn, ENV_VERSION);
+    }
+
+    static ArnAttributes of(String arn) {
+      if (arn == null) {
+        return NONE;
+      }
+      ArnAttributes known = last;
+      if (arn.equals(known.arn)) {
+        return known;
+      }
+      ArnAttributes worked = new ArnAttributes(arn);
+      last = worked;
+      return worked;
     }
   }
 
