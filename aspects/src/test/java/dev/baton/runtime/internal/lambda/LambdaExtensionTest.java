@@ -425,6 +425,17 @@ class LambdaExtensionTest {
     assertThat(ExportTiming.afterResponse("later")).as("unknown: the default, reported once").isTrue();
   }
 
+  @Test
+  void spansForXrayGoBeforeTheResponseUnlessBatonExportSaysOtherwise() {
+    assertThat(ExportTiming.afterResponse(null, "xray")).as("a UDP send: before").isFalse();
+    assertThat(ExportTiming.afterResponse(" ", " XRay ")).isFalse();
+    assertThat(ExportTiming.afterResponse("after-response", "xray")).isTrue();
+    assertThat(ExportTiming.afterResponse("before-response", "xray")).isFalse();
+    assertThat(ExportTiming.afterResponse(null, "otlp")).isTrue();
+    assertThat(ExportTiming.afterResponse(null, "xray,otlp")).as("not X-Ray alone").isTrue();
+    assertThat(ExportTiming.afterResponse(null, null)).isTrue();
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);
