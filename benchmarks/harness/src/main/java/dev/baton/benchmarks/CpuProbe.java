@@ -23,7 +23,7 @@ import java.util.Map;
  * caller's path, without the noise of the peers; not part of {@code run.sh}.
  *
  * <pre>
- * java dev.baton.benchmarks.CpuProbe [otlp|xray|none] [--blocks 40] [--per-block 250] [jvm arguments of the probe JVM...]
+ * java [-Dbaton.probe.env=NAME=value,...] dev.baton.benchmarks.CpuProbe [otlp|xray|none] [--blocks 40] [--per-block 250] [jvm arguments of the probe JVM...]
  * </pre>
  */
 public final class CpuProbe {
@@ -60,6 +60,11 @@ public final class CpuProbe {
       builder.environment().putAll(peers.exportEnvironment(variant));
       builder.environment().put("AWS_LAMBDA_FUNCTION_NAME", "place-order");
       builder.environment().remove("AWS_LAMBDA_RUNTIME_API");
+      for (String setting : System.getProperty("baton.probe.env", "").split(",")) {
+        if (setting.contains("=")) {
+          builder.environment().put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+        }
+      }
       if (args.length > 0 && args[0].equals("none")) {
         builder.environment().put("OTEL_TRACES_EXPORTER", "none");
       }

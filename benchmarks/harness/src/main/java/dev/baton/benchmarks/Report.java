@@ -559,7 +559,7 @@ final class Report {
       case BATON_DROPPED_RECORD_ONLY -> "**Baton**, sampler drops all, record-only";
       case BATON_DROPPED_PLAIN -> "**Baton**, sampler drops all, plain drop";
       case BATON_BEFORE_RESPONSE -> "**Baton**, export before the response";
-      case BATON_XRAY_BEFORE_RESPONSE -> "**Baton**, X-Ray, sent before the response";
+      case BATON_XRAY_AFTER_RESPONSE -> "**Baton**, X-Ray, sent after the response by the extension";
       case BATON_DROPPED_PLAIN_BEFORE_RESPONSE -> "**Baton**, sampler drops all, plain drop, no extension";
     };
   }

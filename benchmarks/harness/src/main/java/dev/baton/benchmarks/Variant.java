@@ -30,7 +30,7 @@ enum Variant {
   BATON_DROPPED_RECORD_ONLY("baton_dropped_record_only", "function-baton"),
   BATON_DROPPED_PLAIN("baton_dropped_plain", "function-baton"),
   BATON_BEFORE_RESPONSE("baton_before_response", "function-baton"),
-  BATON_XRAY_BEFORE_RESPONSE("baton_xray_before_response", "function-baton"),
+  BATON_XRAY_AFTER_RESPONSE("baton_xray_after_response", "function-baton"),
   BATON_DROPPED_PLAIN_BEFORE_RESPONSE("baton_dropped_plain_before_response", "function-baton");
 
   /** The handler, as in the function's handler setting. */
@@ -53,7 +53,7 @@ enum Variant {
 
   /** Whether it sends its spans to the X-Ray daemon (stand-in). */
   boolean xray() {
-    return this == BATON_XRAY || this == BATON_XRAY_BEFORE_RESPONSE;
+    return this == BATON_XRAY || this == BATON_XRAY_AFTER_RESPONSE;
   }
 
   /** Whether it exports spans: all but {@link #UNTRACED}. */
@@ -91,7 +91,7 @@ enum Variant {
   Map<String, String> environment(String otlpEndpoint, String xrayDaemonAddress) {
     Map<String, String> environment = new java.util.LinkedHashMap<>();
     environment.put("OTEL_SERVICE_NAME", "place-order");
-    if (this == BATON_XRAY || this == BATON_XRAY_BEFORE_RESPONSE) {
+    if (this == BATON_XRAY || this == BATON_XRAY_AFTER_RESPONSE) {
       environment.put("OTEL_TRACES_EXPORTER", "xray");
       environment.put("AWS_XRAY_DAEMON_ADDRESS", xrayDaemonAddress);
     } else {
@@ -109,8 +109,11 @@ enum Variant {
       environment.put("OTEL_TRACES_SAMPLER", "traceidratio");
       environment.put("OTEL_TRACES_SAMPLER_ARG", "0");
     }
-    if (this == BATON_BEFORE_RESPONSE || this == BATON_XRAY_BEFORE_RESPONSE || this == BATON_DROPPED_PLAIN_BEFORE_RESPONSE) {
+    if (this == BATON_BEFORE_RESPONSE || this == BATON_DROPPED_PLAIN_BEFORE_RESPONSE) {
       environment.put("BATON_EXPORT", "before-response");
+    }
+    if (this == BATON_XRAY_AFTER_RESPONSE) {
+      environment.put("BATON_EXPORT", "after-response");
     }
     if (this == BATON_DROPPED_PLAIN || this == BATON_DROPPED_PLAIN_BEFORE_RESPONSE) {
       environment.put("BATON_ALWAYS_SAMPLE_ERRORS", "false");
