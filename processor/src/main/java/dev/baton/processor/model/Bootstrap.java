@@ -44,7 +44,7 @@ public enum Bootstrap {
   public static final String AUTO = "auto";
 
   /** The package of the runtime classes generated code calls. */
-  public static final String RUNTIME_PACKAGE = "dev.baton.runtime.internal.sdk";
+  public static final String RUNTIME_PACKAGE = RuntimeNames.SDK_PACKAGE;
 
   private final String optionValue;
   private final String runtimeClass;

@@ -30,8 +30,7 @@ public enum Conversion {
   /** A {@code String} recorded as its keyed hash ({@code @SpanAttribute(hash = true)}). */
   HASHED("hashed");
 
-  private static final ClassName ATTRIBUTE_VALUES =
-      ClassName.get("dev.baton.runtime.internal", "AttributeValues");
+  private static final ClassName ATTRIBUTE_VALUES = RuntimeNames.ATTRIBUTE_VALUES;
 
   private final String helper;
 

@@ -1,7 +1,6 @@
 package dev.baton.processor.model;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.VariableElement;
@@ -16,18 +15,6 @@ public final class HandlerTriggers {
   static final String CONTEXT_PACKAGE = "com.amazonaws.services.lambda.runtime";
   public static final String CONTEXT = CONTEXT_PACKAGE + ".Context";
   private static final String EVENTS = "com.amazonaws.services.lambda.runtime.events.";
-
-  /** Event type to {start method, response type, end method}. */
-  private static final Map<String, List<String>> TYPED =
-      Map.of(
-          EVENTS + "APIGatewayProxyRequestEvent",
-              List.of("startApiGateway", EVENTS + "APIGatewayProxyResponseEvent", "endApiGateway"),
-          EVENTS + "APIGatewayV2HTTPEvent",
-              List.of("startHttpApi", EVENTS + "APIGatewayV2HTTPResponse", "endHttpApi"),
-          EVENTS + "ApplicationLoadBalancerRequestEvent",
-              List.of("startAlb", EVENTS + "ApplicationLoadBalancerResponseEvent", "endAlb"),
-          EVENTS + "SQSEvent", List.of("startSqs", EVENTS + "SQSBatchResponse", "endSqs"),
-          EVENTS + "SNSEvent", List.of("startSns", "", "end"));
 
   /** Events whose trigger is {@code datasource}. */
   private static final List<String> DATASOURCES =
@@ -62,16 +49,15 @@ public final class HandlerTriggers {
     TypeMirror eventType = context > 0 ? parameters.get(0).asType() : null;
     String event = eventType == null ? "" : TypeStrings.qualifiedName(eventType);
     String response = TypeStrings.qualifiedName(method.getReturnType());
-    List<String> typed = TYPED.get(event);
+    Trigger typed = Trigger.typed(event);
     if (typed != null) {
-      String end = response.equals(typed.get(1)) ? typed.get(2) : "end";
       return new HandlerModel(
-          typed.get(0), null, end, 0, TypeStrings.className(eventType), context);
+          typed, typed.endMethod(response), 0, TypeStrings.className(eventType), context);
     }
-    String trigger =
-        event.equals(EVENTS + "ScheduledEvent")
-            ? "TIMER"
-            : DATASOURCES.contains(event) ? "DATASOURCE" : "OTHER";
-    return new HandlerModel("startOther", trigger, "end", -1, null, context);
+    Trigger trigger =
+        event.equals(Trigger.TIMER.event())
+            ? Trigger.TIMER
+            : DATASOURCES.contains(event) ? Trigger.DATASOURCE : Trigger.OTHER;
+    return new HandlerModel(trigger, RuntimeNames.END, -1, null, context);
   }
 }

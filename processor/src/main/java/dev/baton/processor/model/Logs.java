@@ -33,7 +33,7 @@ public enum Logs {
   public static final String OPTION = "baton.logs";
 
   /** The package of the runtime classes generated code calls. */
-  public static final String RUNTIME_PACKAGE = "dev.baton.runtime.internal.logs";
+  public static final String RUNTIME_PACKAGE = RuntimeNames.LOGS_PACKAGE;
 
   private final String optionValue;
   private final String runtimeClass;

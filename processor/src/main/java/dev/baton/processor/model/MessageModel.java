@@ -9,10 +9,9 @@ import com.palantir.javapoet.ClassName;
  * @param position the parameter's index
  * @param formalName the name generated code uses
  * @param formalType the parameter's type
- * @param factoryClass the runtime class starting its span ({@code MessageSpans} for Lambda events,
- *     {@code SdkMessageSpans} for messages received with the AWS SDK), in {@code
- *     dev.baton.runtime.internal.lambda}
+ * @param factoryClass the runtime class starting its span ({@link RuntimeNames#MESSAGE_SPANS} for
+ *     Lambda events, {@link RuntimeNames#SDK_MESSAGE_SPANS} for messages received with the AWS SDK)
  * @param factory that class's method, {@code sqsMessage} or {@code snsRecord}
  */
 public record MessageModel(
-    int position, String formalName, ClassName formalType, String factoryClass, String factory) {}
+    int position, String formalName, ClassName formalType, ClassName factoryClass, String factory) {}

@@ -1,5 +1,6 @@
 package dev.baton.processor.model;
 
+import com.palantir.javapoet.ClassName;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.ExecutableElement;
@@ -29,12 +30,16 @@ public final class MessageParameters {
   }
 
   /** The runtime class whose factory starts the span of a message of {@code type}. */
-  static String factoryClass(TypeMirror type) {
-    return TypeStrings.qualifiedName(type).equals(SDK_SQS_MESSAGE) ? "SdkMessageSpans" : "MessageSpans";
+  static ClassName factoryClass(TypeMirror type) {
+    return TypeStrings.qualifiedName(type).equals(SDK_SQS_MESSAGE)
+        ? RuntimeNames.SDK_MESSAGE_SPANS
+        : RuntimeNames.MESSAGE_SPANS;
   }
 
   /** That factory's name. */
   static String factory(TypeMirror type) {
-    return TypeStrings.qualifiedName(type).equals(SNS_RECORD) ? "snsRecord" : "sqsMessage";
+    return TypeStrings.qualifiedName(type).equals(SNS_RECORD)
+        ? RuntimeNames.SNS_RECORD
+        : RuntimeNames.SQS_MESSAGE;
   }
 }

@@ -191,9 +191,7 @@ public final class TracedTypeFactory {
   /** The kind of span the runtime starts for a handler or a message (for the weave report). */
   private static String defaultKind(HandlerModel handler, boolean message) {
     if (handler != null) {
-      boolean messaging =
-          handler.startMethod().equals("startSqs") || handler.startMethod().equals("startSns");
-      return messaging ? "CONSUMER" : "SERVER";
+      return handler.trigger().spanKind();
     }
     return message ? "CONSUMER" : "INTERNAL";
   }

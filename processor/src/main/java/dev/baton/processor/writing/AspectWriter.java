@@ -4,6 +4,7 @@ import dev.baton.processor.model.BoundParameter;
 import dev.baton.processor.model.HandlerModel;
 import dev.baton.processor.model.Logs;
 import dev.baton.processor.model.ResultKind;
+import dev.baton.processor.model.RuntimeNames;
 import dev.baton.processor.model.TracedMethod;
 import dev.baton.processor.model.TracedType;
 import java.util.Arrays;
@@ -51,10 +52,10 @@ public final class AspectWriter {
     out.append('\n');
     boolean handlers = type.methods().stream().anyMatch(m -> m.handler() != null);
     if (handlers) {
-      out.append("import dev.baton.runtime.internal.lambda.LambdaExtension;\n");
-      out.append("import dev.baton.runtime.internal.lambda.LambdaInvocation;\n");
+      out.append("import ").append(RuntimeNames.LAMBDA_EXTENSION.canonicalName()).append(";\n");
+      out.append("import ").append(RuntimeNames.LAMBDA_INVOCATION.canonicalName()).append(";\n");
     }
-    out.append("import dev.baton.runtime.internal.TracedMethods;\n");
+    out.append("import ").append(RuntimeNames.TRACED_METHODS.canonicalName()).append(";\n");
     if (logsImport != null) {
       out.append("import ").append(logsImport).append(";\n");
     }

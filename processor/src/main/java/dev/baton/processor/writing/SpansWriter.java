@@ -10,6 +10,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.baton.processor.model.Bootstrap;
+import dev.baton.processor.model.RuntimeNames;
 import dev.baton.processor.model.BoundParameter;
 import dev.baton.processor.model.HandlerModel;
 import dev.baton.processor.model.Logs;
@@ -27,20 +28,17 @@ import javax.lang.model.element.Modifier;
  */
 public final class SpansWriter {
 
-  static final ClassName TRACED_METHODS =
-      ClassName.get("dev.baton.runtime.internal", "TracedMethods");
+  static final ClassName TRACED_METHODS = RuntimeNames.TRACED_METHODS;
   private static final ClassName SPAN = ClassName.get("io.opentelemetry.api.trace", "Span");
   private static final ClassName SPAN_KIND =
       ClassName.get("io.opentelemetry.api.trace", "SpanKind");
   private static final ClassName ATTRIBUTE_KEY =
       ClassName.get("io.opentelemetry.api.common", "AttributeKey");
-  private static final ClassName LAMBDA_INVOCATION =
-      ClassName.get("dev.baton.runtime.internal.lambda", "LambdaInvocation");
+  private static final ClassName LAMBDA_INVOCATION = RuntimeNames.LAMBDA_INVOCATION;
   private static final ClassName LAMBDA_CONTEXT =
       ClassName.get("com.amazonaws.services.lambda.runtime", "Context");
-  private static final ClassName LAMBDA_EXTENSION =
-      ClassName.get("dev.baton.runtime.internal.lambda", "LambdaExtension");
-  private static final ClassName FAILURES = ClassName.get("dev.baton.runtime.internal", "Failures");
+  private static final ClassName LAMBDA_EXTENSION = RuntimeNames.LAMBDA_EXTENSION;
+  private static final ClassName FAILURES = RuntimeNames.FAILURES;
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
 
@@ -253,13 +251,13 @@ public final class SpansWriter {
           "$T.startOnce()", ClassName.get(Bootstrap.RUNTIME_PACKAGE, bootstrap.runtimeClass()));
     }
     CodeBlock start =
-        handler.trigger() != null
+        handler.triggerConstant() != null
             ? CodeBlock.of(
                 "$T.$N($T.$N, context)",
                 LAMBDA_INVOCATION,
                 handler.startMethod(),
                 LAMBDA_INVOCATION,
-                handler.trigger())
+                handler.triggerConstant())
             : CodeBlock.of("$T.$N(event, context)", LAMBDA_INVOCATION, handler.startMethod());
     if (logs.runtimeClass() != null) {
       // The invocation span's ids in the logging library's thread context until it ends.
@@ -279,7 +277,7 @@ public final class SpansWriter {
     factory.addStatement(
         "$T span = $T.$N($L, $N)",
         SPAN,
-        ClassName.get("dev.baton.runtime.internal.lambda", message.factoryClass()),
+        message.factoryClass(),
         message.factory(),
         name,
         message.formalName());
