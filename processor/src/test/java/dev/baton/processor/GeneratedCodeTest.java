@@ -20,6 +20,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import javax.tools.JavaFileObject;
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the processor generates: a few goldens for the shape, and the generated span code run
@@ -227,6 +231,47 @@ class GeneratedCodeTest {
           .generatedSourceFile("test.Prices_BatonSpans")
           .contentsAsUtf8String()
           .contains(expected);
+    }
+  }
+
+  /**
+   * The handler output of each trigger, and a message parameter of each kind, against goldens in
+   * {@code goldens/GeneratedCodeTest/handlers/<Class>/}. After a deliberate change to the
+   * generated code: {@code ./mvnw -pl processor test -Dtest=GeneratedCodeTest
+   * -Dbaton.updateGoldens=true}, then read the diff.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "RestApiHandler",
+        "HttpApiHandler",
+        "AlbHandler",
+        "SqsBatchHandler",
+        "SnsHandler",
+        "ScheduledHandler",
+        "StreamHandler",
+        "SdkMessageConsumer"
+      })
+  void handlerGoldens(String type) throws IOException {
+    Compilation compilation =
+        compile(JavaFileObjects.forResource("sources/com/acme/handlers/" + type + ".java"));
+    assertThat(compilation).succeeded();
+    for (String suffix : List.of("_BatonSpans.java", "_BatonAspect.aj", "_BatonAspect.properties")) {
+      String file = type + suffix;
+      String generated =
+          compilation
+              .generatedFile(StandardLocation.SOURCE_OUTPUT, "com/acme/handlers/" + file)
+              .orElseThrow(() -> new AssertionError(file + " was not generated"))
+              .getCharContent(true)
+              .toString();
+      String golden = "handlers/" + type + "/" + file;
+      if (Boolean.getBoolean("baton.updateGoldens")) {
+        Path path = Path.of("src/test/resources/goldens/GeneratedCodeTest").resolve(golden);
+        Files.createDirectories(path.getParent());
+        Files.writeString(path, generated);
+        continue;
+      }
+      assertThat(generated).as(file).isEqualTo(golden(golden));
     }
   }
 
