@@ -75,6 +75,7 @@ final class Report {
             entry(Variant.UNTRACED.key, warm(r.warm(Variant.UNTRACED))),
             entry(Variant.BATON.key, warm(r.warm(Variant.BATON))),
             entry(Variant.BATON_XRAY.key, warm(r.warm(Variant.BATON_XRAY))),
+            entry(Variant.BATON_XRAY_AFTER_RESPONSE.key, warm(r.warm(Variant.BATON_XRAY_AFTER_RESPONSE))),
             entry(Variant.BATON_BEFORE_RESPONSE.key, warm(r.warm(Variant.BATON_BEFORE_RESPONSE)))))),
         new JsonSection("cold_start_added_ms", Part.COLD, r -> {
           List<String> entries = new ArrayList<>();
@@ -314,7 +315,21 @@ final class Report {
       WarmLatency.Difference d = r.warmDifference(Variant.BATON_DROPPED_RECORD_ONLY, Variant.BATON_DROPPED_PLAIN);
       return String.format(Locale.ROOT, "JDK %s **%+.3f ms** (%+.3f to %+.3f)", r.jdk().name(), d.median(), d.low(), d.high());
     }).collect(Collectors.joining(", "))).append(".\n");
+    md.append("\nWhat Baton's internal extension costs the caller with nothing to export: `baton_dropped_plain` (extension ")
+        .append("registered, woken for each invocation) minus `baton_dropped_plain_before_response` (none): ")
+        .append(differences(Variant.BATON_DROPPED_PLAIN, Variant.BATON_DROPPED_PLAIN_BEFORE_RESPONSE))
+        .append(". X-Ray's datagrams sent from the extension after the response (`baton_xray_after_response`) minus sent ")
+        .append("before it on the invoking thread (`baton_xray`, the default for X-Ray): ")
+        .append(differences(Variant.BATON_XRAY_AFTER_RESPONSE, Variant.BATON_XRAY)).append(".\n");
     return md.append('\n').toString();
+  }
+
+  /** Each JDK's paired difference of {@code variant} minus {@code baseline}, with its 95% CI. */
+  private String differences(Variant variant, Variant baseline) {
+    return jdks.stream().map(r -> {
+      WarmLatency.Difference d = r.warmDifference(variant, baseline);
+      return String.format(Locale.ROOT, "JDK %s **%+.3f ms** (%+.3f to %+.3f)", r.jdk().name(), d.median(), d.low(), d.high());
+    }).collect(Collectors.joining(", "));
   }
 
   private String targets() {
@@ -539,7 +554,9 @@ final class Report {
   private static String warmLabel(Variant v) {
     return switch (v) {
       case BATON -> "**Baton**, OTLP/HTTP";
-      case BATON_XRAY -> "**Baton**, X-Ray (UDP)";
+      case BATON_XRAY -> "**Baton**, X-Ray (UDP), sent before the response (default)";
+      case BATON_XRAY_AFTER_RESPONSE -> "**Baton**, X-Ray (UDP), sent by the extension after the response";
+      case BATON_DROPPED_PLAIN_BEFORE_RESPONSE -> "**Baton**, OTLP/HTTP, sampler drops all: plain drop, no extension";
       case BATON_DROPPED_RECORD_ONLY -> "**Baton**, OTLP/HTTP, sampler drops all: record-only (default)";
       case BATON_DROPPED_PLAIN -> "**Baton**, OTLP/HTTP, sampler drops all: plain drop";
       case BATON_BEFORE_RESPONSE -> "**Baton**, OTLP/HTTP, export before the response";

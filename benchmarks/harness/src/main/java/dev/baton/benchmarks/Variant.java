@@ -18,6 +18,11 @@ import java.util.Map;
  * drop final. {@link #BATON_BEFORE_RESPONSE} is the {@link #BATON} build with {@code
  * BATON_EXPORT=before-response}: it exports each invocation's spans before the response, as Baton
  * did before it exported after the response on its internal extension's thread ({@link #BATON}).
+ * {@link #BATON_XRAY} sends its datagrams before the response (X-Ray's default, no extension);
+ * {@link #BATON_XRAY_AFTER_RESPONSE} has the extension send them after it ({@code
+ * BATON_EXPORT=after-response}). {@link #BATON_DROPPED_PLAIN_BEFORE_RESPONSE} is {@link
+ * #BATON_DROPPED_PLAIN} with no extension: the two together give what the extension costs the
+ * caller when there is nothing to export. The last three are measured per warm invocation only.
  */
 enum Variant {
   UNTRACED("untraced", "function-untraced"),

@@ -51,7 +51,8 @@ import java.util.concurrent.TimeoutException;
 final class WarmLatency {
 
   static final List<Variant> VARIANTS = selected(List.of(Variant.UNTRACED, Variant.BATON, Variant.BATON_XRAY,
-      Variant.BATON_BEFORE_RESPONSE, Variant.BATON_DROPPED_RECORD_ONLY, Variant.BATON_DROPPED_PLAIN));
+      Variant.BATON_XRAY_AFTER_RESPONSE, Variant.BATON_BEFORE_RESPONSE, Variant.BATON_DROPPED_RECORD_ONLY,
+      Variant.BATON_DROPPED_PLAIN, Variant.BATON_DROPPED_PLAIN_BEFORE_RESPONSE));
 
   /** {@code -Dbaton.benchmarks.warm.variants=untraced,baton_xray,...} for a quick look at a few (untraced first). */
   private static List<Variant> selected(List<Variant> all) {
