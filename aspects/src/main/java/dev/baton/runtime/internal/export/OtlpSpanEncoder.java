@@ -800,8 +800,11 @@ public final class OtlpSpanEncoder {
    * the same order; encoded afresh should it ask for another (the same bytes either way).
    */
   private byte[] measuredBytes(String value) {
-    if (nextMeasured < measuredCount && measured[nextMeasured] == value) {
-      return measuredBytes[nextMeasured++];
+    if (nextMeasured < measuredCount) {
+      String next = measured[nextMeasured];
+      if (next == value || next.equals(value)) {
+        return measuredBytes[nextMeasured++];
+      }
     }
     return value.getBytes(StandardCharsets.UTF_8);
   }

@@ -40,7 +40,7 @@ final class ExportTiming {
       value = setting(PROPERTY, ENV);
       exporter = setting(EXPORTER_PROPERTY, EXPORTER_ENV);
     } catch (Throwable failure) {
-      Failures.report("reading " + ENV, failure);
+      Failures.report("reading " + ENV + " and " + EXPORTER_ENV, failure);
     }
     return afterResponse(value, exporter);
   }
@@ -52,17 +52,37 @@ final class ExportTiming {
 
   /** With {@code value} of {@value #ENV} and {@code exporter} of the traces exporter setting. */
   static boolean afterResponse(String value, String exporter) {
-    if ((value == null || value.isBlank())
-        && exporter != null
-        && exporter.trim().equalsIgnoreCase(XRAY)) {
-      return false;
-    }
-    return afterResponse(value);
+    return afterResponse(value, !onlyXray(exporter));
   }
 
+  /** Without an exporter setting: {@value #AFTER_RESPONSE} unless {@code value} says otherwise. */
   static boolean afterResponse(String value) {
+    return afterResponse(value, true);
+  }
+
+  /**
+   * Whether the traces exporter setting names X-Ray and no other place, read as the built-in
+   * setup reads it ({@code xray,none} and {@code xray,xray} are X-Ray alone).
+   */
+  static boolean onlyXray(String exporter) {
+    if (exporter == null) {
+      return false;
+    }
+    boolean xray = false;
+    for (String name : exporter.split(",")) {
+      String trimmed = name.trim();
+      if (trimmed.equalsIgnoreCase(XRAY)) {
+        xray = true;
+      } else if (!trimmed.isEmpty() && !trimmed.equalsIgnoreCase("none")) {
+        return false;
+      }
+    }
+    return xray;
+  }
+
+  private static boolean afterResponse(String value, boolean byDefault) {
     if (value == null || value.isBlank()) {
-      return true;
+      return byDefault;
     }
     String normalized = value.trim().toLowerCase(Locale.ROOT);
     if (normalized.equals(AFTER_RESPONSE)) {
@@ -74,7 +94,7 @@ final class ExportTiming {
     Failures.reportInput(
         "a bad " + ENV,
         "'" + value + "': use " + AFTER_RESPONSE + " or " + BEFORE_RESPONSE + "; using "
-            + AFTER_RESPONSE);
-    return true;
+            + (byDefault ? AFTER_RESPONSE : BEFORE_RESPONSE));
+    return byDefault;
   }
 }

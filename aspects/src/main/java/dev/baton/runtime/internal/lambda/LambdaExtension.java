@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>Registration</b> ({@link #registerDuringInit}, called by the generated aspect while the
  *       {@code @TracedHandler} class initializes) is open only until the runtime first asks for an
  *       event; it is one bounded call on the initializing thread. It happens only where {@code
- *       AWS_LAMBDA_RUNTIME_API} is set and {@code BATON_EXPORT} is not {@code before-response}.
+ *       AWS_LAMBDA_RUNTIME_API} is set and spans are to go out after the response ({@link
+ *       ExportTiming}: not with {@code BATON_EXPORT=before-response}, nor by default for X-Ray).
  *       When Lambda refuses it, or it fails, Baton says so once and exports before the response,
  *       as without the extension.
  *   <li><b>Lambda Managed Instances</b> ({@code AWS_LAMBDA_MAX_CONCURRENCY}): no freeze there,
@@ -394,8 +395,8 @@ public final class LambdaExtension {
       request.running++;
       request.started = true;
       // No wake-up: the extension learns of the start when it next looks (at the end's
-      // hand-off, or when its wait for a start runs out), so that it stays asleep while the
-      // invocation runs and takes no CPU from it.
+      // hand-off, or when its wait for a start runs out), so that the start does not wake it
+      // to take CPU from the invocation.
     }
   }
 

@@ -434,6 +434,10 @@ class LambdaExtensionTest {
     assertThat(ExportTiming.afterResponse(null, "otlp")).isTrue();
     assertThat(ExportTiming.afterResponse(null, "xray,otlp")).as("not X-Ray alone").isTrue();
     assertThat(ExportTiming.afterResponse(null, null)).isTrue();
+    assertThat(ExportTiming.afterResponse(null, "xray,none")).as("read as the built-in setup does").isFalse();
+    assertThat(ExportTiming.afterResponse(null, "xray, xray")).isFalse();
+    assertThat(ExportTiming.afterResponse(null, "none")).isTrue();
+    assertThat(ExportTiming.afterResponse("later", "xray")).as("unknown: X-Ray's default").isFalse();
   }
 
   private static void sleep(long millis) {
