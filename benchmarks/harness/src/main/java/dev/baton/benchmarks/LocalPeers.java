@@ -12,8 +12,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * What the function talks to during the benchmark, in this JVM: ElasticMQ with the order queue,
  * an OTLP/HTTP receiver standing in for a collector (it answers every export at once), and a
- * stand-in for the X-Ray daemon Lambda runs with active tracing (UDP on 127.0.0.1), where {@link
- * Variant#BATON_XRAY} sends its spans.
+ * stand-in for the X-Ray daemon Lambda runs with active tracing (UDP on 127.0.0.1), where the
+ * X-Ray variants ({@link Variant#xray()}) send their spans.
  */
 final class LocalPeers implements AutoCloseable {
 

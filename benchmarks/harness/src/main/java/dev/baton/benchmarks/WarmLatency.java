@@ -39,10 +39,12 @@ import java.util.concurrent.TimeoutException;
  * the harness waits {@value #PAUSE_MILLIS} ms, so that it starts on a quiet machine (the receiver
  * and the daemon stand-in done with the last export), as most invocations of a function do.
  *
- * <p>Besides untraced and Baton's two export routes, the rounds invoke Baton under a head sampler
- * that drops every invocation, recording the dropped spans (the default: failed invocations are
- * always exported) and not ({@code BATON_ALWAYS_SAMPLE_ERRORS=false}): what recording costs a
- * successful invocation is the paired difference between the two ({@link #pairedDifference}).
+ * <p>Besides untraced and Baton's export routes and placements (OTLP/HTTP after and before the
+ * response, X-Ray before it, as by default, and from the extension after it), the rounds invoke
+ * Baton under a head sampler that drops every invocation, recording the dropped spans (the default:
+ * failed invocations are always exported) and not ({@code BATON_ALWAYS_SAMPLE_ERRORS=false}, with
+ * and without the extension): what recording costs a successful invocation, and what the extension
+ * costs with nothing to export, are paired differences ({@link #pairedDifference}).
  *
  * <p>The harness JVM must run with {@code -Dsun.net.httpserver.nodelay=true} (the JDK reads it once,
  * when the first {@code HttpServer} is created): Lambda's Runtime API answers with {@code

@@ -149,7 +149,7 @@ public final class AspectWriter {
     out.append('\n');
     out.append("  // First in the handler class's static initializer, before Lambda's runtime asks for its\n");
     out.append("  // first event: Baton's Lambda extension, which exports each invocation's spans after the\n");
-    out.append("  // response (unless BATON_EXPORT=before-response).\n");
+    out.append("  // response (unless BATON_EXPORT=before-response, or X-Ray alone is the exporter).\n");
     out.append("  // Under SnapStart, Baton primes tracing before the snapshot with ")
         .append(type.spansClassName()).append(".Priming.\n");
     out.append("  private static boolean ").append(type.qualifiedName())

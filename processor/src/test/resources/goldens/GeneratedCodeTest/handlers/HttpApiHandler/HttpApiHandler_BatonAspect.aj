@@ -15,7 +15,7 @@ aspect HttpApiHandler_BatonAspect {
 
   // First in the handler class's static initializer, before Lambda's runtime asks for its
   // first event: Baton's Lambda extension, which exports each invocation's spans after the
-  // response (unless BATON_EXPORT=before-response).
+  // response (unless BATON_EXPORT=before-response, or X-Ray alone is the exporter).
   // Under SnapStart, Baton primes tracing before the snapshot with HttpApiHandler_BatonSpans.Priming.
   private static boolean com.acme.handlers.HttpApiHandler.baton$exportAfterResponse =
       LambdaExtension.registerDuringInit(new HttpApiHandler_BatonSpans.Priming());

@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.sfn.SfnAsyncClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.StartExecutionRequest;
+import software.amazon.awssdk.services.sfn.model.StartSyncExecutionRequest;
 
 /**
  * EventBridge {@code PutEvents} and Step Functions {@code StartExecution} / {@code
@@ -106,6 +108,29 @@ class TraceHeaderCallsTest {
     SpanData sync = tracing.span("Sfn.StartSyncExecution");
     assertThat(start).hasKind(SpanKind.CLIENT).hasParentSpanId(parent.getSpanContext().getSpanId());
     assertThat(sync).hasKind(SpanKind.CLIENT);
+    List<RecordingHttpServer.ReceivedRequest> requests = server.requests();
+    assertThat(requests).hasSize(3);
+    assertThat(requests.get(0).body()).contains("\"traceHeader\":\"Root=1-" + start.getTraceId().substring(0, 8)).contains("Parent=" + start.getSpanId());
+    assertThat(requests.get(1).body()).contains("Parent=" + sync.getSpanId());
+    assertThat(requests.get(2).body()).contains("\"traceHeader\":\"" + OWN_HEADER + "\"");
+  }
+
+  @Test
+  void startExecutionGivenARequestCarriesTheTraceHeaderUnlessTheCallerSetOne() throws Exception {
+    Span parent = tracing.startParent("handler");
+    try (Scope ignored = parent.makeCurrent()) {
+      sfn.startExecution(StartExecutionRequest.builder()
+          .stateMachineArn("arn:aws:states:eu-west-1:123456789012:stateMachine:orders").input("{}").build());
+      sfnAsync.startSyncExecution(StartSyncExecutionRequest.builder()
+          .stateMachineArn("arn:aws:states:eu-west-1:123456789012:stateMachine:express").build()).get();
+      sfn.startExecution(StartExecutionRequest.builder()
+          .stateMachineArn("arn:aws:states:eu-west-1:123456789012:stateMachine:own").traceHeader(OWN_HEADER).build());
+    } finally {
+      parent.end();
+    }
+
+    SpanData start = tracing.spans().stream().filter(s -> s.getName().equals("Sfn.StartExecution")).findFirst().orElseThrow();
+    SpanData sync = tracing.span("Sfn.StartSyncExecution");
     List<RecordingHttpServer.ReceivedRequest> requests = server.requests();
     assertThat(requests).hasSize(3);
     assertThat(requests.get(0).body()).contains("\"traceHeader\":\"Root=1-" + start.getTraceId().substring(0, 8)).contains("Parent=" + start.getSpanId());

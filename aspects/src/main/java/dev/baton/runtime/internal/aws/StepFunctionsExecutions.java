@@ -3,7 +3,6 @@ package dev.baton.runtime.internal.aws;
 import dev.baton.runtime.internal.Failures;
 import io.opentelemetry.api.trace.Span;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import software.amazon.awssdk.services.sfn.model.StartExecutionRequest;
 import software.amazon.awssdk.services.sfn.model.StartSyncExecutionRequest;
 
@@ -57,14 +56,12 @@ public final class StepFunctionsExecutions {
   }
 
   /**
-   * {@code withHeader} of the span's context as an X-Ray trace header, or null (send the request
-   * as it is) when the caller set one ({@code callerHeader}), the span is not sampled, or that
-   * failed (reported).
+   * The span's context as an X-Ray trace header for the request, or null (send it as it is) when
+   * the caller set one ({@code callerHeader}), the span is not sampled, or that failed (reported).
    */
-  private static <R> R withTraceHeader(Span span, String callerHeader, Function<String, R> withHeader) {
+  private static String traceHeader(Span span, String callerHeader) {
     try {
-      String header = callerHeader != null ? null : XrayTraceHeader.of(span);
-      return header == null ? null : withHeader.apply(header);
+      return callerHeader != null ? null : XrayTraceHeader.of(span);
     } catch (Throwable failure) {
       Failures.report("adding the trace header to a Step Functions execution", failure);
       return null;
@@ -80,17 +77,23 @@ public final class StepFunctionsExecutions {
 
     void prepare(StartExecutionRequest original) {
       start(original);
-      request = original == null
-          ? null
-          : withTraceHeader(span, original.traceHeader(), header -> original.toBuilder().traceHeader(header).build());
+      String header = original == null ? null : traceHeader(span, original.traceHeader());
+      try {
+        request = header == null ? null : original.toBuilder().traceHeader(header).build();
+      } catch (Throwable failure) {
+        Failures.report("adding the trace header to a Step Functions execution", failure);
+      }
     }
 
+    /** The header goes straight into the user's builder (no request built again to copy it). */
     @Override
     void onBuilderFilled(Object builder) {
       StartExecutionRequest.Builder startBuilder = (StartExecutionRequest.Builder) builder;
-      prepare(startBuilder.build());
-      if (request != null) {
-        startBuilder.traceHeader(request.traceHeader());
+      StartExecutionRequest filled = startBuilder.build();
+      start(filled);
+      String header = traceHeader(span, filled.traceHeader());
+      if (header != null) {
+        startBuilder.traceHeader(header);
       }
     }
   }
@@ -104,17 +107,23 @@ public final class StepFunctionsExecutions {
 
     void prepare(StartSyncExecutionRequest original) {
       start(original);
-      request = original == null
-          ? null
-          : withTraceHeader(span, original.traceHeader(), header -> original.toBuilder().traceHeader(header).build());
+      String header = original == null ? null : traceHeader(span, original.traceHeader());
+      try {
+        request = header == null ? null : original.toBuilder().traceHeader(header).build();
+      } catch (Throwable failure) {
+        Failures.report("adding the trace header to a Step Functions execution", failure);
+      }
     }
 
+    /** The header goes straight into the user's builder (no request built again to copy it). */
     @Override
     void onBuilderFilled(Object builder) {
       StartSyncExecutionRequest.Builder startBuilder = (StartSyncExecutionRequest.Builder) builder;
-      prepare(startBuilder.build());
-      if (request != null) {
-        startBuilder.traceHeader(request.traceHeader());
+      StartSyncExecutionRequest filled = startBuilder.build();
+      start(filled);
+      String header = traceHeader(span, filled.traceHeader());
+      if (header != null) {
+        startBuilder.traceHeader(header);
       }
     }
   }
