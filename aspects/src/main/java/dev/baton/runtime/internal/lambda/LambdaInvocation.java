@@ -9,27 +9,14 @@ import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerRespo
 import com.amazonaws.services.lambda.runtime.events.SNSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import dev.baton.runtime.internal.Arns;
 import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
 import dev.baton.runtime.internal.SemanticConventions;
 import dev.baton.runtime.internal.TelemetryFlush;
 import dev.baton.runtime.internal.TracedMethods;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
-import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Internal: not part of Baton's public API.
@@ -79,20 +66,6 @@ public final class LambdaInvocation {
 
   public static final String BATCH_ITEM_FAILURE_EVENT = "batch item failure";
 
-  /** The span name part for an SQS or SNS batch that came from several queues or topics. */
-  static final String MULTIPLE_SOURCES = "multiple_sources";
-
-  private static final int MAX_FAILURE_EVENTS = 100;
-
-  private static final Set<String> KNOWN_METHODS =
-      Set.of("CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE");
-
-  /** {@code AWS_REGION}, read once (null when unset or empty): the ARN's region otherwise. */
-  private static final String ENV_REGION = environment("AWS_REGION");
-
-  /** {@code AWS_LAMBDA_FUNCTION_VERSION}, read once: what replaces an alias in the resource id. */
-  private static final String ENV_VERSION = environment("AWS_LAMBDA_FUNCTION_VERSION");
-
   private final Span span;
   private final Scope scope;
   private final com.amazonaws.services.lambda.runtime.Context lambdaContext;
@@ -101,7 +74,7 @@ public final class LambdaInvocation {
   private Scope alsoAtEnd;
   private boolean ended;
 
-  private LambdaInvocation(
+  LambdaInvocation(
       Span span,
       Scope scope,
       com.amazonaws.services.lambda.runtime.Context lambdaContext,
@@ -129,15 +102,7 @@ public final class LambdaInvocation {
       APIGatewayProxyRequestEvent event, com.amazonaws.services.lambda.runtime.Context context) {
     boolean coldStart = ColdStart.take();
     try {
-      if (event == null) {
-        return start(Http.of(null, null, null, null), coldStart, context);
-      }
-      TreeMap<String, List<String>> headers =
-          Carriers.headers(event.getHeaders(), event.getMultiValueHeaders());
-      return start(
-          Http.of(event.getHttpMethod(), event.getResource(), event.getPath(), headers),
-          coldStart,
-          context);
+      return InvocationStart.http(HttpRequest.of(event), coldStart, context);
     } catch (Throwable failure) {
       return failed(failure, context);
     }
@@ -148,18 +113,7 @@ public final class LambdaInvocation {
       APIGatewayV2HTTPEvent event, com.amazonaws.services.lambda.runtime.Context context) {
     boolean coldStart = ColdStart.take();
     try {
-      if (event == null) {
-        return start(Http.of(null, null, null, null), coldStart, context);
-      }
-      TreeMap<String, List<String>> headers = Carriers.headers(event.getHeaders(), null);
-      String method = null;
-      if (event.getRequestContext() != null && event.getRequestContext().getHttp() != null) {
-        method = event.getRequestContext().getHttp().getMethod();
-      }
-      return start(
-          Http.of(method, routeOf(event.getRouteKey()), event.getRawPath(), headers),
-          coldStart,
-          context);
+      return InvocationStart.http(HttpRequest.of(event), coldStart, context);
     } catch (Throwable failure) {
       return failed(failure, context);
     }
@@ -171,12 +125,7 @@ public final class LambdaInvocation {
       com.amazonaws.services.lambda.runtime.Context context) {
     boolean coldStart = ColdStart.take();
     try {
-      if (event == null) {
-        return start(Http.of(null, null, null, null), coldStart, context);
-      }
-      TreeMap<String, List<String>> headers =
-          Carriers.headers(event.getHeaders(), event.getMultiValueHeaders());
-      return start(Http.of(event.getHttpMethod(), null, event.getPath(), headers), coldStart, context);
+      return InvocationStart.http(HttpRequest.of(event), coldStart, context);
     } catch (Throwable failure) {
       return failed(failure, context);
     }
@@ -190,16 +139,7 @@ public final class LambdaInvocation {
       SQSEvent event, com.amazonaws.services.lambda.runtime.Context context) {
     boolean coldStart = ColdStart.take();
     try {
-      Batch batch = new Batch(SemanticConventions.MESSAGING_SYSTEM_AWS_SQS);
-      List<SQSEvent.SQSMessage> records = event == null ? null : event.getRecords();
-      if (records != null) {
-        for (SQSEvent.SQSMessage message : records) {
-          if (message != null) {
-            batch.add(IncomingContext.fromSqsMessage(message), Arns.lastPart(message.getEventSourceArn()));
-          }
-        }
-      }
-      return start(batch, coldStart, context);
+      return InvocationStart.messages(MessageBatch.of(event), coldStart, context);
     } catch (Throwable failure) {
       return failed(failure, context);
     }
@@ -210,17 +150,7 @@ public final class LambdaInvocation {
       SNSEvent event, com.amazonaws.services.lambda.runtime.Context context) {
     boolean coldStart = ColdStart.take();
     try {
-      Batch batch = new Batch(SemanticConventions.MESSAGING_SYSTEM_AWS_SNS);
-      List<SNSEvent.SNSRecord> records = event == null ? null : event.getRecords();
-      if (records != null) {
-        for (SNSEvent.SNSRecord record : records) {
-          if (record != null) {
-            String topicArn = record.getSNS() == null ? null : record.getSNS().getTopicArn();
-            batch.add(IncomingContext.fromSnsRecord(record), Arns.lastPart(topicArn));
-          }
-        }
-      }
-      return start(batch, coldStart, context);
+      return InvocationStart.messages(MessageBatch.of(event), coldStart, context);
     } catch (Throwable failure) {
       return failed(failure, context);
     }
@@ -235,16 +165,7 @@ public final class LambdaInvocation {
       String faasTrigger, com.amazonaws.services.lambda.runtime.Context context) {
     boolean coldStart = ColdStart.take();
     try {
-      String trigger = faasTrigger == null ? OTHER : faasTrigger;
-      return start(
-          Names.functionName(context),
-          SpanKind.SERVER,
-          trigger,
-          null,
-          null,
-          List.of(),
-          coldStart,
-          context);
+      return InvocationStart.other(faasTrigger == null ? OTHER : faasTrigger, coldStart, context);
     } catch (Throwable failure) {
       return failed(failure, context);
     }
@@ -254,35 +175,43 @@ public final class LambdaInvocation {
 
   /** The handler returned {@code response} to API Gateway (REST). */
   public void endApiGateway(APIGatewayProxyResponseEvent response) {
-    Integer status = null;
+    Integer status;
     try {
       status = response == null ? null : response.getStatusCode();
     } catch (Throwable failure) {
-      Failures.report("reading the HTTP response status", failure);
+      status = HttpRequest.unreadableStatus(failure);
     }
     endHttp(status);
   }
 
   /** The handler returned {@code response} to an HTTP API or function URL. */
   public void endHttpApi(APIGatewayV2HTTPResponse response) {
-    Integer status = null;
+    Integer status;
     try {
       status = response == null ? null : response.getStatusCode();
     } catch (Throwable failure) {
-      Failures.report("reading the HTTP response status", failure);
+      status = HttpRequest.unreadableStatus(failure);
     }
     endHttp(status);
   }
 
   /** The handler returned {@code response} to an Application Load Balancer. */
   public void endAlb(ApplicationLoadBalancerResponseEvent response) {
-    Integer status = null;
+    Integer status;
     try {
       status = response == null ? null : response.getStatusCode();
     } catch (Throwable failure) {
-      Failures.report("reading the HTTP response status", failure);
+      status = HttpRequest.unreadableStatus(failure);
     }
     endHttp(status);
+  }
+
+  /** The one HTTP end: the response status recorded ({@link HttpRequest#recordStatus}), then ends. */
+  private void endHttp(Integer status) {
+    if (!ended && HttpRequest.recordStatus(span, status)) {
+      failed();
+    }
+    end();
   }
 
   /**
@@ -292,34 +221,8 @@ public final class LambdaInvocation {
    * the sampler dropped them.
    */
   public void endSqs(SQSBatchResponse response) {
-    if (!ended) {
-      try {
-        List<SQSBatchResponse.BatchItemFailure> failures =
-            response == null ? null : response.getBatchItemFailures();
-        if (failures != null) {
-          span.setAttribute(BATCH_ITEM_FAILURES, (long) failures.size());
-          if (!failures.isEmpty()) {
-            span.setStatus(
-                StatusCode.ERROR,
-                failures.size() == 1
-                    ? "1 message of the batch failed"
-                    : failures.size() + " messages of the batch failed");
-            failed();
-          }
-          int events = 0;
-          for (SQSBatchResponse.BatchItemFailure failure : failures) {
-            if (failure != null && events++ < MAX_FAILURE_EVENTS) {
-              span.addEvent(
-                  BATCH_ITEM_FAILURE_EVENT,
-                  Attributes.of(
-                      SemanticConventions.MESSAGING_MESSAGE_ID,
-                      String.valueOf(failure.getItemIdentifier())));
-            }
-          }
-        }
-      } catch (Throwable failure) {
-        Failures.report("recording SQS batch item failures", failure);
-      }
+    if (!ended && MessageBatch.recordItemFailures(span, response)) {
+      failed();
     }
     end();
   }
@@ -420,22 +323,6 @@ public final class LambdaInvocation {
     return span;
   }
 
-  private void endHttp(Integer status) {
-    if (!ended && status != null) {
-      try {
-        span.setAttribute(SemanticConventions.HTTP_RESPONSE_STATUS_CODE, (long) status);
-        if (status >= 500) {
-          span.setStatus(StatusCode.ERROR);
-          span.setAttribute(SemanticConventions.ERROR_TYPE, String.valueOf(status));
-          failed();
-        }
-      } catch (Throwable failure) {
-        Failures.report("recording the HTTP response status", failure);
-      }
-    }
-    end();
-  }
-
   /**
    * Exports what the invocation kept within {@code BATON_FLUSH_TIMEOUT_MS}: after the response,
    * handed to Baton's Lambda extension when one is registered, else here, before returning.
@@ -457,168 +344,6 @@ public final class LambdaInvocation {
     }
   }
 
-  // ------------------------------------------------------------------------------- building
-
-  private static LambdaInvocation start(
-      Http http, boolean coldStart, com.amazonaws.services.lambda.runtime.Context context) {
-    return start(
-        http.spanName(),
-        SpanKind.SERVER,
-        SemanticConventions.FAAS_TRIGGER_HTTP,
-        http,
-        IncomingContext.fromCarrier(http.headers, "HTTP headers"),
-        List.of(),
-        coldStart,
-        context);
-  }
-
-  private static LambdaInvocation start(
-      Batch batch, boolean coldStart, com.amazonaws.services.lambda.runtime.Context context) {
-    return start(
-        batch.spanName(),
-        SpanKind.CONSUMER,
-        SemanticConventions.FAAS_TRIGGER_PUBSUB,
-        batch,
-        batch.sharedParent(),
-        batch.links(),
-        coldStart,
-        context);
-  }
-
-  private static LambdaInvocation start(
-      String name,
-      SpanKind kind,
-      String trigger,
-      EventAttributes eventAttributes,
-      Context incoming,
-      List<SpanContext> links,
-      boolean coldStart,
-      com.amazonaws.services.lambda.runtime.Context context) {
-    Context parent = incoming;
-    if (BatonTelemetry.lambdaXrayParentFirst()) {
-      // Spans go to X-Ray: Lambda's own segment is the parent, the caller's context a link.
-      if (parent == null) {
-        parent = IncomingContext.fromClientContext(context);
-      }
-      Context lambda = IncomingContext.fromLambdaXrayHeader(context);
-      if (lambda != null) {
-        SpanContext caller = parent == null ? null : IncomingContext.spanContext(parent);
-        if (caller != null && caller.isValid() && !caller.equals(IncomingContext.spanContext(lambda))) {
-          List<SpanContext> withCaller = new ArrayList<>(links.size() + 1);
-          withCaller.add(caller);
-          withCaller.addAll(links);
-          links = withCaller;
-        }
-        parent = parent == null ? lambda : parent.with(Span.fromContext(lambda));
-      }
-    }
-    if (parent == null) {
-      parent = IncomingContext.fromLambda(context);
-    }
-    if (parent == null) {
-      parent = Context.root();
-    }
-    // What this invocation keeps (its spans, exported at its end): carried in its context, so
-    // that every span started in it, on any thread the context goes to, is this invocation's.
-    TelemetryFlush flush = BatonTelemetry.currentFlush();
-    TelemetryFlush.Invocation kept = null;
-    if (flush != null) {
-      try {
-        kept = flush.begin();
-      } catch (Throwable failure) {
-        Failures.report("keeping the invocation's spans", failure);
-      }
-    }
-    if (kept != null) {
-      parent = parent.with(TelemetryFlush.INVOCATION, kept);
-    }
-    SpanBuilder builder =
-        BatonTelemetry.tracer().spanBuilder(name).setSpanKind(kind).setParent(parent);
-    if (eventAttributes != null) {
-      eventAttributes.addTo(builder);
-    }
-    builder.setAttribute(SemanticConventions.FAAS_TRIGGER, trigger);
-    builder.setAttribute(SemanticConventions.FAAS_COLDSTART, coldStart);
-    builder.setAttribute(SemanticConventions.CLOUD_PROVIDER, SemanticConventions.CLOUD_PROVIDER_AWS);
-    try {
-      addLambdaAttributes(builder, context);
-    } catch (Throwable failure) {
-      Failures.report("reading the Lambda context", failure);
-    }
-    for (SpanContext link : links) {
-      builder.addLink(link);
-    }
-    Span span = builder.startSpan();
-    Scope scope;
-    try {
-      scope = parent.with(span).makeCurrent();
-    } catch (Throwable failure) {
-      Failures.report("making the invocation span current", failure);
-      scope = Scope.noop();
-    }
-    return new LambdaInvocation(span, scope, context, flush, kept);
-  }
-
-  private static void addLambdaAttributes(
-      SpanBuilder builder, com.amazonaws.services.lambda.runtime.Context context) {
-    String arn = context == null ? null : context.getInvokedFunctionArn();
-    ArnAttributes fromArn = ArnAttributes.of(arn);
-    String region = ENV_REGION != null ? ENV_REGION : fromArn.region;
-    if (region != null) {
-      builder.setAttribute(SemanticConventions.CLOUD_REGION, region);
-    }
-    if (context == null) {
-      return;
-    }
-    String requestId = context.getAwsRequestId();
-    if (requestId != null) {
-      builder.setAttribute(SemanticConventions.FAAS_INVOCATION_ID, requestId);
-    }
-    if (arn != null) {
-      builder.setAttribute(SemanticConventions.CLOUD_RESOURCE_ID, fromArn.resourceId);
-      builder.setAttribute(SemanticConventions.AWS_LAMBDA_INVOKED_ARN, arn);
-    }
-    if (fromArn.account != null) {
-      builder.setAttribute(SemanticConventions.CLOUD_ACCOUNT_ID, fromArn.account);
-    }
-  }
-
-  /**
-   * What the invoked ARN says (region, account, the function's resource id), worked out once per
-   * ARN: a function is invoked through the same one or two ARNs over and over. The last one is
-   * kept, immutable, so that invocations running at once (Lambda Managed Instances) share it
-   * safely.
-   */
-  private static final class ArnAttributes {
-    private static final ArnAttributes NONE = new ArnAttributes(null);
-    private static volatile ArnAttributes last = NONE;
-
-    final String arn;
-    final String region;
-    final String account;
-    final String resourceId;
-
-    private ArnAttributes(String arn) {
-      this.arn = arn;
-      region = Arns.part(arn, 3);
-      account = Arns.part(arn, 4);
-      resourceId = arn == null ? null : Arns.functionResourceId(arn, ENV_VERSION);
-    }
-
-    static ArnAttributes of(String arn) {
-      if (arn == null) {
-        return NONE;
-      }
-      ArnAttributes known = last;
-      if (arn.equals(known.arn)) {
-        return known;
-      }
-      ArnAttributes worked = new ArnAttributes(arn);
-      last = worked;
-      return worked;
-    }
-  }
-
   private static LambdaInvocation failed(
       Throwable failure, com.amazonaws.services.lambda.runtime.Context context) {
     Failures.report("starting the invocation span", failure);
@@ -626,145 +351,4 @@ public final class LambdaInvocation {
         Span.getInvalid(), Scope.noop(), context, BatonTelemetry.currentFlush(), null);
   }
 
-  /**
-   * An environment variable, null when unset or empty. Never throws: a failure here would fail
-   * this class's initialisation, and every start.
-   */
-  private static String environment(String name) {
-    try {
-      String value = System.getenv(name);
-      return value == null || value.isEmpty() ? null : value;
-    } catch (Throwable failure) {
-      Failures.report("reading " + name, failure);
-      return null;
-    }
-  }
-
-  /** {@code POST /orders} gives {@code /orders}; {@code $default} has no route. */
-  static String routeOf(String routeKey) {
-    if (routeKey == null) {
-      return null;
-    }
-    int space = routeKey.indexOf(' ');
-    return space < 0 ? null : routeKey.substring(space + 1);
-  }
-
-  /**
-   * What an event adds to the invocation span's attributes. Written straight into the span
-   * builder: {@link SpanBuilder#setAllAttributes} would spin a lambda on the first invocation.
-   */
-  private interface EventAttributes {
-    void addTo(SpanBuilder builder);
-  }
-
-  /** The HTTP request of an API Gateway or ALB event. */
-  private static final class Http implements EventAttributes {
-    final String method;
-    final String route;
-    final String path;
-    final TreeMap<String, List<String>> headers;
-
-    private Http(String method, String route, String path, TreeMap<String, List<String>> headers) {
-      this.method = method;
-      this.route = route;
-      this.path = path;
-      this.headers = headers;
-    }
-
-    static Http of(String method, String route, String path, TreeMap<String, List<String>> headers) {
-      return new Http(
-          method == null ? null : method.toUpperCase(java.util.Locale.ROOT),
-          route == null || route.isEmpty() ? null : route,
-          path,
-          headers == null ? Carriers.newCarrier() : headers);
-    }
-
-    boolean knownMethod() {
-      return method != null && KNOWN_METHODS.contains(method);
-    }
-
-    String spanName() {
-      String prefix = knownMethod() ? method : "HTTP";
-      return route == null ? prefix : prefix + " " + route;
-    }
-
-    @Override
-    public void addTo(SpanBuilder builder) {
-      if (knownMethod()) {
-        builder.setAttribute(SemanticConventions.HTTP_REQUEST_METHOD, method);
-      } else if (method != null) {
-        builder.setAttribute(
-            SemanticConventions.HTTP_REQUEST_METHOD, SemanticConventions.HTTP_REQUEST_METHOD_OTHER);
-        builder.setAttribute(SemanticConventions.HTTP_REQUEST_METHOD_ORIGINAL, method);
-      }
-      if (route != null) {
-        builder.setAttribute(SemanticConventions.HTTP_ROUTE, route);
-      }
-      if (path != null) {
-        builder.setAttribute(SemanticConventions.URL_PATH, path);
-      }
-      String scheme = Carriers.first(headers, "X-Forwarded-Proto");
-      if (scheme != null) {
-        builder.setAttribute(SemanticConventions.URL_SCHEME, scheme);
-      }
-      String userAgent = Carriers.first(headers, "User-Agent");
-      if (userAgent != null) {
-        builder.setAttribute(SemanticConventions.USER_AGENT_ORIGINAL, userAgent);
-      }
-    }
-  }
-
-  /** The messages of an SQS or SNS event: their distinct contexts and where they came from. */
-  private static final class Batch implements EventAttributes {
-    final String system;
-    final Map<String, Context> contexts = new LinkedHashMap<>();
-    String source;
-    boolean multipleSources;
-    long count;
-
-    Batch(String system) {
-      this.system = system;
-    }
-
-    void add(Context context, String from) {
-      count++;
-      if (from != null) {
-        if (source == null) {
-          source = from;
-        } else if (!source.equals(from)) {
-          multipleSources = true;
-        }
-      }
-      if (context != null) {
-        SpanContext spanContext = IncomingContext.spanContext(context);
-        contexts.putIfAbsent(spanContext.getTraceId() + spanContext.getSpanId(), context);
-      }
-    }
-
-    String spanName() {
-      return MessageSpans.processSpanName(multipleSources ? MULTIPLE_SOURCES : source);
-    }
-
-    @Override
-    public void addTo(SpanBuilder builder) {
-      MessageSpans.addProcessAttributes(builder, system, multipleSources ? null : source);
-      builder.setAttribute(SemanticConventions.MESSAGING_BATCH_MESSAGE_COUNT, count);
-    }
-
-    /** The one context all messages that carry one share, or null. */
-    Context sharedParent() {
-      return contexts.size() == 1 ? contexts.values().iterator().next() : null;
-    }
-
-    List<SpanContext> links() {
-      if (contexts.size() < 2) {
-        return List.of();
-      }
-      List<SpanContext> links = new ArrayList<>(contexts.size());
-      for (Context context : contexts.values()) {
-        links.add(IncomingContext.spanContext(context));
-      }
-      return links;
-    }
-  }
 }

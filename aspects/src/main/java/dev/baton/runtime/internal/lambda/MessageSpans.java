@@ -24,6 +24,8 @@ import io.opentelemetry.context.Context;
  * messaging.message.id}. Its parent is the current span (the invocation span, usually) when that
  * span is already in the message's trace or the message carries no context; otherwise the
  * message's own context, with a link to the current span. So every message's trace goes on.
+ * The message's context is the one the invocation's batch extracted ({@link MessageBatch}): each
+ * message is parsed once per invocation.
  *
  * <p>The span is returned started; the generated advice makes it current and ends it with {@link
  * TracedMethods}. Never throws: on failure it returns the invalid span.
@@ -35,7 +37,7 @@ public final class MessageSpans {
   /** The {@code process} span of {@code message}; {@code spanName} null for the default name. */
   public static Span sqsMessage(String spanName, SQSEvent.SQSMessage message) {
     try {
-      Context incoming = IncomingContext.fromSqsMessage(message);
+      Context incoming = MessageBatch.extracted(message);
       String queue = message == null ? null : Arns.lastPart(message.getEventSourceArn());
       String id = message == null ? null : message.getMessageId();
       return start(spanName, SemanticConventions.MESSAGING_SYSTEM_AWS_SQS, queue, id, incoming);
@@ -47,7 +49,7 @@ public final class MessageSpans {
   /** The {@code process} span of {@code record}; {@code spanName} null for the default name. */
   public static Span snsRecord(String spanName, SNSEvent.SNSRecord record) {
     try {
-      Context incoming = IncomingContext.fromSnsRecord(record);
+      Context incoming = MessageBatch.extracted(record);
       SNSEvent.SNS sns = record == null ? null : record.getSNS();
       String topic = sns == null ? null : Arns.lastPart(sns.getTopicArn());
       String id = sns == null ? null : sns.getMessageId();
