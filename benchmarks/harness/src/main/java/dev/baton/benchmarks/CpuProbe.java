@@ -23,7 +23,7 @@ import java.util.Map;
  * caller's path, without the noise of the peers; not part of {@code run.sh}.
  *
  * <pre>
- * java [-Dbaton.probe.env=NAME=value,...] dev.baton.benchmarks.CpuProbe [otlp|xray|none] [--blocks 40] [--per-block 250] [jvm arguments of the probe JVM...]
+ * java [-Dbaton.probe.env=NAME=value,...] [-Dbaton.probe.baseline.aspects=other-baton-aspects.jar] dev.baton.benchmarks.CpuProbe [otlp|xray|none] [--blocks 40] [--per-block 250] [jvm arguments of the probe JVM...]
  * </pre>
  */
 public final class CpuProbe {
@@ -86,30 +86,43 @@ public final class CpuProbe {
         }
       }
       Layout layout = Layout.fromSystemProperty();
-      Loaded untraced = new Loaded(layout, "function-untraced");
-      Loaded baton = new Loaded(layout, "function-baton");
+      // -Dbaton.probe.baseline.aspects=<a baton-aspects jar>: Baton against Baton built from
+      // another commit instead of against untraced (an A/B of a runtime change, same JVM).
+      String baselineAspects = System.getProperty("baton.probe.baseline.aspects");
+      Loaded untraced = baselineAspects == null
+          ? new Loaded(layout, "function-untraced", null)
+          : new Loaded(layout, "function-baton", baselineAspects);
+      Loaded baton = new Loaded(layout, "function-baton", null);
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       List<Double> differences = new ArrayList<>();
+      List<Double> wallDifferences = new ArrayList<>();
       double untracedSum = 0;
       double batonSum = 0;
       int measured = 0;
       for (int block = 0; block < blocks * 2; block++) {
         long u = 0;
         long b = 0;
+        long uWall = 0;
+        long bWall = 0;
         for (Loaded loaded : block % 2 == 0 ? List.of(untraced, baton) : List.of(baton, untraced)) {
           long before = threads.getCurrentThreadCpuTime();
+          long wallBefore = System.nanoTime();
           for (int i = 0; i < perBlock; i++) {
             loaded.invoke();
           }
+          long wall = System.nanoTime() - wallBefore;
           long spent = threads.getCurrentThreadCpuTime() - before;
           if (loaded == untraced) {
             u = spent;
+            uWall = wall;
           } else {
             b = spent;
+            bWall = wall;
           }
         }
         if (block >= blocks) { // the first half warms up
           differences.add((b - u) / 1e3 / perBlock);
+          wallDifferences.add((bWall - uWall) / 1e3 / perBlock);
           untracedSum += u / 1e3 / perBlock;
           batonSum += b / 1e3 / perBlock;
           measured++;
@@ -117,8 +130,12 @@ public final class CpuProbe {
       }
       double[] interval = Stats.medianConfidence95(differences);
       System.out.printf(Locale.ROOT,
-          "[cpu probe] invoking thread's CPU per invocation: untraced %.1f us, baton %.1f us; baton minus untraced, median of %d blocks: %+.1f us (95%% CI %+.1f to %+.1f)%n",
-          untracedSum / measured, batonSum / measured, measured, Stats.of(differences).median(), interval[0], interval[1]);
+          "[cpu probe] invoking thread's CPU per invocation: %s %.1f us, baton %.1f us; baton minus %1$s, median of %d blocks: %+.1f us (95%% CI %+.1f to %+.1f)%n",
+          baselineAspects == null ? "untraced" : "baseline", untracedSum / measured, batonSum / measured, measured, Stats.of(differences).median(), interval[0], interval[1]);
+      double[] wallInterval = Stats.medianConfidence95(wallDifferences);
+      System.out.printf(Locale.ROOT,
+          "[cpu probe] wall-clock per invocation in the handler's JVM (waiting on ElasticMQ included), baton minus untraced, median of %d blocks: %+.1f us (95%% CI %+.1f to %+.1f)%n",
+          measured, Stats.of(wallDifferences).median(), wallInterval[0], wallInterval[1]);
     }
   }
 
@@ -132,12 +149,13 @@ public final class CpuProbe {
     private int invocation;
     private String requestId = "";
 
-    Loaded(Layout layout, String module) throws Exception {
+    Loaded(Layout layout, String module, String aspectsJar) throws Exception {
       List<URL> urls = new ArrayList<>();
       urls.add(layout.classes(module).toUri().toURL());
       for (String jar : (layout.functionClasspath(module) + File.pathSeparator + layout.runtimeClientClasspath())
           .split(File.pathSeparator)) {
-        urls.add(Path.of(jar).toUri().toURL());
+        boolean aspects = Path.of(jar).getFileName().toString().startsWith("baton-aspects-");
+        urls.add(Path.of(aspects && aspectsJar != null ? aspectsJar : jar).toUri().toURL());
       }
       URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
       Class<?> eventType = loader.loadClass("com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent");

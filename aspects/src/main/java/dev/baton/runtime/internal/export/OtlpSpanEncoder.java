@@ -242,8 +242,43 @@ public final class OtlpSpanEncoder {
   }
 
   private int sizeResource(Resource resource) {
-    int slot = reserve();
-    return set(slot, sizeAttributes(RESOURCE_ATTRIBUTES, resource.getAttributes()));
+    return record(ResourceBody.of(resource).bytes.length);
+  }
+
+  /**
+   * The encoded body of a {@code Resource} message: the same for every export of a function (one
+   * resource, built once), so encoded once per instance and copied. The last one is kept,
+   * immutable, shared safely by invocations exporting at once (Lambda Managed Instances).
+   */
+  private static final class ResourceBody {
+    private static volatile ResourceBody last;
+
+    final Resource resource;
+    final byte[] bytes;
+
+    private ResourceBody(Resource resource, byte[] bytes) {
+      this.resource = resource;
+      this.bytes = bytes;
+    }
+
+    static ResourceBody of(Resource resource) {
+      ResourceBody known = last;
+      if (known != null && known.resource == resource) {
+        return known;
+      }
+      OtlpSpanEncoder encoder = new OtlpSpanEncoder();
+      int size = encoder.sizeAttributes(RESOURCE_ATTRIBUTES, resource.getAttributes());
+      encoder.out = new byte[size];
+      encoder.writing = true;
+      encoder.writeAttributes(RESOURCE_ATTRIBUTES, resource.getAttributes());
+      if (encoder.position != size) {
+        throw new IllegalStateException(
+            "OTLP encoding wrote " + encoder.position + " resource bytes where it computed " + size);
+      }
+      ResourceBody encoded = new ResourceBody(resource, encoder.out);
+      last = encoded;
+      return encoded;
+    }
   }
 
   private int sizeScopeSpans(int group) {
@@ -464,7 +499,7 @@ public final class OtlpSpanEncoder {
     for (Resource resource : resources) {
       startMessage(REQUEST_RESOURCE_SPANS);
       startMessage(RESOURCE_SPANS_RESOURCE);
-      writeAttributes(RESOURCE_ATTRIBUTES, resource.getAttributes());
+      writeRaw(ResourceBody.of(resource).bytes);
       for (int group = 0; group < groupResources.size(); group++) {
         if (groupResources.get(group) == resource) {
           startMessage(RESOURCE_SPANS_SCOPE_SPANS);
@@ -641,6 +676,11 @@ public final class OtlpSpanEncoder {
   }
 
   /** Writes the tag of a nested message and its body size, the next one the sizing pass kept. */
+  private void writeRaw(byte[] bytes) {
+    System.arraycopy(bytes, 0, out, position, bytes.length);
+    position += bytes.length;
+  }
+
   private void startMessage(int tag) {
     writeVarint(tag);
     writeVarint(sizes[nextSize++]);

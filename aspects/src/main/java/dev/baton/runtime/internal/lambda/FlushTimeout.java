@@ -18,13 +18,22 @@ final class FlushTimeout {
   static final long DEFAULT_MILLIS = 2_000;
   static final long DEADLINE_MARGIN_MILLIS = 100;
 
+  /**
+   * {@value #ENV}, read once: the environment does not change in a running process (a SnapStart
+   * restore keeps the function version's), and {@code System.getenv} copies on every call.
+   */
+  private static final String ENV_VALUE = environment();
+
   private FlushTimeout() {}
 
-  /** The configured timeout, read on each call (cheap) so that tests and restores see changes. */
+  /**
+   * The configured timeout: the system property read on each call (a map lookup) so that tests
+   * and restore hooks see changes, else the environment variable.
+   */
   static long configuredMillis() {
     String value = System.getProperty(PROPERTY);
     if (value == null || value.isBlank()) {
-      value = System.getenv(ENV);
+      value = ENV_VALUE;
     }
     if (value == null || value.isBlank()) {
       return DEFAULT_MILLIS;
@@ -51,5 +60,14 @@ final class FlushTimeout {
       return Math.max(0, Math.min(configured, remainingMillis - DEADLINE_MARGIN_MILLIS));
     }
     return configured;
+  }
+
+  private static String environment() {
+    try {
+      return System.getenv(ENV);
+    } catch (Throwable failure) {
+      Failures.report("reading " + ENV, failure);
+      return null;
+    }
   }
 }
