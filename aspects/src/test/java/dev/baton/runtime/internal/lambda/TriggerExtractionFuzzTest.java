@@ -216,7 +216,10 @@ class TriggerExtractionFuzzTest {
     handle(
         data,
         lambda -> LambdaInvocation.startSqs(event, lambda),
-        invocation -> invocation.endSqs(response),
+        invocation -> {
+          processEach(event.getRecords(), invocation);
+          invocation.endSqs(response);
+        },
         response,
         oneParent && event.getRecords() != null ? parent : null);
   }
@@ -262,7 +265,10 @@ class TriggerExtractionFuzzTest {
     handle(
         data,
         lambda -> LambdaInvocation.startSns(event, lambda),
-        invocation -> invocation.end(),
+        invocation -> {
+          processEach(event.getRecords(), invocation);
+          invocation.end();
+        },
         null,
         oneParent ? parent : null);
   }
@@ -337,6 +343,7 @@ class TriggerExtractionFuzzTest {
     SdkSetup.use(data.consumeBoolean() ? w3c : w3cAndXray);
     BatonTelemetry.parentInvocationsOnLambdaXrayHeader(data.consumeInt(0, 3) == 0);
     EXPORTER.reset();
+    processSpans = 0;
     int outcome = data.consumeInt(0, 5);
     Throwable userFailure =
         outcome == 0
@@ -363,13 +370,51 @@ class TriggerExtractionFuzzTest {
     }
     FuzzOracles.assertRootContext();
     List<SpanData> spans = EXPORTER.getFinishedSpanItems();
-    assertThat(spans).as("the invocation's spans").hasSize(1);
+    assertThat(spans).as("the invocation's span and its messages' process spans").hasSize(1 + processSpans);
     FuzzOracles.assertExportDecodes(spans);
+    SpanData invocationSpan = spans.get(spans.size() - 1); // it ends last
     if (expectedTraceparent != null && !BatonTelemetry.lambdaXrayParentFirst()) {
-      assertThat(spans.get(0).getTraceId())
+      assertThat(invocationSpan.getTraceId())
           .as("the trace of the input's only traceparent, %s", expectedTraceparent)
           .isEqualTo(expectedTraceparent.substring(3, 35));
-      assertThat(spans.get(0).getParentSpanId()).isEqualTo(expectedTraceparent.substring(36, 52));
+      assertThat(invocationSpan.getParentSpanId()).isEqualTo(expectedTraceparent.substring(36, 52));
+    }
+  }
+
+  /** The process spans started in this input's invocation (0 when the user's code threw first). */
+  private static int processSpans;
+
+  /**
+   * Each message's {@code process} span, as a {@code @Traced} method taking the message starts it
+   * inside the invocation: its parent must be what reading the message afresh gives (the
+   * invocation's batch read it once, at the start, and the span uses that reading), else the
+   * invocation span.
+   */
+  private static void processEach(List<?> records, LambdaInvocation invocation) {
+    if (records == null) {
+      return;
+    }
+    String invocationTrace = invocation.span().getSpanContext().getTraceId();
+    for (Object record : records) {
+      if (record == null) {
+        continue;
+      }
+      io.opentelemetry.context.Context afresh;
+      io.opentelemetry.api.trace.Span span;
+      if (record instanceof SQSEvent.SQSMessage message) {
+        afresh = IncomingContext.fromSqsMessage(message);
+        span = MessageSpans.sqsMessage(null, message);
+      } else {
+        SNSEvent.SNSRecord snsRecord = (SNSEvent.SNSRecord) record;
+        afresh = IncomingContext.fromSnsRecord(snsRecord);
+        span = MessageSpans.snsRecord(null, snsRecord);
+      }
+      span.end();
+      processSpans++;
+      String expected = afresh == null ? invocationTrace : IncomingContext.spanContext(afresh).getTraceId();
+      assertThat(span.getSpanContext().getTraceId())
+          .as("the process span's trace: the message's own context, read once, else the invocation's")
+          .isEqualTo(expected);
     }
   }
 
