@@ -79,7 +79,7 @@ final class TracingStep {
     // Also decided once: which logging library's thread context gets the span ids.
     Logs logs = logs(env.getOptions().get(Logs.OPTION));
     this.spansWriter = new SpansWriter(generator, bootstrap, logs);
-    this.aspectWriter = new AspectWriter(generator, logs);
+    this.aspectWriter = new AspectWriter(generator, typeStrings, logs);
     this.metadataWriter = new MetadataWriter(generator);
   }
 

@@ -4,25 +4,20 @@ import com.palantir.javapoet.ClassName;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import javax.lang.model.element.ExecutableElement;
 
 /**
  * One {@code @Traced} method, with everything the writers need, decided at compile time.
  *
+ * @param element the method itself: the writers derive the AspectJ source of its types from it
  * @param name the method's name
  * @param signature the method as users read it, e.g. {@code price(int, String)}
  * @param descriptor the JVM method descriptor, e.g. {@code (ILjava/lang/String;)I}
- * @param declaration the declaration, for a comment above its advice
  * @param spanName the span name
  * @param spanKind the name of the OpenTelemetry {@code SpanKind} constant
  * @param spanConstant the name of the span name constant
  * @param factoryName the name of the span factory method
  * @param result what the method returns
- * @param adviceReturnType the advice's return type, in AspectJ source
- * @param rawReturnType whether the advice returns the raw erasure of a parameterized type, a
- *     conversion ajc warns about unless told it is intended
- * @param pointcutReturnType the erased return type, in AspectJ source
- * @param pointcutParameterTypes the erased parameter types, in AspectJ source (a varargs
- *     parameter ends in {@code ...})
  * @param attributes the {@code @SpanAttribute} parameters, in parameter order
  * @param handler for a {@code @TracedHandler} method, how its invocation span starts and ends;
  *     null for a {@code @Traced} method
@@ -30,19 +25,15 @@ import java.util.List;
  *     parameter; null otherwise
  */
 public record TracedMethod(
+    ExecutableElement element,
     String name,
     String signature,
     String descriptor,
-    String declaration,
     String spanName,
     String spanKind,
     String spanConstant,
     String factoryName,
     ResultKind result,
-    String adviceReturnType,
-    boolean rawReturnType,
-    String pointcutReturnType,
-    List<String> pointcutParameterTypes,
     List<SpanAttributeModel> attributes,
     HandlerModel handler,
     MessageModel message) {
@@ -50,7 +41,6 @@ public record TracedMethod(
   private static final ClassName CONTEXT = ClassName.get(HandlerTriggers.CONTEXT_PACKAGE, "Context");
 
   public TracedMethod {
-    pointcutParameterTypes = List.copyOf(pointcutParameterTypes);
     attributes = List.copyOf(attributes);
   }
 

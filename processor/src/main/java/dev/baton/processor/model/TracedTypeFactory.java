@@ -14,11 +14,9 @@ import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.Modifier;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
-import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
@@ -147,42 +145,27 @@ public final class TracedTypeFactory {
               hashed));
     }
 
-    List<String> pointcutParameters = new ArrayList<>();
-    for (int i = 0; i < parameters.size(); i++) {
-      String erased = typeStrings.erased(parameters.get(i).asType());
-      boolean varargs = method.isVarArgs() && i == parameters.size() - 1;
-      pointcutParameters.add(
-          varargs ? erased.substring(0, erased.length() - 2) + "..." : erased);
-    }
-
     TypeMirror returnType = method.getReturnType();
-    String adviceReturnType = typeStrings.declarable(returnType);
-    String erasedReturnType = typeStrings.erased(returnType);
-    boolean rawReturnType =
-        returnType.getKind() == TypeKind.DECLARED
-            && !((DeclaredType) returnType).getTypeArguments().isEmpty()
-            && adviceReturnType.equals(erasedReturnType);
+    // A completion stage's span ends when it completes, where the advice can declare the type
+    // (TypeStrings.declarable); else it ends when the method returns.
     ResultKind result =
         returnType.getKind() == TypeKind.VOID
             ? ResultKind.VOID
-            : isCompletionStage(returnType) && !adviceReturnType.equals("java.lang.Object")
+            : isCompletionStage(returnType)
+                    && !typeStrings.declarable(returnType).equals("java.lang.Object")
                 ? ResultKind.COMPLETION_STAGE
                 : ResultKind.VALUE;
 
     return new TracedMethod(
+        method,
         methodName,
         signatures.of(method),
         descriptor(method),
-        declaration(method),
         spanName,
         kind,
         spanConstant,
         factories.allocate(methodName),
         result,
-        adviceReturnType,
-        rawReturnType,
-        erasedReturnType,
-        pointcutParameters,
         attributes,
         handler,
         message);
@@ -207,30 +190,6 @@ public final class TracedTypeFactory {
       descriptor.append(typeStrings.descriptor(parameter.asType()));
     }
     return descriptor.append(')').append(typeStrings.descriptor(method.getReturnType())).toString();
-  }
-
-  /** {@code @Traced public int price(int quantity, String sku)}, for a comment. */
-  private String declaration(ExecutableElement method) {
-    StringBuilder text =
-        new StringBuilder(
-            Annotations.find(method, TRACED).isPresent()
-                ? "@Traced"
-                : "@TracedHandler");
-    for (Modifier modifier : method.getModifiers()) {
-      text.append(' ').append(modifier);
-    }
-    text.append(' ').append(typeStrings.full(method.getReturnType()));
-    text.append(' ').append(method.getSimpleName()).append('(');
-    List<? extends VariableElement> parameters = method.getParameters();
-    for (int i = 0; i < parameters.size(); i++) {
-      if (i > 0) {
-        text.append(", ");
-      }
-      text.append(typeStrings.full(parameters.get(i).asType()))
-          .append(' ')
-          .append(parameters.get(i).getSimpleName());
-    }
-    return text.append(')').toString();
   }
 
   /** {@code Outer_Inner} for {@code com.acme.Outer.Inner}. */

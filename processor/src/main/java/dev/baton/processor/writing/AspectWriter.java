@@ -7,9 +7,17 @@ import dev.baton.processor.model.ResultKind;
 import dev.baton.processor.model.RuntimeNames;
 import dev.baton.processor.model.TracedMethod;
 import dev.baton.processor.model.TracedType;
+import dev.baton.processor.model.TypeStrings;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
 
 /**
  * Writes {@code <Type>_BatonAspect.aj}: a code-style AspectJ aspect with one around advice per
@@ -22,15 +30,18 @@ import java.util.stream.Collectors;
 public final class AspectWriter {
 
   private final String generator;
+  private final TypeStrings typeStrings;
   private final String makeCurrent;
   private final String logsImport;
 
   /**
    * @param generator the processor's class name, named in the header
+   * @param typeStrings how types are written in AspectJ source
    * @param logs the logging library whose thread context gets the span ids while a method runs
    */
-  public AspectWriter(String generator, Logs logs) {
+  public AspectWriter(String generator, TypeStrings typeStrings, Logs logs) {
     this.generator = generator;
+    this.typeStrings = typeStrings;
     this.makeCurrent =
         logs.runtimeClass() == null ? "TracedMethods.makeCurrent" : logs.runtimeClass() + ".makeCurrent";
     this.logsImport =
@@ -74,45 +85,96 @@ public final class AspectWriter {
     return out.toString();
   }
 
+  /**
+   * A method's types in AspectJ source: the advice's return type, the erased types of the exact
+   * pointcut (a varargs parameter ends in {@code ...}), and whether the advice returns the raw
+   * erasure of a parameterized type, a conversion ajc warns about unless told it is intended.
+   */
+  private record AdviceTypes(
+      String adviceReturnType,
+      boolean rawReturnType,
+      String pointcutReturnType,
+      List<String> pointcutParameterTypes) {}
+
+  private AdviceTypes adviceTypes(ExecutableElement method) {
+    List<String> parameters = new ArrayList<>();
+    List<? extends VariableElement> declared = method.getParameters();
+    for (int i = 0; i < declared.size(); i++) {
+      String erased = typeStrings.erased(declared.get(i).asType());
+      boolean varargs = method.isVarArgs() && i == declared.size() - 1;
+      parameters.add(varargs ? erased.substring(0, erased.length() - 2) + "..." : erased);
+    }
+    TypeMirror returnType = method.getReturnType();
+    String adviceReturnType = typeStrings.declarable(returnType);
+    String erasedReturnType = typeStrings.erased(returnType);
+    boolean raw =
+        returnType.getKind() == TypeKind.DECLARED
+            && !((DeclaredType) returnType).getTypeArguments().isEmpty()
+            && adviceReturnType.equals(erasedReturnType);
+    return new AdviceTypes(adviceReturnType, raw, erasedReturnType, parameters);
+  }
+
+  /** {@code @Traced public int price(int quantity, String sku)}, for a comment. */
+  private String declaration(TracedMethod traced) {
+    ExecutableElement method = traced.element();
+    StringBuilder text = new StringBuilder(traced.handler() == null ? "@Traced" : "@TracedHandler");
+    for (Modifier modifier : method.getModifiers()) {
+      text.append(' ').append(modifier);
+    }
+    text.append(' ').append(typeStrings.full(method.getReturnType()));
+    text.append(' ').append(method.getSimpleName()).append('(');
+    List<? extends VariableElement> parameters = method.getParameters();
+    for (int i = 0; i < parameters.size(); i++) {
+      if (i > 0) {
+        text.append(", ");
+      }
+      text.append(typeStrings.full(parameters.get(i).asType()))
+          .append(' ')
+          .append(parameters.get(i).getSimpleName());
+    }
+    return text.append(')').toString();
+  }
+
   private void advice(StringBuilder out, TracedType type, TracedMethod method) {
+    AdviceTypes types = adviceTypes(method.element());
     List<BoundParameter> bound = method.boundParameters();
     String formals =
         bound.stream().map(p -> p.type() + " " + p.name()).collect(Collectors.joining(", "));
     String arguments = bound.stream().map(BoundParameter::name).collect(Collectors.joining(", "));
     String target = type.qualifiedName();
 
-    out.append("  // ").append(method.declaration()).append('\n');
-    if (method.rawReturnType()) {
+    out.append("  // ").append(declaration(method)).append('\n');
+    if (types.rawReturnType()) {
       // The return type mentions a type variable or a type private to its class: the advice
       // declares its erasure, which is what the JVM sees anyway.
       out.append("  @org.aspectj.lang.annotation.SuppressAjWarnings(\"uncheckedAdviceConversion\")\n");
     }
-    out.append("  ").append(method.adviceReturnType()).append(" around(").append(formals)
+    out.append("  ").append(types.adviceReturnType()).append(" around(").append(formals)
         .append("):\n");
-    out.append("      execution(").append(method.pointcutReturnType()).append(' ')
+    out.append("      execution(").append(types.pointcutReturnType()).append(' ')
         .append(target).append('.').append(method.name()).append('(')
-        .append(String.join(", ", method.pointcutParameterTypes())).append("))\n");
+        .append(String.join(", ", types.pointcutParameterTypes())).append("))\n");
     // within(T) also holds for classes nested in T; the second clause leaves out overrides of
     // the method in T's nested subclasses (an enum constant's body, say).
     out.append("      && within(").append(target).append(") && !within(").append(target)
         .append("+ && !").append(target).append(')');
     if (!bound.isEmpty()) {
-      out.append("\n      && args(").append(argsPattern(method, bound)).append(')');
+      out.append("\n      && args(").append(argsPattern(types.pointcutParameterTypes().size(), bound)).append(')');
     }
     out.append(" {\n");
     String factory =
         type.spansClassName() + "." + method.factoryName() + "(" + arguments + ")";
     String proceed = "proceed(" + arguments + ")";
     if (method.handler() != null) {
-      handlerBody(out, method, factory, proceed);
+      handlerBody(out, method, types.adviceReturnType(), factory, proceed);
     } else {
-      tracedBody(out, method, factory, proceed);
+      tracedBody(out, method, types.adviceReturnType(), factory, proceed);
     }
     out.append("  }\n");
   }
 
   private void tracedBody(
-      StringBuilder out, TracedMethod method, String factory, String proceed) {
+      StringBuilder out, TracedMethod method, String returnType, String factory, String proceed) {
     out.append("    Span span = ").append(factory).append(";\n");
     out.append("    Scope scope = ").append(makeCurrent).append("(span);\n");
     out.append("    try {\n");
@@ -122,7 +184,7 @@ public final class AspectWriter {
       out.append("      return TracedMethods.endWhenComplete(span, scope, ").append(proceed)
           .append(");\n");
     } else {
-      out.append("      ").append(method.adviceReturnType()).append(" result = ").append(proceed)
+      out.append("      ").append(returnType).append(" result = ").append(proceed)
           .append(";\n");
       out.append("      TracedMethods.end(span, scope);\n");
       out.append("      return result;\n");
@@ -159,14 +221,14 @@ public final class AspectWriter {
 
   /** The invocation span: started from the trigger, ended (and flushed) at its end. */
   private static void handlerBody(
-      StringBuilder out, TracedMethod method, String factory, String proceed) {
+      StringBuilder out, TracedMethod method, String returnType, String factory, String proceed) {
     HandlerModel handler = method.handler();
     out.append("    LambdaInvocation invocation = ").append(factory).append(";\n");
     out.append("    try {\n");
     if (method.result() == ResultKind.VOID) {
       out.append("      ").append(proceed).append(";\n");
     } else {
-      out.append("      ").append(method.adviceReturnType()).append(" result = ").append(proceed)
+      out.append("      ").append(returnType).append(" result = ").append(proceed)
           .append(";\n");
       out.append("      invocation.").append(handler.endMethod())
           .append(handler.endTakesResponse() ? "(result)" : "()").append(";\n");
@@ -182,8 +244,8 @@ public final class AspectWriter {
   }
 
   /** {@code quantity, *, sku}: the bound parameters by name, the others as {@code *}. */
-  private static String argsPattern(TracedMethod method, List<BoundParameter> bound) {
-    String[] slots = new String[method.pointcutParameterTypes().size()];
+  private static String argsPattern(int parameters, List<BoundParameter> bound) {
+    String[] slots = new String[parameters];
     Arrays.fill(slots, "*");
     for (BoundParameter parameter : bound) {
       slots[parameter.position()] = parameter.name();
