@@ -30,6 +30,9 @@ public final class RuntimeNames {
   // LambdaInvocation: the invocation's end, whatever the trigger.
   public static final String END = "end";
 
+  // LambdaInvocation: the start of an invocation of any other event, given a trigger constant.
+  public static final String START_OTHER = "startOther";
+
   // LambdaInvocation.startOther's trigger constants.
   public static final String TRIGGER_TIMER = "TIMER";
   public static final String TRIGGER_DATASOURCE = "DATASOURCE";

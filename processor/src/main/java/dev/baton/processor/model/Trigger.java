@@ -14,9 +14,9 @@ public enum Trigger {
   SQS("SQSEvent", "SQSBatchResponse", "startSqs", "endSqs", true),
   SNS("SNSEvent", null, "startSns", null, true),
   /** Any other event: {@code startOther} with one of {@link #constant}'s trigger constants. */
-  TIMER("ScheduledEvent", null, "startOther", null, false),
-  DATASOURCE(null, null, "startOther", null, false),
-  OTHER(null, null, "startOther", null, false);
+  TIMER("ScheduledEvent", null, RuntimeNames.START_OTHER, null, false),
+  DATASOURCE(null, null, RuntimeNames.START_OTHER, null, false),
+  OTHER(null, null, RuntimeNames.START_OTHER, null, false);
 
   static final String EVENTS = "com.amazonaws.services.lambda.runtime.events.";
 
@@ -46,7 +46,7 @@ public enum Trigger {
 
   /** Whether its start takes the event ({@code startOther} takes a trigger constant instead). */
   public boolean takesEvent() {
-    return !start.equals("startOther");
+    return constant() == null;
   }
 
   /** The {@code LambdaInvocation} factory that starts the invocation span. */
