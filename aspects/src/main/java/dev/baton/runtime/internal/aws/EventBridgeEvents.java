@@ -48,26 +48,8 @@ public final class EventBridgeEvents {
 
     void prepare(PutEventsRequest original) {
       try {
-        AwsOperation operation = AwsOperation.of(original);
-        start(operation, SpanKind.PRODUCER, operation.spanName());
-        if (original == null || !original.hasEntries()) {
-          return;
-        }
-        String header = XrayTraceHeader.of(span);
-        if (header == null) {
-          return;
-        }
-        List<PutEventsRequestEntry> entries = new ArrayList<>(original.entries().size());
-        boolean changed = false;
-        for (PutEventsRequestEntry entry : original.entries()) {
-          if (entry != null && entry.traceHeader() == null) {
-            entries.add(entry.toBuilder().traceHeader(header).build());
-            changed = true;
-          } else {
-            entries.add(entry);
-          }
-        }
-        if (changed) {
+        List<PutEventsRequestEntry> entries = entriesWithHeader(original);
+        if (entries != null) {
           request = original.toBuilder().entries(entries).build();
         }
       } catch (Throwable failure) {
@@ -76,12 +58,41 @@ public final class EventBridgeEvents {
       }
     }
 
+    /** Starts the span; the entries with the trace header, or null to leave them. */
+    private List<PutEventsRequestEntry> entriesWithHeader(PutEventsRequest original) {
+      AwsOperation operation = AwsOperation.of(original);
+      start(operation, SpanKind.PRODUCER, operation.spanName());
+      if (original == null || !original.hasEntries()) {
+        return null;
+      }
+      String header = XrayTraceHeader.of(span);
+      if (header == null) {
+        return null;
+      }
+      List<PutEventsRequestEntry> entries = new ArrayList<>(original.entries().size());
+      boolean changed = false;
+      for (PutEventsRequestEntry entry : original.entries()) {
+        if (entry != null && entry.traceHeader() == null) {
+          entries.add(entry.toBuilder().traceHeader(header).build());
+          changed = true;
+        } else {
+          entries.add(entry);
+        }
+      }
+      return changed ? entries : null;
+    }
+
+    /** The consumer's builder, filled: the entries go straight into it (no request rebuilt). */
     @Override
     void onBuilderFilled(Object builder) {
       PutEventsRequest.Builder putBuilder = (PutEventsRequest.Builder) builder;
-      prepare(putBuilder.build());
-      if (request != null) {
-        putBuilder.entries(request.entries());
+      try {
+        List<PutEventsRequestEntry> entries = entriesWithHeader(putBuilder.build());
+        if (entries != null) {
+          putBuilder.entries(entries);
+        }
+      } catch (Throwable failure) {
+        Failures.report("adding the trace header to EventBridge entries", failure);
       }
     }
   }

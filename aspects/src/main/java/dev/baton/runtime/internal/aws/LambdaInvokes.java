@@ -178,13 +178,7 @@ public final class LambdaInvokes {
 
     void prepare(InvokeRequest original) {
       try {
-        functionName = original == null ? null : original.functionName();
-        start(original);
-        if (original == null) {
-          return;
-        }
-        ContextFields fields = ContextFields.of(span);
-        String clientContext = withContext(original.clientContext(), fields.attributes(), span);
+        String clientContext = clientContextWithContext(original);
         if (clientContext != null) {
           request = original.toBuilder().clientContext(clientContext).build();
         }
@@ -192,6 +186,16 @@ public final class LambdaInvokes {
         request = null;
         Failures.report("injecting the trace context into a Lambda client context", failure);
       }
+    }
+
+    /** Starts the span; the client context with the trace context, or null to leave it. */
+    private String clientContextWithContext(InvokeRequest original) {
+      functionName = original == null ? null : original.functionName();
+      start(original);
+      if (original == null) {
+        return null;
+      }
+      return withContext(original.clientContext(), ContextFields.of(span).attributes(), span);
     }
 
     @Override
@@ -212,12 +216,17 @@ public final class LambdaInvokes {
       }
     }
 
+    /** The consumer's builder, filled: the client context goes straight into it. */
     @Override
     void onBuilderFilled(Object builder) {
       InvokeRequest.Builder invokeBuilder = (InvokeRequest.Builder) builder;
-      prepare(invokeBuilder.build());
-      if (request != null) {
-        invokeBuilder.clientContext(request.clientContext());
+      try {
+        String clientContext = clientContextWithContext(invokeBuilder.build());
+        if (clientContext != null) {
+          invokeBuilder.clientContext(clientContext);
+        }
+      } catch (Throwable failure) {
+        Failures.report("injecting the trace context into a Lambda client context", failure);
       }
     }
   }

@@ -152,19 +152,7 @@ public final class SnsMessaging {
 
     void prepare(PublishRequest original) {
       try {
-        String arn = original == null ? null : original.topicArn() != null ? original.topicArn() : original.targetArn();
-        startOn(original, arn);
-        if (original == null) {
-          return;
-        }
-        MessageAttributes.Room room =
-            new MessageAttributes.Room(
-                MessageAttributes.SNS_LIMITS,
-                fewestBytes(original.message(), original.messageAttributes()),
-                bytes(original.message(), original.messageAttributes()));
-        Map<String, MessageAttributeValue> attributes =
-            withContext(
-                original.message(), original.messageAttributes(), ContextFields.of(span), null, room);
+        Map<String, MessageAttributeValue> attributes = attributesWithContext(original);
         if (attributes != null) {
           request = original.toBuilder().messageAttributes(attributes).build();
         }
@@ -174,12 +162,33 @@ public final class SnsMessaging {
       }
     }
 
+    /** Starts the span; the message's attributes with the context, or null to leave them. */
+    private Map<String, MessageAttributeValue> attributesWithContext(PublishRequest original) {
+      String arn = original == null ? null : original.topicArn() != null ? original.topicArn() : original.targetArn();
+      startOn(original, arn);
+      if (original == null) {
+        return null;
+      }
+      MessageAttributes.Room room =
+          new MessageAttributes.Room(
+              MessageAttributes.SNS_LIMITS,
+              fewestBytes(original.message(), original.messageAttributes()),
+              bytes(original.message(), original.messageAttributes()));
+      return withContext(
+          original.message(), original.messageAttributes(), ContextFields.of(span), null, room);
+    }
+
+    /** The consumer's builder, filled: the attributes go straight into it (no request rebuilt). */
     @Override
     void onBuilderFilled(Object builder) {
       PublishRequest.Builder publishBuilder = (PublishRequest.Builder) builder;
-      prepare(publishBuilder.build());
-      if (request != null) {
-        publishBuilder.messageAttributes(request.messageAttributes());
+      try {
+        Map<String, MessageAttributeValue> attributes = attributesWithContext(publishBuilder.build());
+        if (attributes != null) {
+          publishBuilder.messageAttributes(attributes);
+        }
+      } catch (Throwable failure) {
+        Failures.report("injecting the trace context into an SNS message", failure);
       }
     }
 
@@ -201,39 +210,8 @@ public final class SnsMessaging {
 
     void prepare(PublishBatchRequest original) {
       try {
-        List<PublishBatchRequestEntry> originals = original == null ? null : original.publishBatchRequestEntries();
-        entries = originals == null ? 0 : originals.size();
-        startOn(original, original == null ? null : original.topicArn());
-        if (entries == 0) {
-          return;
-        }
-        ContextFields fields = ContextFields.of(span);
-        if (fields.attributes().isEmpty()) {
-          return;
-        }
-        long batchFewestBytes = 0;
-        long batchBytes = 0;
-        for (PublishBatchRequestEntry entry : originals) {
-          if (entry != null) {
-            batchFewestBytes += fewestBytes(entry.message(), entry.messageAttributes());
-            batchBytes += bytes(entry.message(), entry.messageAttributes());
-          }
-        }
-        MessageAttributes.Room room =
-            new MessageAttributes.Room(MessageAttributes.SNS_LIMITS, batchFewestBytes, batchBytes);
-        List<PublishBatchRequestEntry> withContext = new ArrayList<>(entries);
-        boolean changed = false;
-        for (PublishBatchRequestEntry entry : originals) {
-          Map<String, MessageAttributeValue> attributes =
-              entry == null
-                  ? null
-                  : withContext(entry.message(), entry.messageAttributes(), fields, entry.id(), room);
-          PublishBatchRequestEntry injected =
-              attributes == null ? entry : entry.toBuilder().messageAttributes(attributes).build();
-          changed |= injected != entry;
-          withContext.add(injected);
-        }
-        if (changed) {
+        List<PublishBatchRequestEntry> withContext = entriesWithContext(original);
+        if (withContext != null) {
           request = original.toBuilder().publishBatchRequestEntries(withContext).build();
         }
       } catch (Throwable failure) {
@@ -242,18 +220,60 @@ public final class SnsMessaging {
       }
     }
 
+    /** Starts the span; the entries with the context, or null to leave them. */
+    private List<PublishBatchRequestEntry> entriesWithContext(PublishBatchRequest original) {
+      List<PublishBatchRequestEntry> originals = original == null ? null : original.publishBatchRequestEntries();
+      entries = originals == null ? 0 : originals.size();
+      startOn(original, original == null ? null : original.topicArn());
+      if (entries == 0) {
+        return null;
+      }
+      ContextFields fields = ContextFields.of(span);
+      if (fields.attributes().isEmpty()) {
+        return null;
+      }
+      long batchFewestBytes = 0;
+      long batchBytes = 0;
+      for (PublishBatchRequestEntry entry : originals) {
+        if (entry != null) {
+          batchFewestBytes += fewestBytes(entry.message(), entry.messageAttributes());
+          batchBytes += bytes(entry.message(), entry.messageAttributes());
+        }
+      }
+      MessageAttributes.Room room =
+          new MessageAttributes.Room(MessageAttributes.SNS_LIMITS, batchFewestBytes, batchBytes);
+      List<PublishBatchRequestEntry> withContext = new ArrayList<>(entries);
+      boolean changed = false;
+      for (PublishBatchRequestEntry entry : originals) {
+        Map<String, MessageAttributeValue> attributes =
+            entry == null
+                ? null
+                : withContext(entry.message(), entry.messageAttributes(), fields, entry.id(), room);
+        PublishBatchRequestEntry injected =
+            attributes == null ? entry : entry.toBuilder().messageAttributes(attributes).build();
+        changed |= injected != entry;
+        withContext.add(injected);
+      }
+      return changed ? withContext : null;
+    }
+
     @Override
     void addMessagingAttributes(SpanBuilder builder) {
       super.addMessagingAttributes(builder);
       builder.setAttribute(SemanticConventions.MESSAGING_BATCH_MESSAGE_COUNT, (long) entries);
     }
 
+    /** The consumer's builder, filled: the entries go straight into it (no request rebuilt). */
     @Override
     void onBuilderFilled(Object builder) {
       PublishBatchRequest.Builder batchBuilder = (PublishBatchRequest.Builder) builder;
-      prepare(batchBuilder.build());
-      if (request != null) {
-        batchBuilder.publishBatchRequestEntries(request.publishBatchRequestEntries());
+      try {
+        List<PublishBatchRequestEntry> withContext = entriesWithContext(batchBuilder.build());
+        if (withContext != null) {
+          batchBuilder.publishBatchRequestEntries(withContext);
+        }
+      } catch (Throwable failure) {
+        Failures.report("injecting the trace context into an SNS batch", failure);
       }
     }
   }

@@ -336,46 +336,52 @@ public final class SqsMessaging {
 
     void prepare(SendMessageBatchRequest original) {
       try {
-        entries = original == null || original.entries() == null ? 0 : original.entries().size();
-        startOn(original, SpanKind.PRODUCER, original == null ? null : original.queueUrl());
-        if (entries == 0) {
-          return;
-        }
-        ContextFields fields = ContextFields.of(span);
-        if (fields.isEmpty()) {
-          return;
-        }
-        long batchFewestBytes = 0;
-        long batchBytes = 0;
-        long[] fewest = new long[entries];
-        long[] most = new long[entries];
-        for (int i = 0; i < entries; i++) {
-          SendMessageBatchRequestEntry entry = original.entries().get(i);
-          if (entry != null) {
-            fewest[i] = fewestBytes(entry.messageBody(), entry.messageAttributes());
-            most[i] = bytes(entry.messageBody(), entry.messageAttributes());
-            batchFewestBytes += fewest[i];
-            batchBytes += most[i];
-          }
-        }
-        MessageAttributes.Room room =
-            new MessageAttributes.Room(MessageAttributes.SQS_LIMITS, batchFewestBytes, batchBytes);
-        List<SendMessageBatchRequestEntry> withContext = new ArrayList<>(entries);
-        boolean changed = false;
-        for (int i = 0; i < entries; i++) {
-          SendMessageBatchRequestEntry entry = original.entries().get(i);
-          SendMessageBatchRequestEntry injected =
-              entry == null ? null : inject(entry, fields, fewest[i], most[i], room);
-          changed |= injected != entry;
-          withContext.add(injected);
-        }
-        if (changed) {
+        List<SendMessageBatchRequestEntry> withContext = entriesWithContext(original);
+        if (withContext != null) {
           request = original.toBuilder().entries(withContext).build();
         }
       } catch (Throwable failure) {
         request = null;
         Failures.report("injecting the trace context into an SQS batch", failure);
       }
+    }
+
+    /** Starts the span; the entries with the context, or null to leave them. */
+    private List<SendMessageBatchRequestEntry> entriesWithContext(SendMessageBatchRequest original) {
+      entries = original == null || original.entries() == null ? 0 : original.entries().size();
+      startOn(original, SpanKind.PRODUCER, original == null ? null : original.queueUrl());
+      if (entries == 0) {
+        return null;
+      }
+      ContextFields fields = ContextFields.of(span);
+      if (fields.isEmpty()) {
+        return null;
+      }
+      long batchFewestBytes = 0;
+      long batchBytes = 0;
+      long[] fewest = new long[entries];
+      long[] most = new long[entries];
+      for (int i = 0; i < entries; i++) {
+        SendMessageBatchRequestEntry entry = original.entries().get(i);
+        if (entry != null) {
+          fewest[i] = fewestBytes(entry.messageBody(), entry.messageAttributes());
+          most[i] = bytes(entry.messageBody(), entry.messageAttributes());
+          batchFewestBytes += fewest[i];
+          batchBytes += most[i];
+        }
+      }
+      MessageAttributes.Room room =
+          new MessageAttributes.Room(MessageAttributes.SQS_LIMITS, batchFewestBytes, batchBytes);
+      List<SendMessageBatchRequestEntry> withContext = new ArrayList<>(entries);
+      boolean changed = false;
+      for (int i = 0; i < entries; i++) {
+        SendMessageBatchRequestEntry entry = original.entries().get(i);
+        SendMessageBatchRequestEntry injected =
+            entry == null ? null : inject(entry, fields, fewest[i], most[i], room);
+        changed |= injected != entry;
+        withContext.add(injected);
+      }
+      return changed ? withContext : null;
     }
 
     private SendMessageBatchRequestEntry inject(
@@ -414,12 +420,17 @@ public final class SqsMessaging {
       builder.setAttribute(SemanticConventions.MESSAGING_BATCH_MESSAGE_COUNT, (long) entries);
     }
 
+    /** The consumer's builder, filled: the entries go straight into it (no request rebuilt). */
     @Override
     void onBuilderFilled(Object builder) {
       SendMessageBatchRequest.Builder batchBuilder = (SendMessageBatchRequest.Builder) builder;
-      prepare(batchBuilder.build());
-      if (request != null) {
-        batchBuilder.entries(request.entries());
+      try {
+        List<SendMessageBatchRequestEntry> withContext = entriesWithContext(batchBuilder.build());
+        if (withContext != null) {
+          batchBuilder.entries(withContext);
+        }
+      } catch (Throwable failure) {
+        Failures.report("injecting the trace context into an SQS batch", failure);
       }
     }
   }
@@ -440,27 +451,38 @@ public final class SqsMessaging {
 
     void prepare(ReceiveMessageRequest original) {
       try {
-        startOn(original, SpanKind.CLIENT, original == null ? null : original.queueUrl());
-        if (original == null) {
-          return;
+        Asked asked = asked(original);
+        if (asked != null) {
+          request = asked.applyTo(original.toBuilder()).build();
         }
-        List<String> attributeNames = withContextNames(original.messageAttributeNames());
-        List<MessageSystemAttributeName> systemNames = withTraceHeader(original);
-        if (attributeNames == null && systemNames == null) {
-          return;
-        }
-        ReceiveMessageRequest.Builder builder = original.toBuilder();
+      } catch (Throwable failure) {
+        request = null;
+        Failures.report("asking SQS for the trace context attributes", failure);
+      }
+    }
+
+    /** What a receive asks for besides the caller's: null when it asks for all of it already. */
+    private record Asked(List<String> attributeNames, List<MessageSystemAttributeName> systemNames) {
+      ReceiveMessageRequest.Builder applyTo(ReceiveMessageRequest.Builder builder) {
         if (attributeNames != null) {
           builder.messageAttributeNames(attributeNames);
         }
         if (systemNames != null) {
           builder.messageSystemAttributeNames(systemNames);
         }
-        request = builder.build();
-      } catch (Throwable failure) {
-        request = null;
-        Failures.report("asking SQS for the trace context attributes", failure);
+        return builder;
       }
+    }
+
+    /** Starts the span; what the request must ask for too, or null to leave it. */
+    private Asked asked(ReceiveMessageRequest original) {
+      startOn(original, SpanKind.CLIENT, original == null ? null : original.queueUrl());
+      if (original == null) {
+        return null;
+      }
+      List<String> attributeNames = withContextNames(original.messageAttributeNames());
+      List<MessageSystemAttributeName> systemNames = withTraceHeader(original);
+      return attributeNames == null && systemNames == null ? null : new Asked(attributeNames, systemNames);
     }
 
     private static List<String> withContextNames(List<String> asked) {
@@ -507,13 +529,17 @@ public final class SqsMessaging {
       return names;
     }
 
+    /** The consumer's builder, filled: what it must ask for goes straight into it. */
     @Override
     void onBuilderFilled(Object builder) {
       ReceiveMessageRequest.Builder receiveBuilder = (ReceiveMessageRequest.Builder) builder;
-      prepare(receiveBuilder.build());
-      if (request != null) {
-        receiveBuilder.messageAttributeNames(request.messageAttributeNames());
-        receiveBuilder.messageSystemAttributeNames(request.messageSystemAttributeNames());
+      try {
+        Asked asked = asked(receiveBuilder.build());
+        if (asked != null) {
+          asked.applyTo(receiveBuilder);
+        }
+      } catch (Throwable failure) {
+        Failures.report("asking SQS for the trace context attributes", failure);
       }
     }
 
