@@ -462,13 +462,13 @@ public final class SqsMessaging {
     }
 
     /** What a receive asks for besides the caller's: null when it asks for all of it already. */
-    private record Asked(List<String> attributeNames, List<MessageSystemAttributeName> systemNames) {
+    private record Asked(List<String> attributeNames, List<String> systemNames) {
       ReceiveMessageRequest.Builder applyTo(ReceiveMessageRequest.Builder builder) {
         if (attributeNames != null) {
           builder.messageAttributeNames(attributeNames);
         }
         if (systemNames != null) {
-          builder.messageSystemAttributeNames(systemNames);
+          builder.messageSystemAttributeNamesWithStrings(systemNames);
         }
         return builder;
       }
@@ -481,7 +481,7 @@ public final class SqsMessaging {
         return null;
       }
       List<String> attributeNames = withContextNames(original.messageAttributeNames());
-      List<MessageSystemAttributeName> systemNames = withTraceHeader(original);
+      List<String> systemNames = withTraceHeader(original);
       return attributeNames == null && systemNames == null ? null : new Asked(attributeNames, systemNames);
     }
 
@@ -507,25 +507,27 @@ public final class SqsMessaging {
      * MessageSystemAttributeNames}) has them carried over: SQS reads only the newer parameter when
      * both are given, and the caller must still get what it asked for.
      */
-    private static List<MessageSystemAttributeName> withTraceHeader(ReceiveMessageRequest request) {
-      List<MessageSystemAttributeName> asked = request.messageSystemAttributeNames();
-      if (asked.contains(MessageSystemAttributeName.ALL)
-          || asked.contains(MessageSystemAttributeName.AWS_TRACE_HEADER)) {
+    private static List<String> withTraceHeader(ReceiveMessageRequest request) {
+      // As strings: a name newer than this SDK would be UNKNOWN_TO_SDK_VERSION as an enum, and
+      // written back as "null" instead of what the caller asked for.
+      List<String> asked = request.messageSystemAttributeNamesAsStrings();
+      if (asked.contains(MessageSystemAttributeName.ALL.toString())
+          || asked.contains(MessageSystemAttributeName.AWS_TRACE_HEADER.toString())) {
         return null;
       }
-      List<MessageSystemAttributeName> names = new ArrayList<>(asked);
+      List<String> names = new ArrayList<>(asked);
       if (asked.isEmpty() && request.hasAttributeNames()) {
         for (String legacy : request.attributeNamesAsStrings()) {
           MessageSystemAttributeName name = MessageSystemAttributeName.fromValue(legacy);
           if (name == MessageSystemAttributeName.ALL) {
-            return List.of(MessageSystemAttributeName.ALL);
+            return List.of(MessageSystemAttributeName.ALL.toString());
           }
-          if (name != null && name != MessageSystemAttributeName.UNKNOWN_TO_SDK_VERSION && !names.contains(name)) {
-            names.add(name);
+          if (name != null && name != MessageSystemAttributeName.UNKNOWN_TO_SDK_VERSION && !names.contains(legacy)) {
+            names.add(legacy);
           }
         }
       }
-      names.add(MessageSystemAttributeName.AWS_TRACE_HEADER);
+      names.add(MessageSystemAttributeName.AWS_TRACE_HEADER.toString());
       return names;
     }
 

@@ -117,6 +117,9 @@ public final class OtlpSpanEncoder {
 
   // Groups in the order of their first span: parallel lists, one entry per (resource, scope).
   private final List<Resource> resources = new ArrayList<>(2);
+
+  /** The encoded body of each of {@link #resources}, resolved by the sizing pass. */
+  private final List<byte[]> resourceBodies = new ArrayList<>(2);
   private final List<Resource> groupResources = new ArrayList<>(4);
   private final List<InstrumentationScopeInfo> groupScopes = new ArrayList<>(4);
   private final List<List<SpanData>> groupSpans = new ArrayList<>(4);
@@ -223,15 +226,17 @@ public final class OtlpSpanEncoder {
 
   private int sizeRequest() {
     int size = 0;
-    for (Resource resource : resources) {
-      size += messageField(REQUEST_RESOURCE_SPANS, sizeResourceSpans(resource));
+    for (int r = 0; r < resources.size(); r++) {
+      resourceBodies.add(ResourceBody.of(resources.get(r)).bytes);
+      size += messageField(REQUEST_RESOURCE_SPANS, sizeResourceSpans(r));
     }
     return size;
   }
 
-  private int sizeResourceSpans(Resource resource) {
+  private int sizeResourceSpans(int r) {
+    Resource resource = resources.get(r);
     int slot = reserve();
-    int size = messageField(RESOURCE_SPANS_RESOURCE, sizeResource(resource));
+    int size = messageField(RESOURCE_SPANS_RESOURCE, record(resourceBodies.get(r).length));
     for (int group = 0; group < groupResources.size(); group++) {
       if (groupResources.get(group) == resource) {
         size += messageField(RESOURCE_SPANS_SCOPE_SPANS, sizeScopeSpans(group));
@@ -247,8 +252,9 @@ public final class OtlpSpanEncoder {
 
   /**
    * The encoded body of a {@code Resource} message: the same for every export of a function (one
-   * resource, built once), so encoded once per instance and copied. The last one is kept,
-   * immutable, shared safely by invocations exporting at once (Lambda Managed Instances).
+   * resource, built once), so encoded once per instance and copied; looked up once per request.
+   * The last one is kept, immutable, shared safely by invocations exporting at once (Lambda
+   * Managed Instances); requests with several resources (not Baton's) encode them each time.
    */
   private static final class ResourceBody {
     private static volatile ResourceBody last;
@@ -271,7 +277,7 @@ public final class OtlpSpanEncoder {
       encoder.out = new byte[size];
       encoder.writing = true;
       encoder.writeAttributes(RESOURCE_ATTRIBUTES, resource.getAttributes());
-      if (encoder.position != size) {
+      if (encoder.position != size || encoder.nextSize != encoder.sizeCount) {
         throw new IllegalStateException(
             "OTLP encoding wrote " + encoder.position + " resource bytes where it computed " + size);
       }
@@ -496,10 +502,11 @@ public final class OtlpSpanEncoder {
   // ------------------------------------------------------------------------------ writing pass
 
   private void writeRequest() {
-    for (Resource resource : resources) {
+    for (int r = 0; r < resources.size(); r++) {
+      Resource resource = resources.get(r);
       startMessage(REQUEST_RESOURCE_SPANS);
       startMessage(RESOURCE_SPANS_RESOURCE);
-      writeRaw(ResourceBody.of(resource).bytes);
+      writeRaw(resourceBodies.get(r));
       for (int group = 0; group < groupResources.size(); group++) {
         if (groupResources.get(group) == resource) {
           startMessage(RESOURCE_SPANS_SCOPE_SPANS);
@@ -675,12 +682,13 @@ public final class OtlpSpanEncoder {
     // EMPTY: an empty AnyValue
   }
 
-  /** Writes the tag of a nested message and its body size, the next one the sizing pass kept. */
+  /** Copies bytes encoded before (a resource's body). */
   private void writeRaw(byte[] bytes) {
     System.arraycopy(bytes, 0, out, position, bytes.length);
     position += bytes.length;
   }
 
+  /** Writes the tag of a nested message and its body size, the next one the sizing pass kept. */
   private void startMessage(int tag) {
     writeVarint(tag);
     writeVarint(sizes[nextSize++]);

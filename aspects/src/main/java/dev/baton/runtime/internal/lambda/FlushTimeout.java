@@ -20,7 +20,8 @@ final class FlushTimeout {
 
   /**
    * {@value #ENV}, read once: the environment does not change in a running process (a SnapStart
-   * restore keeps the function version's), and {@code System.getenv} copies on every call.
+   * restore keeps the function version's), so there is no need to look it up on every
+   * invocation.
    */
   private static final String ENV_VALUE = environment();
 

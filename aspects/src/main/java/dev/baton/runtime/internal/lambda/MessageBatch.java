@@ -28,7 +28,10 @@ import java.util.Map;
  * by message, in the invocation's context ({@link #extracted}), where the {@code process} span of
  * a message ({@link MessageSpans}) finds it instead of parsing the message (an SNS envelope in an
  * SQS body included) again. Per invocation, so invocations running at once (Lambda Managed
- * Instances) never share it; written before the invocation span starts, only read after.
+ * Instances) never share it; written before the invocation span starts, only read after. What
+ * that means: a handler that changes a message before its {@code process} span starts gets the
+ * context the message had at the start; the messages stay referenced as long as something keeps
+ * the invocation's context (as its kept spans do).
  */
 final class MessageBatch implements InvocationStart.EventAttributes {
 
@@ -174,14 +177,14 @@ final class MessageBatch implements InvocationStart.EventAttributes {
       if (failures == null) {
         return false;
       }
-      failed = !failures.isEmpty();
       span.setAttribute(LambdaInvocation.BATCH_ITEM_FAILURES, (long) failures.size());
-      if (failed) {
+      if (!failures.isEmpty()) {
         span.setStatus(
             StatusCode.ERROR,
             failures.size() == 1
                 ? "1 message of the batch failed"
                 : failures.size() + " messages of the batch failed");
+        failed = true;
       }
       int events = 0;
       for (SQSBatchResponse.BatchItemFailure failure : failures) {
