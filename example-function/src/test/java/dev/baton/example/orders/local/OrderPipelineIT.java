@@ -6,6 +6,7 @@ import dev.baton.testing.LambdaEvents;
 import dev.baton.testing.LocalLambdaRuntime;
 import dev.baton.testing.OtlpReceiver;
 import dev.baton.testing.ZipkinServer;
+import io.opentelemetry.api.common.AttributeKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -218,7 +219,8 @@ class OrderPipelineIT {
   /** The invocation span of {@code result}, which Baton exported before the function returned. */
   private TraceSpan invocation(LocalLambdaRuntime.Result result) {
     List<TraceSpan> found = collector.spans().stream()
-        .filter(span -> result.requestId().equals(span.attribute("faas.invocation_id")))
+        .filter(span -> result.requestId()
+            .equals(span.getAttributes().get(AttributeKey.stringKey("faas.invocation_id"))))
         .map(TraceSpan::of)
         .toList();
     assertThat(found).as("invocation span of %s", result.requestId()).hasSize(1);

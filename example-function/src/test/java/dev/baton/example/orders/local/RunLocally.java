@@ -2,7 +2,8 @@ package dev.baton.example.orders.local;
 
 import dev.baton.testing.LambdaEvents;
 import dev.baton.testing.OtlpReceiver;
-import dev.baton.testing.ReceivedSpan;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -62,8 +63,9 @@ public final class RunLocally {
               LocalPipeline.start(new LocalPipeline.Options(functionJar, runtimeClasspath, collector.endpoint(), null))) {
         LocalPipeline.Run run = pipeline.placeOrder(LambdaEvents.json("events/order.json"));
         traceId = collector.spans().stream()
-            .filter(span -> run.placed().requestId().equals(span.attribute("faas.invocation_id")))
-            .map(ReceivedSpan::traceId)
+            .filter(span -> run.placed().requestId()
+                .equals(span.getAttributes().get(AttributeKey.stringKey("faas.invocation_id"))))
+            .map(SpanData::getTraceId)
             .findFirst()
             .orElseThrow(() -> new IllegalStateException("place-order's invocation span never arrived"));
         spans = collector.trace(traceId).stream().map(TraceSpan::of).toList();

@@ -1,6 +1,9 @@
 package dev.baton.example.orders.local;
 
-import dev.baton.testing.ReceivedSpan;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,20 +30,28 @@ public record TraceSpan(
     Map<String, String> attributes,
     List<String> links) {
 
-  /** A span the test fixtures' {@code OtlpReceiver} decoded, with its timing in microseconds. */
-  static TraceSpan of(ReceivedSpan span) {
+  /**
+   * A span the test fixtures' {@code OtlpReceiver} received, with its timing in microseconds and
+   * its attributes as Zipkin's tags are, strings.
+   */
+  static TraceSpan of(SpanData span) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    span.getAttributes().forEach((key, value) -> attributes.put(key.getKey(), String.valueOf(value)));
+    String service = span.getResource().getAttribute(AttributeKey.stringKey("service.name"));
     return new TraceSpan(
-        span.traceId(),
-        span.spanId(),
-        span.parentSpanId(),
-        span.resource().getOrDefault("service.name", "?"),
-        span.name(),
-        span.kind(),
-        "ERROR".equals(span.statusCode()),
-        span.startEpochNanos() / 1_000,
-        (span.endEpochNanos() - span.startEpochNanos()) / 1_000,
-        span.attributes(),
-        span.links().stream().map(link -> link.traceId() + "/" + link.spanId()).toList());
+        span.getTraceId(),
+        span.getSpanId(),
+        span.getParentSpanContext().isValid() ? span.getParentSpanId() : "",
+        service == null ? "?" : service,
+        span.getName(),
+        span.getKind().name(),
+        span.getStatus().getStatusCode() == StatusCode.ERROR,
+        span.getStartEpochNanos() / 1_000,
+        (span.getEndEpochNanos() - span.getStartEpochNanos()) / 1_000,
+        Map.copyOf(attributes),
+        span.getLinks().stream()
+            .map(link -> link.getSpanContext().getTraceId() + "/" + link.getSpanContext().getSpanId())
+            .toList());
   }
 
   public boolean isRoot() {
