@@ -1,4 +1,4 @@
-package dev.baton.testing.http;
+package dev.baton.aspects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
 
 /**
  * An OpenTelemetry SDK exporting to memory, handed to Baton for the woven HTTP calls of a test
- * class. The tests of this package are compiled by ajc with {@code baton-aspects} as an aspect
- * library (see {@code src-test-fixtures/pom.xml}), so their client calls are woven exactly as
+ * class. The tests of this package are compiled by ajc with this module's library aspects (see
+ * {@code aspects/pom.xml}), so their client calls are woven exactly as
  * {@code baton:weave} weaves a function's.
  */
 final class WovenHttpTracing {

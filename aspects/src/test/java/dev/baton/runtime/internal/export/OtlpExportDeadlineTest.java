@@ -1,8 +1,8 @@
-package dev.baton.testing;
+package dev.baton.runtime.internal.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.runtime.internal.export.OtlpHttpSpanExporter;
+import dev.baton.testing.OtlpReceiver;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.TraceFlags;
