@@ -39,8 +39,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
- * SQS calls woven at the call site, against a real ElasticMQ. This class is compiled by ajc with
- * this module's library aspects, so every SDK call below is woven as in a function;
+ * SQS calls woven at the call site, against a real ElasticMQ. This class is woven by {@code
+ * baton:weave} with the library aspects, so every SDK call below is woven as in a function;
  * what the messages carry is read back from the server.
  */
 @SuppressWarnings("deprecation") // rpc.system and rpc.service: the attributes issue 4 asks for

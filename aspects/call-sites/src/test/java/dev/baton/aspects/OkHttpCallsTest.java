@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * OkHttp calls woven at the call site ({@code newCall}), run with {@code execute} and {@code
- * enqueue} against a real local server that records the headers it receives. Compiled by ajc
- * with this module's library aspects, as {@code baton:weave} weaves a function.
+ * enqueue} against a real local server that records the headers it receives. Woven by {@code
+ * baton:weave} with the library aspects, as a function is.
  */
 class OkHttpCallsTest {
 

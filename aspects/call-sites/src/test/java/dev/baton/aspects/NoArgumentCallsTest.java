@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.sqs.model.ListQueuesResponse;
  * The SDK's no-argument convenience methods ({@code sqs.listQueues()}, {@code
  * dynamoDb.listTables()}), which build their request inside the SDK: woven at the call site, each
  * is one CLIENT span {@code Service.Operation}, named from its response. Against ElasticMQ and
- * DynamoDB Local; compiled by ajc with this module's library aspects.
+ * DynamoDB Local; woven by {@code baton:weave} with the library aspects.
  */
 @SuppressWarnings("deprecation") // rpc.system and rpc.service: the attributes issue 4 asks for
 class NoArgumentCallsTest {

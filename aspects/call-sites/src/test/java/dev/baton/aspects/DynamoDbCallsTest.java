@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * Generic AWS SDK client spans and errors, against DynamoDB Local in process. Compiled by ajc
- * with this module's library aspects, so the calls below are woven as in a function.
+ * Generic AWS SDK client spans and errors, against DynamoDB Local in process. Woven by {@code
+ * baton:weave} with the library aspects, so the calls below are woven as in a function.
  */
 @SuppressWarnings("deprecation") // rpc.system and rpc.service: the attributes issue 4 asks for
 class DynamoDbCallsTest {

@@ -46,8 +46,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code java.net.http.HttpClient} calls woven at the call site, against a real local server
- * that records the headers it receives. This class is compiled by ajc with this module's library
- * aspects, so every {@code send} and {@code sendAsync} below is woven as in a
+ * that records the headers it receives. This class is woven by {@code baton:weave} with the
+ * library aspects, so every {@code send} and {@code sendAsync} below is woven as in a
  * function.
  */
 class JdkHttpClientCallsTest {

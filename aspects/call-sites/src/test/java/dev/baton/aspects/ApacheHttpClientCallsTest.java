@@ -54,8 +54,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Apache HttpClient 5 calls woven at the call site (classic and async), against a real local
- * server that records the headers it receives. Compiled by ajc with this module's library aspects,
- * as {@code baton:weave} weaves a function.
+ * server that records the headers it receives. Woven by {@code baton:weave} with the library
+ * aspects, as a function is.
  */
 class ApacheHttpClientCallsTest {
 

@@ -52,7 +52,7 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
  * X-Amz-Executed-Version}, a request id) and records the {@code X-Amz-Client-Context} header each
  * call sent. The clients are the SDK's real {@code LambdaClient} and {@code LambdaAsyncClient}; the
  * receiving side is Baton's own {@code LambdaInvocation} given that client context, as the Lambda
- * runtime hands it to a handler. Compiled by ajc with this module's library aspects.
+ * runtime hands it to a handler. Woven by {@code baton:weave} with the library aspects.
  */
 @SuppressWarnings("deprecation") // rpc.system and rpc.service: the attributes issue 4 asks for
 class LambdaInvokeCallsTest {
