@@ -4,12 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.resource.v1.Resource;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
-import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,8 +13,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +27,9 @@ import java.util.zip.GZIPInputStream;
 /**
  * A stand-in for an OpenTelemetry Collector in tests: a small OTLP/HTTP receiver (protobuf, on
  * 127.0.0.1, a free port) that decodes {@code /v1/traces} with the {@code opentelemetry-proto}
- * classes and keeps the spans, each numbered in {@link EventOrder} when its request arrived. No
+ * classes and keeps the spans as {@link SpanData} ({@link OtlpSpans}), for {@code
+ * OpenTelemetryAssertions}; {@link #order(SpanData)} tells when the request that carried a span
+ * arrived, in {@link EventOrder}. No
  * OTLP backend can be installed where Baton is built, and this is all a test needs. Metrics and
  * logs requests are answered and counted, not decoded. Like a collector, it answers with {@code
  * TCP_NODELAY} ({@code sun.net.httpserver.nodelay=true}, set unless set otherwise), so a delayed
@@ -51,7 +48,9 @@ public final class OtlpReceiver implements AutoCloseable {
   private final HttpServer server;
   private final DrippingServer dripping;
   private final ExecutorService executor = LoopbackHttpServer.executor("otlp-receiver");
-  private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
+  private final List<SpanData> spans = new CopyOnWriteArrayList<>();
+  /** When the request that carried each span (this very object) arrived, in EventOrder. */
+  private final Map<SpanData, Long> arrived = Collections.synchronizedMap(new IdentityHashMap<>());
   private final AtomicInteger requests = new AtomicInteger();
   /** When each request, by the order it arrived in, began to be answered (both in EventOrder). */
   private final Map<Long, Long> answered = new java.util.concurrent.ConcurrentHashMap<>();
@@ -145,13 +144,27 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   /** Every span received so far, in arrival order. */
-  public List<ReceivedSpan> spans() {
+  public List<SpanData> spans() {
     return List.copyOf(spans);
   }
 
-  /** The spans whose trace is {@code traceId}. */
-  public List<ReceivedSpan> trace(String traceId) {
-    return spans.stream().filter(span -> span.traceId().equals(traceId)).toList();
+  /** The spans whose trace is {@code traceId} (lower-case hex). */
+  public List<SpanData> trace(String traceId) {
+    return spans.stream().filter(span -> span.getTraceId().equals(traceId)).toList();
+  }
+
+  /**
+   * When the export request that carried {@code span} (one of {@link #spans()}) arrived, in
+   * {@link EventOrder}: a test compares it with when a response arrived or a process froze.
+   *
+   * @throws IllegalArgumentException if {@code span} did not come from this receiver
+   */
+  public long order(SpanData span) {
+    Long order = arrived.get(span);
+    if (order == null) {
+      throw new IllegalArgumentException("not received by this receiver: " + span);
+    }
+    return order;
   }
 
   /** How many requests (of any signal) arrived. */
@@ -176,8 +189,8 @@ public final class OtlpReceiver implements AutoCloseable {
    * EventOrder}: after the delay of a {@link #slow} receiver. Empty for a request not answered
    * (yet), and for the dripping and stalled receivers.
    */
-  public java.util.OptionalLong answeredOrder(ReceivedSpan span) {
-    Long order = answered.get(span.order());
+  public java.util.OptionalLong answeredOrder(SpanData span) {
+    Long order = answered.get(order(span));
     return order == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(order);
   }
 
@@ -189,7 +202,9 @@ public final class OtlpReceiver implements AutoCloseable {
     long order = EventOrder.next();
     requests.incrementAndGet();
     if (path.equals("/v1/traces")) {
-      spans.addAll(decode(ExportTraceServiceRequest.parseFrom(body), order));
+      List<SpanData> decoded = OtlpSpans.toSpanData(ExportTraceServiceRequest.parseFrom(body));
+      decoded.forEach(span -> arrived.put(span, order));
+      spans.addAll(decoded);
     }
     return order;
   }
@@ -373,68 +388,6 @@ public final class OtlpReceiver implements AutoCloseable {
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(response);
       }
-    }
-  }
-
-  static List<ReceivedSpan> decode(ExportTraceServiceRequest request, long order) {
-    HexFormat hex = HexFormat.of();
-    List<ReceivedSpan> decoded = new ArrayList<>();
-    for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
-      Map<String, String> resource = attributes(resourceSpans.getResource());
-      for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
-        for (Span span : scopeSpans.getSpansList()) {
-          List<ReceivedSpan.Link> links = new ArrayList<>();
-          for (Span.Link link : span.getLinksList()) {
-            links.add(new ReceivedSpan.Link(
-                hex.formatHex(link.getTraceId().toByteArray()),
-                hex.formatHex(link.getSpanId().toByteArray())));
-          }
-          List<String> events = new ArrayList<>();
-          span.getEventsList().forEach(event -> events.add(event.getName()));
-          decoded.add(new ReceivedSpan(
-              hex.formatHex(span.getTraceId().toByteArray()),
-              hex.formatHex(span.getSpanId().toByteArray()),
-              hex.formatHex(span.getParentSpanId().toByteArray()),
-              span.getName(),
-              span.getKind().name().replace("SPAN_KIND_", ""),
-              span.getStatus().getCode().name().replace("STATUS_CODE_", ""),
-              span.getStartTimeUnixNano(),
-              span.getEndTimeUnixNano(),
-              attributes(span.getAttributesList()),
-              List.copyOf(links),
-              List.copyOf(events),
-              resource,
-              order));
-        }
-      }
-    }
-    return decoded;
-  }
-
-  private static Map<String, String> attributes(Resource resource) {
-    return attributes(resource.getAttributesList());
-  }
-
-  private static Map<String, String> attributes(List<KeyValue> keyValues) {
-    Map<String, String> attributes = new LinkedHashMap<>();
-    for (KeyValue keyValue : keyValues) {
-      attributes.put(keyValue.getKey(), text(keyValue.getValue()));
-    }
-    return Map.copyOf(attributes);
-  }
-
-  private static String text(AnyValue value) {
-    switch (value.getValueCase()) {
-      case STRING_VALUE:
-        return value.getStringValue();
-      case BOOL_VALUE:
-        return Boolean.toString(value.getBoolValue());
-      case INT_VALUE:
-        return Long.toString(value.getIntValue());
-      case DOUBLE_VALUE:
-        return Double.toString(value.getDoubleValue());
-      default:
-        return value.toString().trim();
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.baton.testing;
 
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
@@ -11,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -20,7 +23,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * datagrams as the daemon does (up to 64 KiB), checks that each is the line {@code
  * {"format":"json","version":1}} and a newline, then {@code T1S} (sampled) or {@code T1U}, then
  * the base64 of an OTLP {@code ExportTraceServiceRequest}, decodes the protobuf and keeps the
- * spans, as {@link OtlpReceiver} does, numbered in {@link EventOrder} as they arrived. A datagram
+ * spans as {@link SpanData} ({@link OtlpSpans}), as {@link OtlpReceiver} does, each datagram
+ * numbered in {@link EventOrder} as it arrived ({@link #order(SpanData)}). A datagram
  * that is not like that is counted in {@link #malformed()}, its start kept for the test's message.
  *
  * <p>Its reading thread only takes each datagram in, as the daemon does; the checking and decoding
@@ -46,7 +50,9 @@ public final class XrayDaemon implements AutoCloseable {
 
   private final DatagramSocket socket;
   private final Thread reader;
-  private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
+  private final List<SpanData> spans = new CopyOnWriteArrayList<>();
+  /** When the datagram that carried each span (this very object) arrived; guarded by {@link #spans}. */
+  private final Map<SpanData, Long> arrived = new IdentityHashMap<>();
 
   /** Datagrams read and not yet decoded, with their arrival order; guarded by {@link #spans}. */
   private final List<byte[]> pending = new ArrayList<>();
@@ -78,15 +84,31 @@ public final class XrayDaemon implements AutoCloseable {
   }
 
   /** Every span received so far, in arrival order. */
-  public List<ReceivedSpan> spans() {
+  public List<SpanData> spans() {
     decodePending();
     return List.copyOf(spans);
   }
 
-  /** The spans whose trace is {@code traceId}. */
-  public List<ReceivedSpan> trace(String traceId) {
+  /** The spans whose trace is {@code traceId} (lower-case hex). */
+  public List<SpanData> trace(String traceId) {
     decodePending();
-    return spans.stream().filter(span -> span.traceId().equals(traceId)).toList();
+    return spans.stream().filter(span -> span.getTraceId().equals(traceId)).toList();
+  }
+
+  /**
+   * When the datagram that carried {@code span} (one of {@link #spans()}) arrived, in {@link
+   * EventOrder}.
+   *
+   * @throws IllegalArgumentException if {@code span} did not come from this daemon
+   */
+  public long order(SpanData span) {
+    synchronized (spans) {
+      Long order = arrived.get(span);
+      if (order == null) {
+        throw new IllegalArgumentException("not received by this daemon: " + span);
+      }
+      return order;
+    }
   }
 
   /**
@@ -94,7 +116,7 @@ public final class XrayDaemon implements AutoCloseable {
    * thread of the daemon's own, a little after they were sent), at most {@code timeout}; returns
    * every span received by then.
    */
-  public List<ReceivedSpan> awaitSpans(int count, java.time.Duration timeout) throws InterruptedException {
+  public List<SpanData> awaitSpans(int count, java.time.Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (spans) {
       decodePending();
@@ -149,9 +171,10 @@ public final class XrayDaemon implements AutoCloseable {
       for (int i = 0; i < pending.size(); i++) {
         byte[] datagram = pending.get(i);
         try {
-          spans.addAll(
-              OtlpReceiver.decode(
-                  ExportTraceServiceRequest.parseFrom(payload(datagram)), pendingOrder.get(i)));
+          List<SpanData> decoded = OtlpSpans.toSpanData(ExportTraceServiceRequest.parseFrom(payload(datagram)));
+          long order = pendingOrder.get(i);
+          decoded.forEach(span -> arrived.put(span, order));
+          spans.addAll(decoded);
         } catch (IOException | RuntimeException notOtlp) {
           String start = new String(datagram, 0, Math.min(80, datagram.length), StandardCharsets.US_ASCII);
           malformed.add(start + " (" + notOtlp.getMessage() + ")");

@@ -7,6 +7,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import com.google.protobuf.ByteString;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -61,7 +62,7 @@ class OtlpReceiverTest {
       assertThat(status).isEqualTo(200);
       assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(1_600));
       assertThat(dripping.requestCount()).isEqualTo(1);
-      assertThat(dripping.spans()).extracting(ReceivedSpan::name).containsExactly("dripped");
+      assertThat(dripping.spans()).extracting(SpanData::getName).containsExactly("dripped");
       connection.disconnect();
     }
   }
@@ -84,7 +85,7 @@ class OtlpReceiverTest {
       assertThat(headers).isLessThan(Duration.ofSeconds(2));
       assertThat(firstBytes).hasSize(7);
       assertThat(sevenBytes).as("the body, one byte every 50 ms").isGreaterThanOrEqualTo(Duration.ofMillis(250));
-      assertThat(dripping.spans()).extracting(ReceivedSpan::name).containsExactly("body dripped");
+      assertThat(dripping.spans()).extracting(SpanData::getName).containsExactly("body dripped");
       connection.disconnect();
     }
   }
@@ -104,7 +105,7 @@ class OtlpReceiverTest {
       assertThat(body.read()).as("the body's first byte").isEqualTo(0);
       assertThatThrownBy(body::read).as("and then nothing").isInstanceOf(SocketTimeoutException.class);
       stalled.disconnect();
-      assertThat(dripping.spans()).extracting(ReceivedSpan::name).containsExactly("healthy", "stalled");
+      assertThat(dripping.spans()).extracting(SpanData::getName).containsExactly("healthy", "stalled");
     }
   }
 
@@ -119,7 +120,7 @@ class OtlpReceiverTest {
       }
 
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
-      assertThat(slow.spans()).extracting(ReceivedSpan::name).containsExactly("slow");
+      assertThat(slow.spans()).extracting(SpanData::getName).containsExactly("slow");
     }
   }
 }

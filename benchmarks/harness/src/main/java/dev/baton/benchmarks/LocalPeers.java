@@ -2,8 +2,8 @@ package dev.baton.benchmarks;
 
 import dev.baton.testing.ElasticMqServer;
 import dev.baton.testing.OtlpReceiver;
-import dev.baton.testing.ReceivedSpan;
 import dev.baton.testing.XrayDaemon;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +48,7 @@ final class LocalPeers implements AutoCloseable {
   }
 
   /** Every span received so far where {@code variant} exports: the daemon stand-in or the receiver. */
-  List<ReceivedSpan> spans(Variant variant) {
+  List<SpanData> spans(Variant variant) {
     return variant.xray() ? daemon.spans() : receiver.spans();
   }
 

@@ -264,7 +264,7 @@ final class WarmLatency {
     int spansReceived(LocalPeers peers) throws InterruptedException {
       peers.awaitExport(variant, traceIds.get(traceIds.size() - 1));
       Set<String> own = new HashSet<>(traceIds);
-      return (int) peers.spans(variant).stream().filter(span -> own.contains(span.traceId())).count();
+      return (int) peers.spans(variant).stream().filter(span -> own.contains(span.getTraceId())).count();
     }
 
     private IllegalStateException failure(String what, Throwable cause) {

@@ -56,7 +56,7 @@ class SmokeTest {
 
     assertThat(sample.response()).contains("totalCents");
     assertThat(sample.peakRssMb()).isPositive();
-    String names = spans.stream().map(s -> s.name() + " (" + s.kind() + ")").collect(Collectors.joining(", "));
+    String names = spans.stream().map(s -> s.getName() + " (" + s.getKind() + ")").collect(Collectors.joining(", "));
     if (variant.traced()) {
       // the invocation, parse, price, enqueue and the SQS send; the agent adds one span of its own
       assertThat(spans).as(names).hasSize(variant == Variant.OTEL_AGENT ? 6 : 5);
@@ -67,7 +67,7 @@ class SmokeTest {
     if (variant == Variant.BATON_XRAY) {
       assertThat(peers.daemon.malformed()).isEmpty();
       // Lambda's sampled X-Ray header parents the invocation: the spans are in the event's trace
-      assertThat(spans).allSatisfy(span -> assertThat(span.traceId()).isEqualTo(sample.traceId()));
+      assertThat(spans).allSatisfy(span -> assertThat(span.getTraceId()).isEqualTo(sample.traceId()));
     }
   }
 

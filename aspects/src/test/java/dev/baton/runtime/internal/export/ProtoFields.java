@@ -1,28 +1,23 @@
 package dev.baton.runtime.internal.export;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Reads protobuf fields, just enough for tests to look into OTLP requests without the generated
- * protobuf classes: the fields of a message in order, each with its number, its raw encoding, and
- * its value (the payload of a length-delimited field, the number of the others).
+ * Reads protobuf fields, just enough for {@link OtlpSpanEncoderTest} to compare the encoder's
+ * bytes with OpenTelemetry's marshaler's where the two may only order groups differently: the
+ * fields of a message in order, each with its number, its raw encoding, and its value (the payload
+ * of a length-delimited field, the number of the others). What a request says about its spans is
+ * read with {@code dev.baton.testing.OtlpSpans}, as {@code SpanData}.
  */
-public final class ProtoFields {
+final class ProtoFields {
 
   /** One field: its number, its encoding as a whole, and its value. */
-  public record Field(int number, int wireType, byte[] raw, byte[] payload, long value) {
+  record Field(int number, int wireType, byte[] raw, byte[] payload, long value) {
 
-    public String string() {
-      return new String(payload, StandardCharsets.UTF_8);
-    }
-
-    public List<Field> fields() {
+    List<Field> fields() {
       return ProtoFields.of(payload);
     }
   }
@@ -30,7 +25,7 @@ public final class ProtoFields {
   private ProtoFields() {}
 
   /** The fields of {@code message}, in order. */
-  public static List<Field> of(byte[] message) {
+  static List<Field> of(byte[] message) {
     List<Field> fields = new ArrayList<>();
     int[] at = {0};
     while (at[0] < message.length) {
@@ -67,44 +62,11 @@ public final class ProtoFields {
     return fields;
   }
 
-  /** The fields numbered {@code number}. */
-  public static List<Field> all(List<Field> fields, int number) {
-    List<Field> matching = new ArrayList<>();
-    for (Field field : fields) {
-      if (field.number() == number) {
-        matching.add(field);
-      }
-    }
-    return matching;
-  }
-
-  /** The only field numbered {@code number}. */
-  public static Field one(List<Field> fields, int number) {
-    List<Field> matching = all(fields, number);
-    if (matching.size() != 1) {
-      throw new AssertionError(matching.size() + " fields numbered " + number + " in " + fields);
-    }
-    return matching.get(0);
-  }
-
-  /** The string-valued attributes (repeated KeyValue) numbered {@code number}, as a map. */
-  public static Map<String, String> stringAttributes(List<Field> fields, int number) {
-    Map<String, String> attributes = new LinkedHashMap<>();
-    for (Field keyValue : all(fields, number)) {
-      List<Field> parts = keyValue.fields();
-      List<Field> value = one(parts, 2).fields();
-      if (!all(value, 1).isEmpty()) {
-        attributes.put(one(parts, 1).string(), one(value, 1).string());
-      }
-    }
-    return attributes;
-  }
-
   /**
    * {@code request} (an ExportTraceServiceRequest) with its ResourceSpans, and the ScopeSpans in
    * each, sorted by their bytes: equal for two requests that differ only in the order of groups.
    */
-  public static byte[] groupsSorted(byte[] request) {
+  static byte[] groupsSorted(byte[] request) {
     List<byte[]> resourceSpans = new ArrayList<>();
     for (Field field : of(request)) {
       ByteArrayOutputStream sorted = new ByteArrayOutputStream();

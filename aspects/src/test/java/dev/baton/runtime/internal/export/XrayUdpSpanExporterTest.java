@@ -3,13 +3,15 @@ package dev.baton.runtime.internal.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.baton.runtime.internal.export.ProtoFields.Field;
 import dev.baton.runtime.internal.export.XrayUdpSpanExporter.DaemonAddress;
+import dev.baton.testing.OtlpSpans;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.testing.trace.TestSpanData;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -49,18 +51,16 @@ class XrayUdpSpanExporterTest {
     return spans;
   }
 
-  /** The spans (protobuf fields) in a datagram, after checking its header and prefix. */
-  private static List<Field> spansIn(byte[] datagram) {
+  /** The spans in a datagram, after checking its header and prefix. */
+  private static List<SpanData> spansIn(byte[] datagram) {
     String text = new String(datagram, StandardCharsets.US_ASCII);
     assertThat(text).startsWith(HEADER);
     byte[] protobuf = Base64.getDecoder().decode(text.substring(HEADER.length()));
-    List<Field> found = new ArrayList<>();
-    for (Field resourceSpans : ProtoFields.all(ProtoFields.of(protobuf), 1)) {
-      for (Field scopeSpans : ProtoFields.all(resourceSpans.fields(), 2)) {
-        found.addAll(ProtoFields.all(scopeSpans.fields(), 2));
-      }
+    try {
+      return OtlpSpans.toSpanData(ExportTraceServiceRequest.parseFrom(protobuf));
+    } catch (IOException e) {
+      throw new AssertionError("not an OTLP trace request", e);
     }
-    return found;
   }
 
   @Test
@@ -114,9 +114,10 @@ class XrayUdpSpanExporterTest {
     assertThat(datagrams).hasSize(2);
     for (byte[] datagram : datagrams) {
       assertThat(datagram.length).isLessThanOrEqualTo(65_507);
-      List<Field> span = spansIn(datagram).get(0).fields();
-      assertThat(ProtoFields.stringAttributes(span, 9)).containsEntry("order.id", "o-1").doesNotContainKey("order.note");
-      assertThat(ProtoFields.one(span, 10).value()).as("dropped_attributes_count").isEqualTo(1);
+      SpanData span = spansIn(datagram).get(0);
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("order.id"))).isEqualTo("o-1");
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("order.note"))).isNull();
+      assertThat(span.getTotalAttributeCount() - span.getAttributes().size()).as("dropped_attributes_count").isEqualTo(1);
     }
   }
 
@@ -128,8 +129,8 @@ class XrayUdpSpanExporterTest {
 
     assertThat(datagrams).hasSize(3);
     assertThat(datagrams).allSatisfy(datagram -> {
-      List<Field> span = spansIn(datagram).get(0).fields();
-      assertThat(ProtoFields.stringAttributes(span, 9)).containsKey("blob");
+      SpanData span = spansIn(datagram).get(0);
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("blob"))).isNotNull();
     });
   }
 

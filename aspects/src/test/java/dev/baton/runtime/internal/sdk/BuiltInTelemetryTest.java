@@ -1,17 +1,18 @@
 package dev.baton.runtime.internal.sdk;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.runtime.internal.BatonTelemetry;
 import dev.baton.runtime.internal.Failures;
-import dev.baton.runtime.internal.export.ProtoFields;
-import dev.baton.runtime.internal.export.ProtoFields.Field;
+import dev.baton.testing.OtlpSpans;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -85,22 +86,20 @@ class BuiltInTelemetryTest {
     assertThat(BatonTelemetry.flush(5_000)).isTrue();
 
     assertThat(received).hasSize(1);
-    List<Field> resourceSpans = ProtoFields.one(ProtoFields.of(received.get(0)), 1).fields();
-    Map<String, String> resource =
-        ProtoFields.stringAttributes(ProtoFields.one(resourceSpans, 1).fields(), 1);
-    assertThat(resource)
-        .containsEntry("service.name", "orders-fn")
-        .containsEntry("cloud.provider", "aws")
-        .containsEntry("cloud.platform", "aws_lambda")
-        .containsEntry("cloud.region", "eu-west-1")
-        .containsEntry("faas.name", "orders-fn")
-        .containsEntry("telemetry.sdk.language", "java");
-    List<Field> scopeSpans = ProtoFields.one(resourceSpans, 2).fields();
-    assertThat(ProtoFields.one(ProtoFields.one(scopeSpans, 1).fields(), 1).string())
+    ExportTraceServiceRequest request = request(received.get(0));
+    assertThat(request.getResourceSpansCount()).isEqualTo(1);
+    assertThat(request.getResourceSpans(0).getScopeSpansCount()).isEqualTo(1);
+    List<SpanData> spans = OtlpSpans.toSpanData(request);
+    assertThat(spans).extracting(SpanData::getName).containsExactly("handle order");
+    assertThat(spans.get(0)).hasResourceSatisfying(resource -> resource
+        .hasAttribute(AttributeKey.stringKey("service.name"), "orders-fn")
+        .hasAttribute(AttributeKey.stringKey("cloud.provider"), "aws")
+        .hasAttribute(AttributeKey.stringKey("cloud.platform"), "aws_lambda")
+        .hasAttribute(AttributeKey.stringKey("cloud.region"), "eu-west-1")
+        .hasAttribute(AttributeKey.stringKey("faas.name"), "orders-fn")
+        .hasAttribute(AttributeKey.stringKey("telemetry.sdk.language"), "java"));
+    assertThat(spans.get(0).getInstrumentationScopeInfo().getName())
         .isEqualTo(BatonTelemetry.INSTRUMENTATION_SCOPE);
-    assertThat(ProtoFields.all(scopeSpans, 2))
-        .extracting(spanField -> ProtoFields.one(spanField.fields(), 5).string())
-        .containsExactly("handle order");
 
     assertThat(BatonTelemetry.flush(5_000)).isTrue();
     assertThat(received).hasSize(1);
@@ -247,8 +246,10 @@ class BuiltInTelemetryTest {
     }
     assertThat(BatonTelemetry.flush(5_000)).isTrue();
     assertThat(received).hasSize(1);
-    List<Field> resourceSpans = ProtoFields.one(ProtoFields.of(received.get(0)), 1).fields();
-    assertThat(ProtoFields.all(ProtoFields.one(resourceSpans, 2).fields(), 2)).hasSize(threads);
+    ExportTraceServiceRequest request = request(received.get(0));
+    assertThat(request.getResourceSpansCount()).isEqualTo(1);
+    assertThat(request.getResourceSpans(0).getScopeSpansCount()).isEqualTo(1);
+    assertThat(OtlpSpans.toSpanData(request)).hasSize(threads);
   }
 
   @Test
@@ -275,10 +276,22 @@ class BuiltInTelemetryTest {
     assertThat(data.getAttributes().get(AttributeKey.stringKey("a"))).isEqualTo("abcde");
     assertThat(data.getEvents()).hasSize(1);
     assertThat(BatonTelemetry.flush(5_000)).isTrue();
-    List<Field> resourceSpans = ProtoFields.one(ProtoFields.of(received.get(0)), 1).fields();
-    List<Field> exported =
-        ProtoFields.one(ProtoFields.one(resourceSpans, 2).fields(), 2).fields();
-    assertThat(ProtoFields.one(exported, 10).value()).as("dropped_attributes_count").isEqualTo(1);
-    assertThat(ProtoFields.one(exported, 12).value()).as("dropped_events_count").isEqualTo(1);
+    ExportTraceServiceRequest request = request(received.get(0));
+    assertThat(request.getResourceSpansCount()).isEqualTo(1);
+    assertThat(request.getResourceSpans(0).getScopeSpansCount()).isEqualTo(1);
+    List<SpanData> exported = OtlpSpans.toSpanData(request);
+    assertThat(exported).hasSize(1);
+    assertThat(exported.get(0).getTotalAttributeCount() - exported.get(0).getAttributes().size())
+        .as("dropped_attributes_count").isEqualTo(1);
+    assertThat(exported.get(0).getTotalRecordedEvents() - exported.get(0).getEvents().size())
+        .as("dropped_events_count").isEqualTo(1);
+  }
+
+  private static ExportTraceServiceRequest request(byte[] body) {
+    try {
+      return ExportTraceServiceRequest.parseFrom(body);
+    } catch (IOException e) {
+      throw new AssertionError("not an OTLP trace request", e);
+    }
   }
 }

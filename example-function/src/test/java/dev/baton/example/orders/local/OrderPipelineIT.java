@@ -1,11 +1,18 @@
 package dev.baton.example.orders.local;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.baton.testing.SpanAssertions.assertLinks;
+import static io.opentelemetry.api.common.AttributeKey.booleanKey;
+import static io.opentelemetry.api.common.AttributeKey.longKey;
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 
 import dev.baton.testing.LambdaEvents;
 import dev.baton.testing.LocalLambdaRuntime;
 import dev.baton.testing.OtlpReceiver;
 import dev.baton.testing.ZipkinServer;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,77 +89,78 @@ class OrderPipelineIT {
     assertThat(run.processed().messages()).allSatisfy(message -> assertThat(awsTraceHeader(message)).endsWith("Sampled=0"));
     assertThat(run.notified().messages()).allSatisfy(message -> assertThat(awsTraceHeader(message)).endsWith("Sampled=0"));
 
-    String traceId = invocation(run.placed()).traceId();
-    List<TraceSpan> exported = exported(traceId);
-    List<TraceSpan> stored = zipkinTrace(traceId, exported.size());
+    String traceId = invocation(run.placed()).getTraceId();
+    List<SpanData> exported = exported(traceId);
+    List<SpanData> stored = zipkinTrace(traceId, exported.size());
     System.out.println(new TraceTree(stored).render());
     System.out.printf("[figures] trace %s: %d spans across %d functions and the payment provider%n", traceId, stored.size(),
-        stored.stream().map(TraceSpan::service).filter(s -> !s.equals(PaymentProviderStandIn.SERVICE)).distinct().count());
+        stored.stream().map(TraceTree::service).filter(s -> !s.equals(PaymentProviderStandIn.SERVICE)).distinct().count());
 
     assertThat(stored).as("Zipkin holds every exported span").hasSameSizeAs(exported);
-    assertThat(stored.stream().map(TraceSpan::service).collect(Collectors.toSet()))
+    assertThat(stored.stream().map(TraceTree::service).collect(Collectors.toSet()))
         .containsExactlyInAnyOrder("place-order", "process-order", "notify-customer", PaymentProviderStandIn.SERVICE);
 
-    // The relay, as Zipkin shows it (it lower-cases span names).
-    TraceSpan post = one(stored, "place-order", "post /orders");
-    assertThat(post.isRoot()).as("the order starts the trace").isTrue();
-    assertThat(post.kind()).isEqualTo("SERVER");
-    assertThat(post.attributes())
-        .containsEntry("http.request.method", "POST")
-        .containsEntry("http.route", "/orders")
-        .containsEntry("http.response.status_code", "201")
-        .containsEntry("faas.trigger", "http")
-        .containsEntry("faas.coldstart", "true");
-    TraceSpan validate = childOf(stored, post, "placeorderhandler.validate");
+    // The relay, as Zipkin shows it (it lower-cases span names; its tags are strings).
+    SpanData post = one(stored, "place-order", "post /orders");
+    assertThat(post).as("the order starts the trace").hasNoParent();
+    assertThat(post)
+        .hasKind(SpanKind.SERVER)
+        .hasAttribute(stringKey("http.request.method"), "POST")
+        .hasAttribute(stringKey("http.route"), "/orders")
+        .hasAttribute(stringKey("http.response.status_code"), "201")
+        .hasAttribute(stringKey("faas.trigger"), "http")
+        .hasAttribute(stringKey("faas.coldstart"), "true");
+    SpanData validate = childOf(stored, post, "placeorderhandler.validate");
     childOf(stored, validate, "check order limits");
-    TraceSpan putItem = childOf(stored, post, "dynamodb.putitem");
-    assertThat(putItem.kind()).isEqualTo("CLIENT");
-    assertThat(putItem.attributes()).containsEntry("rpc.system", "aws-api").containsEntry("rpc.method", "PutItem");
-    TraceSpan sendOrder = childOf(stored, post, "send orders");
-    assertThat(sendOrder.kind()).isEqualTo("PRODUCER");
+    SpanData putItem = childOf(stored, post, "dynamodb.putitem");
+    assertThat(putItem).hasKind(SpanKind.CLIENT)
+        .hasAttribute(stringKey("rpc.system"), "aws-api")
+        .hasAttribute(stringKey("rpc.method"), "PutItem");
+    SpanData sendOrder = childOf(stored, post, "send orders");
     String orderMessageId = run.processed().messages().get(0).messageId();
-    assertThat(sendOrder.attributes()).containsEntry("messaging.message.id", orderMessageId);
+    assertThat(sendOrder).hasKind(SpanKind.PRODUCER).hasAttribute(stringKey("messaging.message.id"), orderMessageId);
 
-    TraceSpan processBatch = childOf(stored, sendOrder, "process orders");
-    assertThat(processBatch.service()).isEqualTo("process-order");
-    assertThat(processBatch.attributes()).containsEntry("faas.trigger", "pubsub").containsEntry("faas.coldstart", "true");
-    TraceSpan processMessage = childOf(stored, processBatch, "process orders");
-    assertThat(processMessage.kind()).isEqualTo("CONSUMER");
-    assertThat(processMessage.attributes()).containsEntry("messaging.message.id", orderMessageId);
-    assertThat(childOf(stored, processMessage, "reserve stock").attributes()).containsEntry("order.id", run.orderId());
+    SpanData processBatch = childOf(stored, sendOrder, "process orders");
+    assertThat(TraceTree.service(processBatch)).isEqualTo("process-order");
+    assertThat(processBatch)
+        .hasAttribute(stringKey("faas.trigger"), "pubsub")
+        .hasAttribute(stringKey("faas.coldstart"), "true");
+    SpanData processMessage = childOf(stored, processBatch, "process orders");
+    assertThat(processMessage).hasKind(SpanKind.CONSUMER).hasAttribute(stringKey("messaging.message.id"), orderMessageId);
+    assertThat(childOf(stored, processMessage, "reserve stock")).hasAttribute(stringKey("order.id"), run.orderId());
     // The HTTP hop: java.net.http.HttpClient.send, woven; the provider continues the trace.
-    TraceSpan charge = childOf(stored, processMessage, "post");
-    assertThat(charge.kind()).isEqualTo("CLIENT");
-    assertThat(charge.attributes())
-        .containsEntry("http.request.method", "POST")
-        .containsEntry("http.response.status_code", "201")
-        .containsEntry("server.address", "127.0.0.1")
-        .containsKey("url.full");
-    TraceSpan payment = childOf(stored, charge, "post /payments");
-    assertThat(payment.service()).isEqualTo(PaymentProviderStandIn.SERVICE);
-    assertThat(payment.kind()).isEqualTo("SERVER");
+    SpanData charge = childOf(stored, processMessage, "post");
+    assertThat(charge)
+        .hasKind(SpanKind.CLIENT)
+        .hasAttribute(stringKey("http.request.method"), "POST")
+        .hasAttribute(stringKey("http.response.status_code"), "201")
+        .hasAttribute(stringKey("server.address"), "127.0.0.1");
+    assertThat(charge.getAttributes().get(stringKey("url.full"))).isNotNull();
+    SpanData payment = childOf(stored, charge, "post /payments");
+    assertThat(TraceTree.service(payment)).isEqualTo(PaymentProviderStandIn.SERVICE);
+    assertThat(payment).hasKind(SpanKind.SERVER);
     childOf(stored, processMessage, "dynamodb.updateitem");
-    TraceSpan publish = childOf(stored, processMessage, "send order-events");
-    assertThat(publish.kind()).isEqualTo("PRODUCER");
-    assertThat(publish.attributes()).containsEntry("messaging.system", "aws.sns");
+    SpanData publish = childOf(stored, processMessage, "send order-events");
+    assertThat(publish).hasKind(SpanKind.PRODUCER).hasAttribute(stringKey("messaging.system"), "aws.sns");
 
-    TraceSpan notifyBatch = childOf(stored, publish, "process order-notifications");
-    assertThat(notifyBatch.service()).as("context from the SNS envelope in the SQS body").isEqualTo("notify-customer");
-    TraceSpan notifyMessage = childOf(stored, notifyBatch, "process order-notifications");
+    SpanData notifyBatch = childOf(stored, publish, "process order-notifications");
+    assertThat(TraceTree.service(notifyBatch)).as("context from the SNS envelope in the SQS body").isEqualTo("notify-customer");
+    SpanData notifyMessage = childOf(stored, notifyBatch, "process order-notifications");
     childOf(stored, notifyMessage, "render confirmation");
-    TraceSpan sendEmail = childOf(stored, notifyMessage, "send email");
-    assertThat(sendEmail.attributes()).containsEntry("email.recipient_domain", "example.com");
-    assertThat(sendEmail.attributes().get("customer.email")).as("hashed, never the address")
+    SpanData sendEmail = childOf(stored, notifyMessage, "send email");
+    assertThat(sendEmail).hasAttribute(stringKey("email.recipient_domain"), "example.com");
+    assertThat(sendEmail.getAttributes().get(stringKey("customer.email"))).as("hashed, never the address")
         .matches("[0-9a-f]{64}");
-    assertThat(exported).allSatisfy(span -> assertThat(span.attributes().values()).noneMatch(v -> v.contains("ada@example.com")));
+    assertThat(exported).allSatisfy(span -> assertThat(span.getAttributes().asMap().values())
+        .noneMatch(v -> String.valueOf(v).contains("ada@example.com")));
 
     // The function's log line carries the ids of the span it was written in.
     assertThat(pipeline.notifyCustomerOutput())
         .contains("INFO  NotifyCustomerHandler - email to a customer at example.com: Thank you! Order " + run.orderId())
-        .contains("trace_id=" + traceId + " span_id=" + sendEmail.spanId() + " trace_flags=01 xray_trace_id=1-"
+        .contains("trace_id=" + traceId + " span_id=" + sendEmail.getSpanId() + " trace_flags=01 xray_trace_id=1-"
             + traceId.substring(0, 8) + "-" + traceId.substring(8));
 
-    assertThat(stored).noneMatch(TraceSpan::error);
+    assertThat(stored).noneMatch(TraceTree::isError);
   }
 
   @Test
@@ -165,36 +173,35 @@ class OrderPipelineIT {
     assertThat(processed.failedMessageIds()).isEmpty();
     assertThat(notified.failedMessageIds()).isEmpty();
 
-    TraceSpan firstPost = invocation(first);
-    TraceSpan secondPost = invocation(second);
-    assertThat(firstPost.traceId()).isNotEqualTo(secondPost.traceId());
-    TraceSpan firstSend = one(exported(firstPost.traceId()), "place-order", "send orders");
-    TraceSpan secondSend = one(exported(secondPost.traceId()), "place-order", "send orders");
+    SpanData firstPost = invocation(first);
+    SpanData secondPost = invocation(second);
+    assertThat(firstPost.getTraceId()).isNotEqualTo(secondPost.getTraceId());
+    SpanData firstSend = one(exported(firstPost.getTraceId()), "place-order", "send orders");
+    SpanData secondSend = one(exported(secondPost.getTraceId()), "place-order", "send orders");
 
     // The batch has two contexts: its invocation span starts a trace of its own and links both.
-    TraceSpan batch = invocation(processed.result());
-    assertThat(batch.isRoot()).isTrue();
-    assertThat(batch.attributes()).containsEntry("messaging.batch.message_count", "2");
-    assertThat(batch.links()).containsExactlyInAnyOrder(link(firstSend), link(secondSend));
+    SpanData batch = invocation(processed.result());
+    assertThat(batch).hasNoParent().hasAttribute(longKey("messaging.batch.message_count"), 2L);
+    assertLinks(batch, link(firstSend), link(secondSend));
 
     // Each message's process span continues its own order's trace and links back to the batch.
-    for (TraceSpan send : List.of(firstSend, secondSend)) {
-      List<TraceSpan> trace = exported(send.traceId());
-      TraceSpan process = one(trace, "process-order", "process orders");
-      assertThat(process.parentSpanId()).isEqualTo(send.spanId());
-      assertThat(process.links()).containsExactly(link(batch));
-      TraceSpan publish = one(trace, "process-order", "send order-events");
-      assertThat(publish.parentSpanId()).isEqualTo(process.spanId());
-      TraceSpan notify = one(trace, "notify-customer", "process order-notifications");
-      assertThat(notify.parentSpanId()).isEqualTo(publish.spanId());
-      assertThat(notify.links()).hasSize(1);
-      assertThat(trace.stream().map(TraceSpan::service).distinct()).hasSize(4);
+    for (SpanData send : List.of(firstSend, secondSend)) {
+      List<SpanData> trace = exported(send.getTraceId());
+      SpanData process = one(trace, "process-order", "process orders");
+      assertThat(process).hasParentSpanId(send.getSpanId());
+      assertLinks(process, link(batch));
+      SpanData publish = one(trace, "process-order", "send order-events");
+      assertThat(publish).hasParentSpanId(process.getSpanId());
+      SpanData notify = one(trace, "notify-customer", "process order-notifications");
+      assertThat(notify).hasParentSpanId(publish.getSpanId());
+      assertThat(notify.getLinks()).hasSize(1);
+      assertThat(trace.stream().map(TraceTree::service).distinct()).hasSize(4);
 
       // Zipkin keeps each order's trace across the three functions; it has no field for links, so
       // only the OTLP copy above shows them.
-      List<TraceSpan> stored = zipkinTrace(send.traceId(), trace.size());
+      List<SpanData> stored = zipkinTrace(send.getTraceId(), trace.size());
       assertThat(stored).hasSameSizeAs(trace);
-      assertThat(stored.stream().map(TraceSpan::service).collect(Collectors.toSet())).hasSize(4);
+      assertThat(stored.stream().map(TraceTree::service).collect(Collectors.toSet())).hasSize(4);
     }
   }
 
@@ -205,54 +212,57 @@ class OrderPipelineIT {
 
     assertThat(result.error()).isFalse();
     assertThat(result.body()).contains("\"statusCode\":400").contains("email");
-    TraceSpan post = invocation(result);
-    assertThat(post.error()).as("a 4xx is not a server error").isFalse();
-    assertThat(post.attributes()).containsEntry("http.response.status_code", "400").containsEntry("faas.coldstart", "false");
-    TraceSpan validate = one(exported(post.traceId()), "place-order", "PlaceOrderHandler.validate");
-    assertThat(validate.error()).isTrue();
-    assertThat(validate.attributes()).containsEntry("error.type", "dev.baton.example.orders.InvalidOrderException");
-    assertThat(exported(post.traceId())).extracting(TraceSpan::name)
+    SpanData post = invocation(result);
+    assertThat(post.getStatus().getStatusCode()).as("a 4xx is not a server error").isNotEqualTo(StatusCode.ERROR);
+    assertThat(post)
+        .hasAttribute(longKey("http.response.status_code"), 400L)
+        .hasAttribute(booleanKey("faas.coldstart"), false);
+    SpanData validate = one(exported(post.getTraceId()), "place-order", "PlaceOrderHandler.validate");
+    assertThat(validate)
+        .hasStatusSatisfying(status -> status.hasCode(StatusCode.ERROR))
+        .hasAttribute(stringKey("error.type"), "dev.baton.example.orders.InvalidOrderException");
+    assertThat(exported(post.getTraceId())).extracting(SpanData::getName)
         .doesNotContain("DynamoDb.PutItem", "send orders");
   }
 
   /** The invocation span of {@code result}, which Baton exported before the function returned. */
-  private TraceSpan invocation(LocalLambdaRuntime.Result result) {
-    List<TraceSpan> found = collector.spans().stream()
-        .filter(span -> result.requestId().equals(span.attribute("faas.invocation_id")))
-        .map(TraceSpan::of)
+  private SpanData invocation(LocalLambdaRuntime.Result result) {
+    List<SpanData> found = collector.spans().stream()
+        .filter(span -> result.requestId().equals(span.getAttributes().get(stringKey("faas.invocation_id"))))
         .toList();
     assertThat(found).as("invocation span of %s", result.requestId()).hasSize(1);
     return found.get(0);
   }
 
   /** The spans of trace {@code traceId} exported over OTLP so far. */
-  private List<TraceSpan> exported(String traceId) {
-    return collector.trace(traceId).stream().map(TraceSpan::of).toList();
+  private List<SpanData> exported(String traceId) {
+    return collector.trace(traceId);
   }
 
-  private static String link(TraceSpan span) {
-    return span.traceId() + "/" + span.spanId();
+  /** {@code traceId:spanId}, as {@code SpanAssertions.assertLinks} takes a link. */
+  private static String link(SpanData span) {
+    return span.getTraceId() + ":" + span.getSpanId();
   }
 
-  private static TraceSpan one(List<TraceSpan> spans, String service, String name) {
-    return only(spans, span -> span.service().equals(service) && span.name().equals(name), service + " " + name);
+  private static SpanData one(List<SpanData> spans, String service, String name) {
+    return only(spans, span -> TraceTree.service(span).equals(service) && span.getName().equals(name), service + " " + name);
   }
 
-  private static TraceSpan childOf(List<TraceSpan> spans, TraceSpan parent, String name) {
-    return only(spans, span -> span.parentSpanId().equals(parent.spanId()) && span.name().equals(name),
-        "'" + name + "' under '" + parent.name() + "'");
+  private static SpanData childOf(List<SpanData> spans, SpanData parent, String name) {
+    return only(spans, span -> span.getParentSpanId().equals(parent.getSpanId()) && span.getName().equals(name),
+        "'" + name + "' under '" + parent.getName() + "'");
   }
 
-  private static TraceSpan only(List<TraceSpan> spans, Predicate<TraceSpan> test, String what) {
-    List<TraceSpan> found = spans.stream().filter(test).toList();
+  private static SpanData only(List<SpanData> spans, Predicate<SpanData> test, String what) {
+    List<SpanData> found = spans.stream().filter(test).toList();
     assertThat(found).as("%s in\n%s", what, new TraceTree(spans).render()).hasSize(1);
     return found.get(0);
   }
 
   /** Zipkin's copy of the trace, once it holds {@code expected} spans (it indexes asynchronously). */
-  private List<TraceSpan> zipkinTrace(String traceId, int expected) throws InterruptedException {
+  private List<SpanData> zipkinTrace(String traceId, int expected) throws InterruptedException {
     long deadline = System.nanoTime() + ZIPKIN_WAIT.toNanos();
-    List<TraceSpan> spans = ZipkinTraces.spans(zipkin.get("/api/v2/trace/" + traceId));
+    List<SpanData> spans = ZipkinTraces.spans(zipkin.get("/api/v2/trace/" + traceId));
     while (spans.size() < expected && System.nanoTime() < deadline) {
       Thread.sleep(100); // polling for arrival, not timing anything
       spans = ZipkinTraces.spans(zipkin.get("/api/v2/trace/" + traceId));

@@ -2,7 +2,8 @@ package dev.baton.example.orders.local;
 
 import dev.baton.testing.LambdaEvents;
 import dev.baton.testing.OtlpReceiver;
-import dev.baton.testing.ReceivedSpan;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -53,7 +54,7 @@ public final class RunLocally {
     String zipkin = System.getProperty("example.zipkin", "").trim().replaceAll("/+$", "");
 
     long started = System.nanoTime();
-    List<TraceSpan> spans;
+    List<SpanData> spans;
     String traceId;
     String logLine;
     if (zipkin.isEmpty()) {
@@ -62,11 +63,12 @@ public final class RunLocally {
               LocalPipeline.start(new LocalPipeline.Options(functionJar, runtimeClasspath, collector.endpoint(), null))) {
         LocalPipeline.Run run = pipeline.placeOrder(LambdaEvents.json("events/order.json"));
         traceId = collector.spans().stream()
-            .filter(span -> run.placed().requestId().equals(span.attribute("faas.invocation_id")))
-            .map(ReceivedSpan::traceId)
+            .filter(span -> run.placed().requestId()
+                .equals(span.getAttributes().get(AttributeKey.stringKey("faas.invocation_id"))))
+            .map(SpanData::getTraceId)
             .findFirst()
             .orElseThrow(() -> new IllegalStateException("place-order's invocation span never arrived"));
-        spans = collector.trace(traceId).stream().map(TraceSpan::of).toList();
+        spans = collector.trace(traceId);
         logLine = emailLogLine(pipeline);
       }
     } else {
@@ -82,7 +84,7 @@ public final class RunLocally {
     long millis = (System.nanoTime() - started) / 1_000_000;
 
     TraceTree tree = new TraceTree(spans);
-    long functions = spans.stream().map(TraceSpan::service).filter(s -> !s.equals(PaymentProviderStandIn.SERVICE)).distinct().count();
+    long functions = spans.stream().map(TraceTree::service).filter(s -> !s.equals(PaymentProviderStandIn.SERVICE)).distinct().count();
     Files.createDirectories(outputDir);
     Path picture = outputDir.resolve("example-trace.svg");
     Files.writeString(picture, Waterfall.svg(traceId, tree), StandardCharsets.UTF_8);
@@ -112,20 +114,23 @@ public final class RunLocally {
     JsonWriter writer = JsonWriter.create();
     writer.writeStartArray();
     for (TraceTree.Row row : tree.rows()) {
-      TraceSpan span = row.span();
+      SpanData span = row.span();
       writer.writeStartObject();
-      writer.writeFieldName("function").writeValue(span.service());
-      writer.writeFieldName("name").writeValue(span.name());
-      writer.writeFieldName("kind").writeValue(span.kind());
-      writer.writeFieldName("spanId").writeValue(span.spanId());
-      writer.writeFieldName("parentSpanId").writeValue(span.parentSpanId());
-      writer.writeFieldName("durationMicros").writeValue(span.durationMicros());
-      writer.writeFieldName("error").writeValue(span.error());
+      writer.writeFieldName("function").writeValue(TraceTree.service(span));
+      writer.writeFieldName("name").writeValue(span.getName());
+      writer.writeFieldName("kind").writeValue(span.getKind().name());
+      writer.writeFieldName("spanId").writeValue(span.getSpanId());
+      writer.writeFieldName("parentSpanId").writeValue(span.getParentSpanContext().isValid() ? span.getParentSpanId() : "");
+      writer.writeFieldName("durationMicros").writeValue(TraceTree.durationMicros(span));
+      writer.writeFieldName("error").writeValue(TraceTree.isError(span));
       writer.writeFieldName("attributes").writeStartObject();
-      new TreeMap<>(span.attributes()).forEach((key, value) -> writer.writeFieldName(key).writeValue(value));
+      TreeMap<String, String> attributes = new TreeMap<>();
+      span.getAttributes().forEach((key, value) -> attributes.put(key.getKey(), String.valueOf(value)));
+      attributes.forEach((key, value) -> writer.writeFieldName(key).writeValue(value));
       writer.writeEndObject();
       writer.writeFieldName("links").writeStartArray();
-      span.links().forEach(writer::writeValue);
+      span.getLinks().forEach(link ->
+          writer.writeValue(link.getSpanContext().getTraceId() + "/" + link.getSpanContext().getSpanId()));
       writer.writeEndArray();
       writer.writeEndObject();
     }
@@ -149,12 +154,12 @@ public final class RunLocally {
   }
 
   /** The trace's spans once Zipkin holds all three functions' and the provider's, and the count has settled. */
-  private static List<TraceSpan> zipkinTrace(String zipkin, String traceId) throws Exception {
+  private static List<SpanData> zipkinTrace(String zipkin, String traceId) throws Exception {
     long deadline = System.nanoTime() + ZIPKIN_WAIT.toNanos();
-    List<TraceSpan> previous = List.of();
+    List<SpanData> previous = List.of();
     while (true) {
-      List<TraceSpan> spans = ZipkinTraces.spans(get(zipkin + "/api/v2/trace/" + traceId));
-      boolean settled = spans.size() == previous.size() && spans.stream().map(TraceSpan::service).distinct().count() == 4;
+      List<SpanData> spans = ZipkinTraces.spans(get(zipkin + "/api/v2/trace/" + traceId));
+      boolean settled = spans.size() == previous.size() && spans.stream().map(TraceTree::service).distinct().count() == 4;
       if (settled || System.nanoTime() > deadline) {
         return spans;
       }

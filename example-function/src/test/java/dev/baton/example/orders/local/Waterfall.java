@@ -1,5 +1,6 @@
 package dev.baton.example.orders.local;
 
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +18,12 @@ final class Waterfall {
 
   static String svg(String traceId, TraceTree tree) {
     List<TraceTree.Row> rows = tree.rows();
-    long start = rows.stream().mapToLong(r -> r.span().startMicros()).min().orElse(0);
-    long end = rows.stream().mapToLong(r -> r.span().startMicros() + r.span().durationMicros()).max().orElse(1);
+    long start = rows.stream().mapToLong(r -> TraceTree.startMicros(r.span())).min().orElse(0);
+    long end = rows.stream().mapToLong(r -> TraceTree.startMicros(r.span()) + TraceTree.durationMicros(r.span())).max().orElse(1);
     double scale = CHART / (double) Math.max(1, end - start);
     Map<String, String> colours = new LinkedHashMap<>();
     for (TraceTree.Row row : rows) {
-      colours.computeIfAbsent(row.span().service(), s -> COLOURS[colours.size() % COLOURS.length]);
+      colours.computeIfAbsent(TraceTree.service(row.span()), s -> COLOURS[colours.size() % COLOURS.length]);
     }
     int width = LABEL + CHART + 110;
     int height = TOP + rows.size() * ROW + 40;
@@ -49,18 +50,18 @@ final class Waterfall {
     }
     int y = TOP;
     for (TraceTree.Row row : rows) {
-      TraceSpan span = row.span();
-      String colour = colours.get(span.service());
-      double x = LABEL + (span.startMicros() - start) * scale;
-      double w = Math.max(1.5, span.durationMicros() * scale);
+      SpanData span = row.span();
+      String colour = colours.get(TraceTree.service(span));
+      double x = LABEL + (TraceTree.startMicros(span) - start) * scale;
+      double w = Math.max(1.5, TraceTree.durationMicros(span) * scale);
       svg.append(String.format(
-          "<text x=\"%d\" y=\"%d\">%s</text>%n", 10 + row.depth() * 14, y + 15, escape(span.name())));
+          "<text x=\"%d\" y=\"%d\">%s</text>%n", 10 + row.depth() * 14, y + 15, escape(span.getName())));
       svg.append(String.format(
           "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" rx=\"2\" fill=\"%s\"%s><title>%s %s (%s) %s</title></rect>%n",
-          x, y + 4, w, ROW - 8, colour, span.error() ? " stroke=\"#d62728\" stroke-width=\"2\"" : "",
-          escape(span.service()), escape(span.name()), span.kind(), TraceTree.millis(span.durationMicros())));
+          x, y + 4, w, ROW - 8, colour, TraceTree.isError(span) ? " stroke=\"#d62728\" stroke-width=\"2\"" : "",
+          escape(TraceTree.service(span)), escape(span.getName()), span.getKind(), TraceTree.millis(TraceTree.durationMicros(span))));
       svg.append(String.format(
-          "<text x=\"%.1f\" y=\"%d\" fill=\"#444\">%s</text>%n", x + w + 4, y + 15, TraceTree.millis(span.durationMicros())));
+          "<text x=\"%.1f\" y=\"%d\" fill=\"#444\">%s</text>%n", x + w + 4, y + 15, TraceTree.millis(TraceTree.durationMicros(span))));
       y += ROW;
     }
     svg.append("</svg>\n");

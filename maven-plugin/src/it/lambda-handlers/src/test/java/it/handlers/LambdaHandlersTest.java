@@ -1,12 +1,21 @@
 package it.handlers;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.baton.testing.SpanAssertions.assertChildOf;
+import static dev.baton.testing.SpanAssertions.assertLinks;
+import static io.opentelemetry.api.common.AttributeKey.booleanKey;
+import static io.opentelemetry.api.common.AttributeKey.longKey;
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 
 import dev.baton.testing.LambdaEvents;
 import dev.baton.testing.LocalLambdaRuntime;
 import dev.baton.testing.OtlpReceiver;
-import dev.baton.testing.ReceivedSpan;
 import dev.baton.testing.XrayDaemon;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
@@ -56,9 +65,11 @@ class LambdaHandlersTest {
     return result;
   }
 
-  private static ReceivedSpan invocationSpan(String requestId) {
-    List<ReceivedSpan> found =
-        receiver.spans().stream().filter(s -> requestId.equals(s.attribute("faas.invocation_id"))).toList();
+  private static final AttributeKey<String> FAAS_INVOCATION_ID = stringKey("faas.invocation_id");
+
+  private static SpanData invocationSpan(String requestId) {
+    List<SpanData> found =
+        receiver.spans().stream().filter(s -> requestId.equals(s.getAttributes().get(FAAS_INVOCATION_ID))).toList();
     assertThat(found).as("invocation span of %s", requestId).hasSize(1);
     return found.get(0);
   }
@@ -90,47 +101,48 @@ class LambdaHandlersTest {
 
       assertThat(first.error()).as(lambda.output()).isFalse();
       assertThat(first.body()).contains("\"statusCode\":201");
-      ReceivedSpan cold = invocationSpan(first.requestId());
-      assertThat(cold.order()).as("exported after the response, before the extension asked for its next event").isLessThan(first.extensionsDoneOrder().orElseThrow());
-      assertThat(cold.name()).isEqualTo("POST /orders");
-      assertThat(cold.kind()).isEqualTo("SERVER");
-      assertThat(cold.traceId()).isEqualTo(LambdaEvents.TRACEPARENT_TRACE_ID);
-      assertThat(cold.parentSpanId()).isEqualTo(LambdaEvents.TRACEPARENT_SPAN_ID);
-      assertThat(cold.attributes())
-          .containsEntry("faas.trigger", "http")
-          .containsEntry("faas.coldstart", "true")
-          .containsEntry("http.request.method", "POST")
-          .containsEntry("http.route", "/orders")
-          .containsEntry("http.response.status_code", "201")
-          .containsEntry("cloud.provider", "aws")
-          .containsEntry("cloud.region", "us-east-2")
-          .containsEntry("cloud.account.id", "123456789012")
-          .containsEntry("cloud.resource_id", "arn:aws:lambda:us-east-2:123456789012:function:place-order");
-      assertThat(cold.resource())
-          .containsEntry("service.name", "place-order")
-          .containsEntry("faas.name", "place-order")
-          .containsEntry("faas.version", "$LATEST")
-          .containsEntry("cloud.provider", "aws");
+      SpanData cold = invocationSpan(first.requestId());
+      assertThat(receiver.order(cold)).as("exported after the response, before the extension asked for its next event").isLessThan(first.extensionsDoneOrder().orElseThrow());
+      assertThat(cold)
+          .hasName("POST /orders")
+          .hasKind(SpanKind.SERVER)
+          .hasTraceId(LambdaEvents.TRACEPARENT_TRACE_ID)
+          .hasParentSpanId(LambdaEvents.TRACEPARENT_SPAN_ID)
+          .hasAttribute(stringKey("faas.trigger"), "http")
+          .hasAttribute(booleanKey("faas.coldstart"), true)
+          .hasAttribute(stringKey("http.request.method"), "POST")
+          .hasAttribute(stringKey("http.route"), "/orders")
+          .hasAttribute(longKey("http.response.status_code"), 201L)
+          .hasAttribute(stringKey("cloud.provider"), "aws")
+          .hasAttribute(stringKey("cloud.region"), "us-east-2")
+          .hasAttribute(stringKey("cloud.account.id"), "123456789012")
+          .hasAttribute(stringKey("cloud.resource_id"), "arn:aws:lambda:us-east-2:123456789012:function:place-order")
+          .hasResourceSatisfying(resource -> resource
+              .hasAttribute(stringKey("service.name"), "place-order")
+              .hasAttribute(stringKey("faas.name"), "place-order")
+              .hasAttribute(stringKey("faas.version"), "$LATEST")
+              .hasAttribute(stringKey("cloud.provider"), "aws"));
 
-      List<ReceivedSpan> validations =
-          receiver.trace(cold.traceId()).stream()
-              .filter(s -> s.name().equals("PlaceOrder.validate") && s.isChildOf(cold))
+      List<SpanData> validations =
+          receiver.trace(cold.getTraceId()).stream()
+              .filter(s -> s.getName().equals("PlaceOrder.validate") && s.getParentSpanId().equals(cold.getSpanId()))
               .toList();
       assertThat(validations).as("the @Traced method inside the handler").hasSize(1);
-      assertThat(validations.get(0).isChildOf(cold)).isTrue();
-      assertThat(validations.get(0).attributes()).containsKey("order.body.length");
+      assertChildOf(validations.get(0), cold);
+      assertThat(validations.get(0).getAttributes().get(longKey("order.body.length"))).isNotNull();
 
-      ReceivedSpan warm = invocationSpan(second.requestId());
-      assertThat(warm.order()).isLessThan(second.extensionsDoneOrder().orElseThrow());
-      assertThat(warm.attribute("faas.coldstart")).isEqualTo("false");
+      SpanData warm = invocationSpan(second.requestId());
+      assertThat(receiver.order(warm)).isLessThan(second.extensionsDoneOrder().orElseThrow());
+      assertThat(warm).hasAttribute(booleanKey("faas.coldstart"), false);
 
       assertThat(failed.error()).isTrue();
       assertThat(failed.body()).contains("order rejected: boom").contains("java.lang.IllegalStateException");
-      ReceivedSpan error = invocationSpan(failed.requestId());
-      assertThat(error.order()).isLessThan(failed.extensionsDoneOrder().orElseThrow());
-      assertThat(error.statusCode()).isEqualTo("ERROR");
-      assertThat(error.attribute("error.type")).isEqualTo("java.lang.IllegalStateException");
-      assertThat(error.eventNames()).contains("exception");
+      SpanData error = invocationSpan(failed.requestId());
+      assertThat(receiver.order(error)).isLessThan(failed.extensionsDoneOrder().orElseThrow());
+      assertThat(error)
+          .hasStatusSatisfying(status -> status.hasCode(StatusCode.ERROR))
+          .hasAttribute(stringKey("error.type"), "java.lang.IllegalStateException");
+      assertThat(error.getEvents()).extracting(EventData::getName).contains("exception");
     }
   }
 
@@ -142,33 +154,30 @@ class LambdaHandlersTest {
 
       assertThat(result.error()).as(lambda.output()).isFalse();
       assertThat(result.body()).contains("m3");
-      ReceivedSpan batch = invocationSpan(result.requestId());
-      assertThat(batch.order()).isLessThan(result.extensionsDoneOrder().orElseThrow());
-      assertThat(batch.name()).isEqualTo("process multiple_sources");
-      assertThat(batch.kind()).isEqualTo("CONSUMER");
-      assertThat(batch.parentSpanId()).as("several contexts: no parent").isEmpty();
-      assertThat(batch.links())
-          .containsExactlyInAnyOrder(
-              new ReceivedSpan.Link(LambdaEvents.TRACEPARENT_TRACE_ID, LambdaEvents.TRACEPARENT_SPAN_ID),
-              new ReceivedSpan.Link(LambdaEvents.XRAY_TRACE_ID, LambdaEvents.XRAY_SPAN_ID));
-      assertThat(batch.attributes())
-          .containsEntry("faas.trigger", "pubsub")
-          .containsEntry("messaging.system", "aws_sqs")
-          .containsEntry("messaging.batch.message_count", "3")
-          .containsEntry("baton.batch_item_failures", "1");
-      assertThat(batch.statusCode()).as("an item failure fails the invocation").isEqualTo("ERROR");
-      assertThat(batch.eventNames()).containsExactly("batch item failure");
+      SpanData batch = invocationSpan(result.requestId());
+      assertThat(receiver.order(batch)).isLessThan(result.extensionsDoneOrder().orElseThrow());
+      assertThat(batch).hasName("process multiple_sources").hasKind(SpanKind.CONSUMER);
+      assertThat(batch).as("several contexts: no parent").hasNoParent();
+      assertLinks(batch,
+          LambdaEvents.TRACEPARENT_TRACE_ID + ":" + LambdaEvents.TRACEPARENT_SPAN_ID,
+          LambdaEvents.XRAY_TRACE_ID + ":" + LambdaEvents.XRAY_SPAN_ID);
+      assertThat(batch)
+          .hasAttribute(stringKey("faas.trigger"), "pubsub")
+          .hasAttribute(stringKey("messaging.system"), "aws_sqs")
+          .hasAttribute(longKey("messaging.batch.message_count"), 3L)
+          .hasAttribute(longKey("baton.batch_item_failures"), 1L);
+      assertThat(batch).as("an item failure fails the invocation")
+          .hasStatusSatisfying(status -> status.hasCode(StatusCode.ERROR));
+      assertThat(batch.getEvents()).extracting(EventData::getName).containsExactly("batch item failure");
 
-      ReceivedSpan m1 = messageSpan("m1");
-      assertThat(m1.traceId()).isEqualTo(LambdaEvents.TRACEPARENT_TRACE_ID);
-      assertThat(m1.parentSpanId()).isEqualTo(LambdaEvents.TRACEPARENT_SPAN_ID);
-      assertThat(m1.links()).containsExactly(new ReceivedSpan.Link(batch.traceId(), batch.spanId()));
-      ReceivedSpan m2 = messageSpan("m2");
-      assertThat(m2.traceId()).isEqualTo(LambdaEvents.XRAY_TRACE_ID);
-      assertThat(m2.name()).isEqualTo("process returns");
-      ReceivedSpan m3 = messageSpan("m3");
-      assertThat(m3.isChildOf(batch)).as("no context of its own: child of the invocation").isTrue();
-      assertThat(m3.order()).isLessThan(result.extensionsDoneOrder().orElseThrow());
+      SpanData m1 = messageSpan("m1");
+      assertThat(m1).hasTraceId(LambdaEvents.TRACEPARENT_TRACE_ID).hasParentSpanId(LambdaEvents.TRACEPARENT_SPAN_ID);
+      assertLinks(m1, batch.getTraceId() + ":" + batch.getSpanId());
+      SpanData m2 = messageSpan("m2");
+      assertThat(m2).hasTraceId(LambdaEvents.XRAY_TRACE_ID).hasName("process returns");
+      SpanData m3 = messageSpan("m3");
+      assertChildOf(m3, batch); // no context of its own: child of the invocation
+      assertThat(receiver.order(m3)).isLessThan(result.extensionsDoneOrder().orElseThrow());
     }
   }
 
@@ -192,12 +201,13 @@ class LambdaHandlersTest {
       assertThat(ok.error()).as(lambda.output()).isFalse();
       assertThat(failed.error()).isTrue();
       assertThat(receiver.trace(placed)).isEmpty();
-      List<ReceivedSpan> trace = receiver.trace(rejected);
-      assertThat(trace).extracting(ReceivedSpan::name).containsExactlyInAnyOrder("POST /orders", "PlaceOrder.validate");
-      ReceivedSpan invocation = invocationSpan(failed.requestId());
-      assertThat(invocation.statusCode()).isEqualTo("ERROR");
-      assertThat(invocation.parentSpanId()).isEqualTo(LambdaEvents.TRACEPARENT_SPAN_ID);
-      assertThat(trace).allSatisfy(span -> assertThat(span.order()).isLessThan(failed.extensionsDoneOrder().orElseThrow()));
+      List<SpanData> trace = receiver.trace(rejected);
+      assertThat(trace).extracting(SpanData::getName).containsExactlyInAnyOrder("POST /orders", "PlaceOrder.validate");
+      SpanData invocation = invocationSpan(failed.requestId());
+      assertThat(invocation)
+          .hasStatusSatisfying(status -> status.hasCode(StatusCode.ERROR))
+          .hasParentSpanId(LambdaEvents.TRACEPARENT_SPAN_ID);
+      assertThat(trace).allSatisfy(span -> assertThat(receiver.order(span)).isLessThan(failed.extensionsDoneOrder().orElseThrow()));
     }
     String sqs = LambdaEvents.json(LambdaEvents.SQS_BATCH_SHARED_CONTEXT);
     try (LocalLambdaRuntime lambda =
@@ -215,19 +225,20 @@ class LambdaHandlersTest {
       assertThat(ok.error()).as(lambda.output()).isFalse();
       assertThat(partial.body()).contains("a2");
       assertThat(receiver.trace(batchOk)).isEmpty();
-      List<ReceivedSpan> trace = receiver.trace(batchFailed);
-      ReceivedSpan batch = invocationSpan(partial.requestId());
-      assertThat(batch.statusCode()).isEqualTo("ERROR");
+      List<SpanData> trace = receiver.trace(batchFailed);
+      SpanData batch = invocationSpan(partial.requestId());
+      assertThat(batch).hasStatusSatisfying(status -> status.hasCode(StatusCode.ERROR));
       assertThat(trace).as("the invocation, and per message its process span (the @Traced method)")
           .hasSize(1 + 2)
-          .allSatisfy(span -> assertThat(span.order()).isLessThan(partial.extensionsDoneOrder().orElseThrow()));
+          .allSatisfy(span -> assertThat(receiver.order(span)).isLessThan(partial.extensionsDoneOrder().orElseThrow()));
     }
   }
 
-  private static ReceivedSpan messageSpan(String messageId) {
-    List<ReceivedSpan> found =
+  private static SpanData messageSpan(String messageId) {
+    List<SpanData> found =
         receiver.spans().stream()
-            .filter(s -> messageId.equals(s.attribute("messaging.message.id")) && s.attribute("faas.invocation_id") == null)
+            .filter(s -> messageId.equals(s.getAttributes().get(stringKey("messaging.message.id")))
+                && s.getAttributes().get(FAAS_INVOCATION_ID) == null)
             .toList();
     assertThat(found).as("process span of %s", messageId).hasSize(1);
     return found.get(0);
@@ -241,12 +252,14 @@ class LambdaHandlersTest {
 
       assertThat(result.error()).as(lambda.output()).isFalse();
       assertThat(result.body()).isEqualTo("\"notified 1\"");
-      ReceivedSpan span = invocationSpan(result.requestId());
-      assertThat(span.order()).isLessThan(result.extensionsDoneOrder().orElseThrow());
-      assertThat(span.name()).isEqualTo("process order-placed");
-      assertThat(span.traceId()).isEqualTo(LambdaEvents.TRACEPARENT_2_TRACE_ID);
-      assertThat(span.parentSpanId()).isEqualTo(LambdaEvents.TRACEPARENT_2_SPAN_ID);
-      assertThat(span.attributes()).containsEntry("messaging.system", "aws.sns").containsEntry("faas.coldstart", "true");
+      SpanData span = invocationSpan(result.requestId());
+      assertThat(receiver.order(span)).isLessThan(result.extensionsDoneOrder().orElseThrow());
+      assertThat(span)
+          .hasName("process order-placed")
+          .hasTraceId(LambdaEvents.TRACEPARENT_2_TRACE_ID)
+          .hasParentSpanId(LambdaEvents.TRACEPARENT_2_SPAN_ID)
+          .hasAttribute(stringKey("messaging.system"), "aws.sns")
+          .hasAttribute(booleanKey("faas.coldstart"), true);
     }
   }
 
@@ -267,15 +280,15 @@ class LambdaHandlersTest {
           invoke(lambda, LocalLambdaRuntime.invocation(LambdaEvents.json(LambdaEvents.HTTP_API)));
 
       assertThat(result.error()).as(lambda.output()).isFalse();
-      List<ReceivedSpan> spans = daemon.awaitSpans(2, java.time.Duration.ofSeconds(30));
-      ReceivedSpan invocation =
-          spans.stream().filter(span -> result.requestId().equals(span.attribute("faas.invocation_id"))).findFirst().orElseThrow();
+      List<SpanData> spans = daemon.awaitSpans(2, java.time.Duration.ofSeconds(30));
+      SpanData invocation =
+          spans.stream().filter(span -> result.requestId().equals(span.getAttributes().get(FAAS_INVOCATION_ID))).findFirst().orElseThrow();
       String header = result.traceHeader();
       String root = header.substring(header.indexOf("Root=1-") + 7, header.indexOf("Root=1-") + 7 + 33).replace("-", "");
-      assertThat(invocation.traceId()).as("Lambda's segment parents it").isEqualTo(root);
-      assertThat(invocation.links()).as("the request's traceparent, a link")
-          .anySatisfy(link -> assertThat(link.traceId()).isEqualTo(LambdaEvents.TRACEPARENT_TRACE_ID));
-      assertThat(spans).anySatisfy(span -> assertThat(span.name()).isEqualTo("PlaceOrder.validate"));
+      assertThat(invocation.getTraceId()).as("Lambda's segment parents it").isEqualTo(root);
+      assertThat(invocation.getLinks()).as("the request's traceparent, a link")
+          .anySatisfy(link -> assertThat(link.getSpanContext().getTraceId()).isEqualTo(LambdaEvents.TRACEPARENT_TRACE_ID));
+      assertThat(spans).anySatisfy(span -> assertThat(span).hasName("PlaceOrder.validate"));
     }
   }
 
@@ -288,16 +301,17 @@ class LambdaHandlersTest {
       LocalLambdaRuntime.Result unsampled = invoke(lambda, LocalLambdaRuntime.invocation(event));
 
       assertThat(sampled.error()).as(lambda.output()).isFalse();
-      ReceivedSpan fromXray = invocationSpan(sampled.requestId());
-      assertThat(fromXray.order()).isLessThan(sampled.extensionsDoneOrder().orElseThrow());
-      assertThat(fromXray.name()).isEqualTo("nightly-report");
-      assertThat(fromXray.kind()).isEqualTo("SERVER");
-      assertThat(fromXray.attribute("faas.trigger")).isEqualTo("timer");
-      assertThat(fromXray.traceId()).isEqualTo(LambdaEvents.XRAY_TRACE_ID);
-      assertThat(fromXray.parentSpanId()).isEqualTo(LambdaEvents.XRAY_SPAN_ID);
+      SpanData fromXray = invocationSpan(sampled.requestId());
+      assertThat(receiver.order(fromXray)).isLessThan(sampled.extensionsDoneOrder().orElseThrow());
+      assertThat(fromXray)
+          .hasName("nightly-report")
+          .hasKind(SpanKind.SERVER)
+          .hasAttribute(stringKey("faas.trigger"), "timer")
+          .hasTraceId(LambdaEvents.XRAY_TRACE_ID)
+          .hasParentSpanId(LambdaEvents.XRAY_SPAN_ID);
 
-      ReceivedSpan root = invocationSpan(unsampled.requestId());
-      assertThat(root.parentSpanId()).as("Sampled=0 header ignored: a new trace").isEmpty();
+      SpanData root = invocationSpan(unsampled.requestId());
+      assertThat(root).as("Sampled=0 header ignored: a new trace").hasNoParent();
     }
   }
 
@@ -311,20 +325,22 @@ class LambdaHandlersTest {
       assertThat(first.error()).as("the function's own registration worked: " + lambda.output()).isFalse();
       assertThat(first.body()).isEqualTo("\"audited\"");
       assertThat(second.error()).as(lambda.output()).isFalse();
-      ReceivedSpan cold = invocationSpan(first.requestId());
-      assertThat(cold.order()).as("Baton's SDK, flushed after the response, before the next event").isLessThan(first.extensionsDoneOrder().orElseThrow());
-      assertThat(cold.resource()).containsEntry("faas.name", "audit-orders").doesNotContainKey("telemetry.owner");
-      ReceivedSpan warm = invocationSpan(second.requestId());
-      assertThat(warm.order()).as("the function's SDK, flushed by Baton").isLessThan(second.extensionsDoneOrder().orElseThrow());
-      assertThat(warm.resource()).containsEntry("telemetry.owner", "function");
-      for (ReceivedSpan invocation : List.of(cold, warm)) {
-        List<ReceivedSpan> audits =
-            receiver.trace(invocation.traceId()).stream()
-                .filter(s -> s.name().equals("audit orders") && s.isChildOf(invocation))
+      SpanData cold = invocationSpan(first.requestId());
+      assertThat(receiver.order(cold)).as("Baton's SDK, flushed after the response, before the next event").isLessThan(first.extensionsDoneOrder().orElseThrow());
+      assertThat(cold).hasResourceSatisfying(resource -> resource.hasAttribute(stringKey("faas.name"), "audit-orders"));
+      assertThat(cold.getResource().getAttributes().asMap().keySet()).extracting(AttributeKey::getKey)
+          .doesNotContain("telemetry.owner");
+      SpanData warm = invocationSpan(second.requestId());
+      assertThat(receiver.order(warm)).as("the function's SDK, flushed by Baton").isLessThan(second.extensionsDoneOrder().orElseThrow());
+      assertThat(warm).hasResourceSatisfying(resource -> resource.hasAttribute(stringKey("telemetry.owner"), "function"));
+      for (SpanData invocation : List.of(cold, warm)) {
+        List<SpanData> audits =
+            receiver.trace(invocation.getTraceId()).stream()
+                .filter(s -> s.getName().equals("audit orders") && s.getParentSpanId().equals(invocation.getSpanId()))
                 .toList();
-        assertThat(audits).as("the function's own span in %s", invocation.attribute("faas.invocation_id")).hasSize(1);
-        assertThat(audits.get(0).resource()).containsEntry("telemetry.owner", "function");
-        assertThat(audits.get(0).order()).isLessThan(second.extensionsDoneOrder().orElseThrow());
+        assertThat(audits).as("the function's own span in %s", invocation.getAttributes().get(FAAS_INVOCATION_ID)).hasSize(1);
+        assertThat(audits.get(0)).hasResourceSatisfying(resource -> resource.hasAttribute(stringKey("telemetry.owner"), "function"));
+        assertThat(receiver.order(audits.get(0))).isLessThan(second.extensionsDoneOrder().orElseThrow());
       }
     }
   }
@@ -365,11 +381,11 @@ class LambdaHandlersTest {
       assertThat(lambda.resetCount()).as("the extension asked for its next event after the exception").isZero();
       assertThat(lambda.output()).contains("Baton: tracing failed while flushing telemetry")
           .contains("the exporter broke");
-      ReceivedSpan first = invocationSpan(broken.requestId());
-      ReceivedSpan second = invocationSpan(next.requestId());
-      assertThat(second.order()).as("the next invocation exported by the extension")
+      SpanData first = invocationSpan(broken.requestId());
+      SpanData second = invocationSpan(next.requestId());
+      assertThat(receiver.order(second)).as("the next invocation exported by the extension")
           .isLessThan(next.extensionsDoneOrder().orElseThrow());
-      assertThat(first.order()).as("the broken flush's spans went out with the next one")
+      assertThat(receiver.order(first)).as("the broken flush's spans went out with the next one")
           .isGreaterThan(broken.extensionsDoneOrder().orElseThrow())
           .isLessThan(next.extensionsDoneOrder().orElseThrow());
     }
@@ -387,15 +403,15 @@ class LambdaHandlersTest {
 
       assertThat(created.error()).as(http.output()).isFalse();
       assertThat(created.body()).contains("\"statusCode\":201");
-      ReceivedSpan root = invocationSpan(created.requestId());
-      assertThat(root.order()).isLessThan(created.extensionsDoneOrder().orElseThrow());
-      assertThat(root.parentSpanId()).as("nothing usable came in: a new root").isEmpty();
-      assertThat(root.traceId()).isNotEqualTo(LambdaEvents.TRACEPARENT_TRACE_ID).hasSize(32);
+      SpanData root = invocationSpan(created.requestId());
+      assertThat(receiver.order(root)).isLessThan(created.extensionsDoneOrder().orElseThrow());
+      assertThat(root).as("nothing usable came in: a new root").hasNoParent();
+      assertThat(root.getTraceId()).isNotEqualTo(LambdaEvents.TRACEPARENT_TRACE_ID).hasSize(32);
 
       assertThat(batch.error()).as(sqs.output()).isFalse();
-      ReceivedSpan batchSpan = invocationSpan(batch.requestId());
-      assertThat(batchSpan.order()).isLessThan(batch.extensionsDoneOrder().orElseThrow());
-      assertThat(batchSpan.traceId()).hasSize(32);
+      SpanData batchSpan = invocationSpan(batch.requestId());
+      assertThat(receiver.order(batchSpan)).isLessThan(batch.extensionsDoneOrder().orElseThrow());
+      assertThat(batchSpan.getTraceId()).hasSize(32);
     }
   }
 

@@ -1,11 +1,15 @@
 package it.platform;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.opentelemetry.api.common.AttributeKey.booleanKey;
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 
 import dev.baton.testing.LambdaEvents;
 import dev.baton.testing.LocalLambdaRuntime;
 import dev.baton.testing.OtlpReceiver;
-import dev.baton.testing.ReceivedSpan;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.TraceId;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * asked for their next event). Ordering is asserted, not speed: the benchmarks measure that.
  */
 class AfterResponseTest {
+
+  private static final AttributeKey<String> FAAS_INVOCATION_ID = stringKey("faas.invocation_id");
 
   private static final String SCHEDULED = LambdaEvents.json(LambdaEvents.SCHEDULED);
 
@@ -49,11 +55,11 @@ class AfterResponseTest {
       assertThat(lambda.freezeCount()).isEqualTo(invocations);
       assertThat(lambda.resetCount()).isZero();
       assertThat(receiver.spans()).hasSize(invocations);
-      for (ReceivedSpan span : receiver.spans()) {
-        String requestId = span.attribute("faas.invocation_id");
+      for (SpanData span : receiver.spans()) {
+        String requestId = span.getAttributes().get(FAAS_INVOCATION_ID);
         LocalLambdaRuntime.Result result = results.get(requestId);
         assertThat(result).as("span of %s", requestId).isNotNull();
-        assertThat(span.order()).as("exported before the freeze after %s", requestId)
+        assertThat(receiver.order(span)).as("exported before the freeze after %s", requestId)
             .isLessThan(frozen.get(requestId))
             .isLessThan(result.extensionsDoneOrder().orElseThrow());
       }
@@ -72,15 +78,15 @@ class AfterResponseTest {
         assertThat(result.error()).as(lambda.output()).isFalse();
         long frozen = lambda.awaitFreeze(result, Duration.ofSeconds(30));
 
-        List<ReceivedSpan> spans = invocation(slow, result);
+        List<SpanData> spans = invocation(slow, result);
         assertThat(spans).hasSize(5);
-        for (ReceivedSpan span : spans) {
+        for (SpanData span : spans) {
           long answered = slow.answeredOrder(span).orElseThrow();
           assertThat(result.order()).as("the response arrived before the collector answered the export")
               .isLessThan(answered);
           assertThat(answered).as("the extension asked for its next event once the export was answered")
               .isLessThan(result.extensionsDoneOrder().orElseThrow());
-          assertThat(span.order()).isLessThan(frozen);
+          assertThat(slow.order(span)).isLessThan(frozen);
         }
         runtime.add(result.runtimeDuration().toMillis());
         afterResponse.add(result.extensionsDoneAfterResponse().orElseThrow().toMillis());
@@ -196,7 +202,7 @@ class AfterResponseTest {
             assertThat(result.error()).as(lambda.output()).isFalse();
             lambda.awaitFreeze(result, Duration.ofSeconds(30));
             assertThat(invocation(receiver, result)).hasSize(5)
-                .allSatisfy(span -> assertThat(span.order()).as("exported before the response").isLessThan(result.order()));
+                .allSatisfy(span -> assertThat(receiver.order(span)).as("exported before the response").isLessThan(result.order()));
           }
           assertThat(lambda.extensions()).isEmpty();
           assertThat(lambda.output().lines().filter(line -> line.contains("could not register its Lambda extension")))
@@ -218,7 +224,7 @@ class AfterResponseTest {
       lambda.awaitFreeze(next, Duration.ofSeconds(30));
 
       assertThat(failed.error()).isTrue();
-      assertThat(invocation(receiver, failed)).hasSize(5).allSatisfy(span -> assertThat(span.order()).isLessThan(frozen));
+      assertThat(invocation(receiver, failed)).hasSize(5).allSatisfy(span -> assertThat(receiver.order(span)).isLessThan(frozen));
       assertThat(invocation(receiver, next)).hasSize(5);
     }
   }
@@ -268,9 +274,9 @@ class AfterResponseTest {
       assertThat(lambda.extensions()).hasSize(1);
       assertThat(receiver.spans()).as("priming exported nothing: the two invocations' spans only")
           .hasSize(4)
-          .allSatisfy(span -> assertThat(span.traceId()).isNotEmpty());
-      assertThat(invocation(receiver, first).stream().filter(span -> span.attribute("faas.invocation_id") != null))
-          .singleElement().satisfies(span -> assertThat(span.attribute("faas.coldstart")).isEqualTo("true"));
+          .allSatisfy(span -> assertThat(TraceId.isValid(span.getTraceId())).isTrue());
+      assertThat(invocation(receiver, first).stream().filter(span -> span.getAttributes().get(FAAS_INVOCATION_ID) != null))
+          .singleElement().satisfies(span -> assertThat(span).hasAttribute(booleanKey("faas.coldstart"), true));
 
       String output = lambda.output();
       int restored = output.indexOf(Restorable.RESTORED);
@@ -311,10 +317,10 @@ class AfterResponseTest {
   }
 
   /** Every span of {@code result}'s invocation: its invocation span's trace. */
-  private static List<ReceivedSpan> invocation(OtlpReceiver receiver, LocalLambdaRuntime.Result result) {
-    List<ReceivedSpan> found = receiver.spans().stream()
-        .filter(span -> result.requestId().equals(span.attribute("faas.invocation_id"))).toList();
+  private static List<SpanData> invocation(OtlpReceiver receiver, LocalLambdaRuntime.Result result) {
+    List<SpanData> found = receiver.spans().stream()
+        .filter(span -> result.requestId().equals(span.getAttributes().get(FAAS_INVOCATION_ID))).toList();
     assertThat(found).as("invocation span of %s in %s", result.requestId(), receiver.spans()).hasSize(1);
-    return receiver.trace(found.get(0).traceId());
+    return receiver.trace(found.get(0).getTraceId());
   }
 }

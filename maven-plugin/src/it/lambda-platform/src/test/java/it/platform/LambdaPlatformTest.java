@@ -1,13 +1,20 @@
 package it.platform;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.baton.testing.SpanAssertions.assertChildOf;
+import static io.opentelemetry.api.common.AttributeKey.booleanKey;
+import static io.opentelemetry.api.common.AttributeKey.longKey;
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 
 import dev.baton.testing.ElasticMqServer;
 import dev.baton.testing.LambdaEvents;
 import dev.baton.testing.LocalLambdaRuntime;
 import dev.baton.testing.OtlpReceiver;
-import dev.baton.testing.ReceivedSpan;
 import dev.baton.testing.XrayDaemon;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,6 +44,8 @@ class LambdaPlatformTest {
   private static final Pattern RETURNED_AT = Pattern.compile("returnedAt\\\\\":(\\d+)");
   private static final List<String> CHECKOUT_SPANS =
       List.of("POST /orders", "Checkout.identify", "Checkout.price", "Checkout.reserve", "Checkout.audit");
+  private static final AttributeKey<String> FAAS_INVOCATION_ID = stringKey("faas.invocation_id");
+  private static final AttributeKey<Boolean> FAAS_COLDSTART = booleanKey("faas.coldstart");
 
   private static LocalLambdaRuntime.Builder function(Class<?> handler, String name, OtlpReceiver receiver) {
     return LocalLambdaRuntime.builder(handler.getName())
@@ -111,22 +120,23 @@ class LambdaPlatformTest {
         for (Sent sent : all) {
           assertThat(sent.result().error()).as(lambda.output()).isFalse();
           traces.add(sent.request().traceId());
-          List<ReceivedSpan> trace = receiver.trace(sent.request().traceId());
-          assertThat(trace).extracting(ReceivedSpan::name)
+          List<SpanData> trace = receiver.trace(sent.request().traceId());
+          assertThat(trace).extracting(SpanData::getName)
               .as("trace %s", sent.request().traceId())
               .containsExactlyInAnyOrderElementsOf(CHECKOUT_SPANS);
-          ReceivedSpan invocation = named(trace, "POST /orders");
-          assertThat(invocation.attribute("faas.invocation_id")).isEqualTo(sent.result().requestId());
-          assertThat(invocation.parentSpanId()).isEqualTo(sent.request().parentSpanId());
+          SpanData invocation = named(trace, "POST /orders");
+          assertThat(invocation)
+              .hasAttribute(FAAS_INVOCATION_ID, sent.result().requestId())
+              .hasParentSpanId(sent.request().parentSpanId());
           assertThat(trace).filteredOn(span -> span != invocation)
-              .allSatisfy(span -> assertThat(span.isChildOf(invocation)).isTrue());
-          assertThat(named(trace, "Checkout.audit").attribute("checkout.request_id"))
-              .isEqualTo(sent.result().requestId());
+              .allSatisfy(span -> assertChildOf(span, invocation));
+          assertThat(named(trace, "Checkout.audit"))
+              .hasAttribute(stringKey("checkout.request_id"), sent.result().requestId());
         }
         assertThat(receiver.spans()).as("no span in a trace of its own, none lost, none twice")
             .hasSize(clients * requestsEach * CHECKOUT_SPANS.size())
-            .allSatisfy(span -> assertThat(traces).contains(span.traceId()));
-        assertThat(receiver.spans().stream().filter(s -> "true".equals(s.attribute("faas.coldstart"))))
+            .allSatisfy(span -> assertThat(traces).contains(span.getTraceId()));
+        assertThat(receiver.spans().stream().filter(s -> Boolean.TRUE.equals(s.getAttributes().get(FAAS_COLDSTART))))
             .as("one cold start among the first invocations")
             .hasSize(1);
       } finally {
@@ -143,14 +153,14 @@ class LambdaPlatformTest {
       LocalLambdaRuntime.Result result = invoke(lambda, LocalLambdaRuntime.invocation(request.event()));
       assertThat(result.error()).as(lambda.output()).isFalse();
 
-      List<ReceivedSpan> trace = receiver.trace(request.traceId());
-      ReceivedSpan invocation = named(trace, "POST /orders");
-      ReceivedSpan price = named(trace, "Checkout.price");
+      List<SpanData> trace = receiver.trace(request.traceId());
+      SpanData invocation = named(trace, "POST /orders");
+      SpanData price = named(trace, "Checkout.price");
       String xray = "1-" + request.traceId().substring(0, 8) + "-" + request.traceId().substring(8);
       assertThat(lambda.output())
-          .contains("LOG pricing 28 bytes trace_id=" + request.traceId() + " span_id=" + price.spanId()
+          .contains("LOG pricing 28 bytes trace_id=" + request.traceId() + " span_id=" + price.getSpanId()
               + " trace_flags=01 xray_trace_id=" + xray)
-          .contains("LOG checked out trace_id=" + request.traceId() + " span_id=" + invocation.spanId()
+          .contains("LOG checked out trace_id=" + request.traceId() + " span_id=" + invocation.getSpanId()
               + " trace_flags=01");
     }
   }
@@ -239,9 +249,9 @@ class LambdaPlatformTest {
         LocalLambdaRuntime.Result result = invoke(lambda, LocalLambdaRuntime.invocation(request.event()));
         long frozen = lambda.awaitFreeze(result, Duration.ofSeconds(30));
 
-        List<ReceivedSpan> trace = receiver.trace(request.traceId());
-        assertThat(trace).extracting(ReceivedSpan::name).containsExactlyInAnyOrderElementsOf(CHECKOUT_SPANS);
-        assertThat(trace).allSatisfy(span -> assertThat(span.order()).isLessThan(frozen));
+        List<SpanData> trace = receiver.trace(request.traceId());
+        assertThat(trace).extracting(SpanData::getName).containsExactlyInAnyOrderElementsOf(CHECKOUT_SPANS);
+        assertThat(trace).allSatisfy(span -> assertThat(receiver.order(span)).isLessThan(frozen));
       }
       assertThat(lambda.freezeCount()).isEqualTo(3);
     }
@@ -254,9 +264,9 @@ class LambdaPlatformTest {
       try (LocalLambdaRuntime tracingOff = function(Nightly.class, "nightly", receiver).start()) {
         LocalLambdaRuntime.Result result = invoke(tracingOff, LocalLambdaRuntime.invocation(scheduled));
         assertThat(result.traceHeader()).endsWith("Sampled=0");
-        ReceivedSpan invocation = invocationSpan(receiver, result);
-        assertThat(invocation.traceId()).as("a trace of its own, recorded").isNotEqualTo(xrayTraceId(result.traceHeader()));
-        assertThat(invocation.parentSpanId()).isEmpty();
+        SpanData invocation = invocationSpan(receiver, result);
+        assertThat(invocation.getTraceId()).as("a trace of its own, recorded").isNotEqualTo(xrayTraceId(result.traceHeader()));
+        assertThat(invocation).hasNoParent();
       }
       // Managed Instances: each invocation's header is its own, on its own thread.
       try (LocalLambdaRuntime active =
@@ -272,9 +282,9 @@ class LambdaPlatformTest {
         for (Future<LocalLambdaRuntime.Result> future : results) {
           LocalLambdaRuntime.Result result = future.get(60, TimeUnit.SECONDS);
           assertThat(result.traceHeader()).endsWith("Sampled=1");
-          ReceivedSpan invocation = invocationSpan(receiver, result);
-          assertThat(invocation.traceId()).isEqualTo(xrayTraceId(result.traceHeader()));
-          assertThat(invocation.parentSpanId()).isEqualTo(xrayParent(result.traceHeader()));
+          SpanData invocation = invocationSpan(receiver, result);
+          assertThat(invocation).hasTraceId(xrayTraceId(result.traceHeader()))
+              .hasParentSpanId(xrayParent(result.traceHeader()));
         }
       }
     }
@@ -292,13 +302,13 @@ class LambdaPlatformTest {
 
       assertThat(first.body()).contains("reported");
       assertThat(lambda.restoreRequestedOrder()).isPresent();
-      List<ReceivedSpan> priming =
-          receiver.spans().stream().filter(span -> span.attribute("faas.invocation_id") == null).toList();
+      List<SpanData> priming =
+          receiver.spans().stream().filter(span -> span.getAttributes().get(FAAS_INVOCATION_ID) == null).toList();
       assertThat(priming).as("the priming invocation before the snapshot").hasSize(1);
-      assertThat(priming.get(0).attribute("faas.coldstart")).isEqualTo("true");
-      assertThat(priming.get(0).order()).isLessThan(lambda.restoreRequestedOrder().getAsLong());
-      assertThat(invocationSpan(receiver, first).attribute("faas.coldstart")).isEqualTo("true");
-      assertThat(invocationSpan(receiver, second).attribute("faas.coldstart")).isEqualTo("false");
+      assertThat(priming.get(0)).hasAttribute(FAAS_COLDSTART, true);
+      assertThat(receiver.order(priming.get(0))).isLessThan(lambda.restoreRequestedOrder().getAsLong());
+      assertThat(invocationSpan(receiver, first)).hasAttribute(FAAS_COLDSTART, true);
+      assertThat(invocationSpan(receiver, second)).hasAttribute(FAAS_COLDSTART, false);
     }
   }
 
@@ -321,20 +331,21 @@ class LambdaPlatformTest {
       assertThat(daemon.awaitSpans(5_000 + 1 + 2, Duration.ofSeconds(30))).as(lambda.output()).hasSize(5_000 + 1 + 2);
       assertThat(daemon.malformed()).isEmpty();
       assertThat(daemon.datagramSizes()).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(65_507));
-      ReceivedSpan invocation = invocationSpan(daemon.spans(), many);
-      assertThat(invocation.traceId()).as("Lambda's own segment parents it").isEqualTo(xrayTraceId(many.traceHeader()));
-      assertThat(invocation.parentSpanId()).isEqualTo(xrayParent(many.traceHeader()));
-      assertThat(daemon.trace(invocation.traceId()).stream().filter(span -> span.name().equals("Bulk.step")))
+      SpanData invocation = invocationSpan(daemon.spans(), many);
+      assertThat(invocation.getTraceId()).as("Lambda's own segment parents it").isEqualTo(xrayTraceId(many.traceHeader()));
+      assertThat(invocation).hasParentSpanId(xrayParent(many.traceHeader()));
+      assertThat(daemon.trace(invocation.getTraceId()).stream().filter(span -> span.getName().equals("Bulk.step")))
           .hasSize(5_000)
-          .allSatisfy(step -> assertThat(step.isChildOf(invocation)).isTrue());
+          .allSatisfy(step -> assertChildOf(step, invocation));
       assertThat(daemon.datagramSizes()).hasSizeGreaterThan(2);
       System.out.printf("[figures] 5,000 spans of one invocation to the X-Ray daemon in %d datagrams of at most %d bytes%n",
           daemon.datagramSizes().size(), daemon.datagramSizes().stream().mapToInt(Integer::intValue).max().orElse(0));
 
-      ReceivedSpan annotated = daemon.trace(xrayTraceId(large.traceHeader())).stream()
-          .filter(span -> span.name().equals("Bulk.annotate")).findFirst().orElseThrow();
-      assertThat(annotated.attributes()).containsEntry("bulk.note", "kept").doesNotContainKey("bulk.blob");
-      String traceId = invocation.traceId();
+      SpanData annotated = daemon.trace(xrayTraceId(large.traceHeader())).stream()
+          .filter(span -> span.getName().equals("Bulk.annotate")).findFirst().orElseThrow();
+      assertThat(annotated).hasAttribute(stringKey("bulk.note"), "kept");
+      assertThat(annotated.getAttributes().asMap().keySet()).extracting(AttributeKey::getKey).doesNotContain("bulk.blob");
+      String traceId = invocation.getTraceId();
       long epochSeconds = Long.parseLong(traceId.substring(0, 8), 16);
       assertThat(epochSeconds).as("X-Ray's trace ids begin with the epoch seconds").isGreaterThan(1_700_000_000L);
     }
@@ -389,23 +400,24 @@ class LambdaPlatformTest {
       assertThat(answered503.body()).contains("\"statusCode\":503");
       for (LocalLambdaRuntime.Result failed : List.of(thrown, answered503)) {
         Request request = failed == thrown ? threw : unavailable;
-        List<ReceivedSpan> trace = receiver.trace(request.traceId());
-        assertThat(trace).extracting(ReceivedSpan::name)
+        List<SpanData> trace = receiver.trace(request.traceId());
+        assertThat(trace).extracting(SpanData::getName)
             .as("every span of the failed invocation, in the incoming trace")
             .containsExactlyInAnyOrderElementsOf(CHECKOUT_SPANS);
-        ReceivedSpan invocation = named(trace, "POST /orders");
-        assertThat(invocation.statusCode()).isEqualTo("ERROR");
-        assertThat(invocation.parentSpanId()).isEqualTo(request.parentSpanId());
-        assertThat(invocation.attribute("faas.invocation_id")).isEqualTo(failed.requestId());
+        SpanData invocation = named(trace, "POST /orders");
+        assertThat(invocation)
+            .hasStatusSatisfying(status -> status.hasCode(StatusCode.ERROR))
+            .hasParentSpanId(request.parentSpanId())
+            .hasAttribute(FAAS_INVOCATION_ID, failed.requestId());
         assertThat(trace).filteredOn(span -> span != invocation)
-            .allSatisfy(span -> assertThat(span.isChildOf(invocation)).isTrue());
+            .allSatisfy(span -> assertChildOf(span, invocation));
         assertThat(trace).as("exported before the extension asked for its next event")
-            .allSatisfy(span -> assertThat(span.order()).isLessThan(failed.extensionsDoneOrder().orElseThrow()));
+            .allSatisfy(span -> assertThat(receiver.order(span)).isLessThan(failed.extensionsDoneOrder().orElseThrow()));
       }
-      assertThat(named(receiver.trace(threw.traceId()), "POST /orders").attribute("error.type"))
-          .isEqualTo("java.lang.IllegalStateException");
-      assertThat(named(receiver.trace(unavailable.traceId()), "POST /orders").attribute("error.type"))
-          .isEqualTo("503");
+      assertThat(named(receiver.trace(threw.traceId()), "POST /orders"))
+          .hasAttribute(stringKey("error.type"), "java.lang.IllegalStateException");
+      assertThat(named(receiver.trace(unavailable.traceId()), "POST /orders"))
+          .hasAttribute(stringKey("error.type"), "503");
       assertThat(receiver.spans()).as("successful invocations stay unexported, as the sampler said")
           .hasSize(2 * CHECKOUT_SPANS.size());
       assertThat(lambda.output()).contains("LOG checked out trace_id=" + succeeded.traceId())
@@ -425,9 +437,9 @@ class LambdaPlatformTest {
 
       assertThat(failed.error()).isTrue();
       assertThat(receiver.trace(succeeded.traceId())).isEmpty();
-      List<ReceivedSpan> trace = receiver.trace(threw.traceId());
-      assertThat(trace).extracting(ReceivedSpan::name).containsExactlyInAnyOrderElementsOf(CHECKOUT_SPANS);
-      assertThat(named(trace, "POST /orders").parentSpanId()).isEqualTo(threw.parentSpanId());
+      List<SpanData> trace = receiver.trace(threw.traceId());
+      assertThat(trace).extracting(SpanData::getName).containsExactlyInAnyOrderElementsOf(CHECKOUT_SPANS);
+      assertThat(named(trace, "POST /orders")).hasParentSpanId(threw.parentSpanId());
       assertThat(receiver.spans()).hasSize(CHECKOUT_SPANS.size());
     }
   }
@@ -477,16 +489,17 @@ class LambdaPlatformTest {
         assertThat(shipped.error()).as(lambda.output()).isFalse();
         assertThat(partial.body()).as(lambda.output()).contains("a2");
         assertThat(receiver.trace(allShipped.traceId())).isEmpty();
-        List<ReceivedSpan> trace = receiver.trace(oneFailed.traceId());
-        ReceivedSpan invocation = invocationSpan(trace, partial);
-        assertThat(invocation.statusCode()).isEqualTo("ERROR");
-        assertThat(invocation.attribute("baton.batch_item_failures")).isEqualTo("1");
-        assertThat(invocation.parentSpanId()).isEqualTo(oneFailed.parentSpanId());
-        List<ReceivedSpan> ships = trace.stream().filter(span -> span.name().equals("Fulfil.ship")).toList();
-        assertThat(ships).hasSize(2).allSatisfy(ship -> assertThat(ship.isChildOf(invocation)).isTrue());
-        List<ReceivedSpan> sends = trace.stream().filter(span -> span.kind().equals("PRODUCER")).toList();
+        List<SpanData> trace = receiver.trace(oneFailed.traceId());
+        SpanData invocation = invocationSpan(trace, partial);
+        assertThat(invocation)
+            .hasStatusSatisfying(status -> status.hasCode(StatusCode.ERROR))
+            .hasAttribute(longKey("baton.batch_item_failures"), 1L)
+            .hasParentSpanId(oneFailed.parentSpanId());
+        List<SpanData> ships = trace.stream().filter(span -> span.getName().equals("Fulfil.ship")).toList();
+        assertThat(ships).hasSize(2).allSatisfy(ship -> assertChildOf(ship, invocation));
+        List<SpanData> sends = trace.stream().filter(span -> span.getKind() == SpanKind.PRODUCER).toList();
         assertThat(sends).as("the AWS SDK calls, %s", trace).hasSize(2)
-            .allSatisfy(send -> assertThat(ships.stream().anyMatch(send::isChildOf)).isTrue());
+            .allSatisfy(send -> assertThat(ships.stream().anyMatch(ship -> isChildOf(send, ship))).isTrue());
         assertThat(receiver.spans()).hasSize(trace.size());
 
         List<String> sentOn = new ArrayList<>();
@@ -520,8 +533,9 @@ class LambdaPlatformTest {
       assertThat(none).as("a null argument records nothing").isNull();
       assertThat(big).isEqualTo(hmacSha256("s3cret", huge));
       assertThat(receiver.spans()).allSatisfy(span -> {
-        assertThat(span.attributes().values()).noneMatch(value -> value.contains("@example.com"));
-        assertThat(span.resource().values()).noneMatch(value -> value.contains("@example.com"));
+        assertThat(span.getAttributes().asMap().values()).noneMatch(value -> String.valueOf(value).contains("@example.com"));
+        assertThat(span.getResource().getAttributes().asMap().values())
+            .noneMatch(value -> String.valueOf(value).contains("@example.com"));
       });
       assertThat(lambda.output()).doesNotContain("BATON_ATTRIBUTE_HASH_KEY");
     }
@@ -548,7 +562,7 @@ class LambdaPlatformTest {
         : request.event().replace("\"headers\": {", "\"headers\": {\"x-customer\": \"" + email + "\",");
     LocalLambdaRuntime.Result result = invoke(lambda, LocalLambdaRuntime.invocation(event));
     assertThat(result.error()).as(lambda.output()).isFalse();
-    return named(receiver.trace(request.traceId()), "Checkout.identify").attribute("customer.email");
+    return named(receiver.trace(request.traceId()), "Checkout.identify").getAttributes().get(stringKey("customer.email"));
   }
 
   private static String hmacSha256(String key, String value) throws Exception {
@@ -570,9 +584,9 @@ class LambdaPlatformTest {
     return fail ? event.replace("o-5", "o-5-fail") : event;
   }
 
-  private static ReceivedSpan invocationSpan(List<ReceivedSpan> spans, LocalLambdaRuntime.Result result) {
-    List<ReceivedSpan> found =
-        spans.stream().filter(span -> result.requestId().equals(span.attribute("faas.invocation_id"))).toList();
+  private static SpanData invocationSpan(List<SpanData> spans, LocalLambdaRuntime.Result result) {
+    List<SpanData> found =
+        spans.stream().filter(span -> result.requestId().equals(span.getAttributes().get(FAAS_INVOCATION_ID))).toList();
     assertThat(found).as("invocation span of %s", result.requestId()).hasSize(1);
     return found.get(0);
   }
@@ -586,16 +600,21 @@ class LambdaPlatformTest {
     assertThat(receiver.spans()).hasSize(count);
   }
 
-  private static ReceivedSpan named(List<ReceivedSpan> spans, String name) {
-    List<ReceivedSpan> found = spans.stream().filter(span -> span.name().equals(name)).toList();
+  private static SpanData named(List<SpanData> spans, String name) {
+    List<SpanData> found = spans.stream().filter(span -> span.getName().equals(name)).toList();
     assertThat(found).as("%s in %s", name, spans).hasSize(1);
     return found.get(0);
   }
 
-  private static ReceivedSpan invocationSpan(OtlpReceiver receiver, LocalLambdaRuntime.Result result) {
-    List<ReceivedSpan> found =
+  /** {@code child}'s parent is {@code parent}, in the same trace. */
+  private static boolean isChildOf(SpanData child, SpanData parent) {
+    return child.getTraceId().equals(parent.getTraceId()) && child.getParentSpanId().equals(parent.getSpanId());
+  }
+
+  private static SpanData invocationSpan(OtlpReceiver receiver, LocalLambdaRuntime.Result result) {
+    List<SpanData> found =
         receiver.spans().stream()
-            .filter(span -> result.requestId().equals(span.attribute("faas.invocation_id")))
+            .filter(span -> result.requestId().equals(span.getAttributes().get(FAAS_INVOCATION_ID)))
             .toList();
     assertThat(found).as("invocation span of %s", result.requestId()).hasSize(1);
     return found.get(0);

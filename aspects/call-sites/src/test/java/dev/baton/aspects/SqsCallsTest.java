@@ -1,4 +1,4 @@
-package dev.baton.testing.aws;
+package dev.baton.aspects;
 
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 
@@ -39,8 +39,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
- * SQS calls woven at the call site, against a real ElasticMQ. This class is compiled by ajc with
- * {@code baton-aspects} as an aspect library, so every SDK call below is woven as in a function;
+ * SQS calls woven at the call site, against a real ElasticMQ. This class is woven by {@code
+ * baton:weave} with the library aspects, so every SDK call below is woven as in a function;
  * what the messages carry is read back from the server.
  */
 @SuppressWarnings("deprecation") // rpc.system and rpc.service: the attributes issue 4 asks for

@@ -1,4 +1,4 @@
-package dev.baton.testing.http;
+package dev.baton.aspects;
 
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * OkHttp calls woven at the call site ({@code newCall}), run with {@code execute} and {@code
- * enqueue} against a real local server that records the headers it receives. Compiled by ajc
- * with {@code baton-aspects} as an aspect library, as {@code baton:weave} weaves a function.
+ * enqueue} against a real local server that records the headers it receives. Woven by {@code
+ * baton:weave} with the library aspects, as a function is.
  */
 class OkHttpCallsTest {
 

@@ -1,4 +1,4 @@
-package dev.baton.testing.aws;
+package dev.baton.aspects;
 
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 

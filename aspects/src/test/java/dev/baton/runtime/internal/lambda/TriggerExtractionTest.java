@@ -1,4 +1,4 @@
-package dev.baton.testing;
+package dev.baton.runtime.internal.lambda;
 
 import static dev.baton.testing.SpanAssertions.assertChildOf;
 import static dev.baton.testing.SpanAssertions.assertLinks;
@@ -20,8 +20,9 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.baton.runtime.Baton;
 import dev.baton.runtime.internal.Failures;
 import dev.baton.runtime.internal.TracedMethods;
-import dev.baton.runtime.internal.lambda.LambdaInvocation;
-import dev.baton.runtime.internal.lambda.MessageSpans;
+import dev.baton.testing.LambdaEvents;
+import dev.baton.testing.SpanAssertions;
+import dev.baton.testing.TestLambdaContext;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.common.AttributeKey;

@@ -1,8 +1,8 @@
-package dev.baton.testing;
+package dev.baton.runtime.internal.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.runtime.internal.export.OtlpHttpSpanExporter;
+import dev.baton.testing.OtlpReceiver;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.TraceFlags;
@@ -76,7 +76,7 @@ class OtlpExportDeadlineTest {
       assertThat(export.result().isSuccess())
           .as("the collector took the spans (200): %s", export.result().getFailureThrowable())
           .isTrue();
-      assertThat(stalling.spans()).extracting(ReceivedSpan::name).containsExactly("stalled body");
+      assertThat(stalling.spans()).extracting(SpanData::getName).containsExactly("stalled body");
     }
   }
 
@@ -136,7 +136,7 @@ class OtlpExportDeadlineTest {
       assertThat(export.result().getFailureThrowable())
           .hasMessageContaining("did not answer within 300 ms")
           .hasMessageContaining("was cut off");
-      assertThat(dripping.spans()).extracting(ReceivedSpan::name).containsExactly("dripped status");
+      assertThat(dripping.spans()).extracting(SpanData::getName).containsExactly("dripped status");
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.baton.testing.aws;
+package dev.baton.aspects;
 
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 
@@ -27,8 +27,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * SNS {@code Publish} and {@code PublishBatch} woven at the call site, against fauxqs: the context
  * reaches SQS subscribers with raw delivery (as message attributes) and without (in the
- * notification envelope in the body), and a Lambda consumer continues the trace from both. Compiled
- * by ajc with {@code baton-aspects} as an aspect library.
+ * notification envelope in the body), and a Lambda consumer continues the trace from both. Woven
+ * by {@code baton:weave} with the library aspects.
  */
 class SnsCallsTest {
 

@@ -1,4 +1,4 @@
-package dev.baton.testing.aws;
+package dev.baton.aspects;
 
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.sqs.model.ListQueuesResponse;
  * The SDK's no-argument convenience methods ({@code sqs.listQueues()}, {@code
  * dynamoDb.listTables()}), which build their request inside the SDK: woven at the call site, each
  * is one CLIENT span {@code Service.Operation}, named from its response. Against ElasticMQ and
- * DynamoDB Local; compiled by ajc with {@code baton-aspects} as an aspect library.
+ * DynamoDB Local; woven by {@code baton:weave} with the library aspects.
  */
 @SuppressWarnings("deprecation") // rpc.system and rpc.service: the attributes issue 4 asks for
 class NoArgumentCallsTest {

@@ -1,4 +1,4 @@
-package dev.baton.testing.aws;
+package dev.baton.aspects;
 
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * Generic AWS SDK client spans and errors, against DynamoDB Local in process. Compiled by ajc
- * with {@code baton-aspects} as an aspect library, so the calls below are woven as in a function.
+ * Generic AWS SDK client spans and errors, against DynamoDB Local in process. Woven by {@code
+ * baton:weave} with the library aspects, so the calls below are woven as in a function.
  */
 @SuppressWarnings("deprecation") // rpc.system and rpc.service: the attributes issue 4 asks for
 class DynamoDbCallsTest {

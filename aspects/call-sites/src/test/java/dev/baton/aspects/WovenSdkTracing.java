@@ -1,4 +1,4 @@
-package dev.baton.testing.http;
+package dev.baton.aspects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,28 +8,26 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.contrib.awsxray.propagator.AwsXrayPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * An OpenTelemetry SDK exporting to memory, handed to Baton for the woven HTTP calls of a test
- * class. The tests of this package are compiled by ajc with {@code baton-aspects} as an aspect
- * library (see {@code src-test-fixtures/pom.xml}), so their client calls are woven exactly as
- * {@code baton:weave} weaves a function's.
+ * An OpenTelemetry SDK exporting to memory, handed to Baton for the woven SDK calls of a test
+ * class. The tests of this package are woven by {@code baton:weave} (see {@code
+ * aspects/call-sites/pom.xml}), as a function's classes are, and run without AspectJ's runtime.
  */
-final class WovenHttpTracing {
+final class WovenSdkTracing {
 
   final InMemorySpanExporter exporter = InMemorySpanExporter.create();
   private final OpenTelemetrySdk sdk;
 
-  WovenHttpTracing(TextMapPropagator propagator) {
+  private WovenSdkTracing(TextMapPropagator propagator) {
     sdk =
         OpenTelemetrySdk.builder()
             .setTracerProvider(
@@ -40,10 +38,19 @@ final class WovenHttpTracing {
   }
 
   /** W3C trace context and baggage, OpenTelemetry's default. */
-  static WovenHttpTracing w3c() {
-    return new WovenHttpTracing(
+  static WovenSdkTracing w3c() {
+    return new WovenSdkTracing(
         TextMapPropagator.composite(
             W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance()));
+  }
+
+  /** W3C and X-Ray, as {@code OTEL_PROPAGATORS=tracecontext,baggage,xray} configures. */
+  static WovenSdkTracing w3cAndXray() {
+    return new WovenSdkTracing(
+        TextMapPropagator.composite(
+            W3CTraceContextPropagator.getInstance(),
+            W3CBaggagePropagator.getInstance(),
+            AwsXrayPropagator.getInstance()));
   }
 
   /** A span the test runs its calls in, as a handler's span would be. */
@@ -55,20 +62,12 @@ final class WovenHttpTracing {
     return exporter.getFinishedSpanItems();
   }
 
-  /** The one finished span named {@code name}, waiting a little for an asynchronous end. */
+  /** The one finished span named {@code name}. */
   SpanData span(String name) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-    List<SpanData> found = named(name);
-    while (found.isEmpty() && Instant.now().isBefore(deadline)) {
-      Thread.onSpinWait();
-      found = named(name);
-    }
+    List<SpanData> found =
+        spans().stream().filter(span -> span.getName().equals(name)).collect(Collectors.toList());
     assertThat(found).as("spans named %s among %s", name, names()).hasSize(1);
     return found.get(0);
-  }
-
-  private List<SpanData> named(String name) {
-    return spans().stream().filter(span -> span.getName().equals(name)).collect(Collectors.toList());
   }
 
   List<String> names() {

@@ -1,4 +1,4 @@
-package dev.baton.testing.aws;
+package dev.baton.aspects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,27 +8,27 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
-import io.opentelemetry.contrib.awsxray.propagator.AwsXrayPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * An OpenTelemetry SDK exporting to memory, handed to Baton for the woven SDK calls of a test
- * class. The tests of this package are compiled by ajc with {@code baton-aspects} as an aspect
- * library (see {@code src-test-fixtures/pom.xml}), so their SDK calls are woven exactly as {@code
- * baton:weave} weaves a function's.
+ * An OpenTelemetry SDK exporting to memory, handed to Baton for the woven HTTP calls of a test
+ * class. The tests of this package are woven by {@code baton:weave} (see {@code
+ * aspects/call-sites/pom.xml}), as a function's classes are, and run without AspectJ's runtime.
  */
-final class WovenSdkTracing {
+final class WovenHttpTracing {
 
   final InMemorySpanExporter exporter = InMemorySpanExporter.create();
   private final OpenTelemetrySdk sdk;
 
-  private WovenSdkTracing(TextMapPropagator propagator) {
+  WovenHttpTracing(TextMapPropagator propagator) {
     sdk =
         OpenTelemetrySdk.builder()
             .setTracerProvider(
@@ -39,19 +39,10 @@ final class WovenSdkTracing {
   }
 
   /** W3C trace context and baggage, OpenTelemetry's default. */
-  static WovenSdkTracing w3c() {
-    return new WovenSdkTracing(
+  static WovenHttpTracing w3c() {
+    return new WovenHttpTracing(
         TextMapPropagator.composite(
             W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance()));
-  }
-
-  /** W3C and X-Ray, as {@code OTEL_PROPAGATORS=tracecontext,baggage,xray} configures. */
-  static WovenSdkTracing w3cAndXray() {
-    return new WovenSdkTracing(
-        TextMapPropagator.composite(
-            W3CTraceContextPropagator.getInstance(),
-            W3CBaggagePropagator.getInstance(),
-            AwsXrayPropagator.getInstance()));
   }
 
   /** A span the test runs its calls in, as a handler's span would be. */
@@ -63,12 +54,20 @@ final class WovenSdkTracing {
     return exporter.getFinishedSpanItems();
   }
 
-  /** The one finished span named {@code name}. */
+  /** The one finished span named {@code name}, waiting a little for an asynchronous end. */
   SpanData span(String name) {
-    List<SpanData> found =
-        spans().stream().filter(span -> span.getName().equals(name)).collect(Collectors.toList());
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    List<SpanData> found = named(name);
+    while (found.isEmpty() && Instant.now().isBefore(deadline)) {
+      Thread.onSpinWait();
+      found = named(name);
+    }
     assertThat(found).as("spans named %s among %s", name, names()).hasSize(1);
     return found.get(0);
+  }
+
+  private List<SpanData> named(String name) {
+    return spans().stream().filter(span -> span.getName().equals(name)).collect(Collectors.toList());
   }
 
   List<String> names() {

@@ -1,4 +1,4 @@
-package dev.baton.testing.http;
+package dev.baton.aspects;
 
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,8 +46,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code java.net.http.HttpClient} calls woven at the call site, against a real local server
- * that records the headers it receives. This class is compiled by ajc with {@code baton-aspects}
- * as an aspect library, so every {@code send} and {@code sendAsync} below is woven as in a
+ * that records the headers it receives. This class is woven by {@code baton:weave} with the
+ * library aspects, so every {@code send} and {@code sendAsync} below is woven as in a
  * function.
  */
 class JdkHttpClientCallsTest {

@@ -1,4 +1,4 @@
-package dev.baton.testing.http;
+package dev.baton.aspects;
 
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -54,8 +54,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Apache HttpClient 5 calls woven at the call site (classic and async), against a real local
- * server that records the headers it receives. Compiled by ajc with {@code baton-aspects} as an
- * aspect library, as {@code baton:weave} weaves a function.
+ * server that records the headers it receives. Woven by {@code baton:weave} with the library
+ * aspects, as a function is.
  */
 class ApacheHttpClientCallsTest {
 

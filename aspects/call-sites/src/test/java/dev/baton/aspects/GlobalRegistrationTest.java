@@ -1,4 +1,4 @@
-package dev.baton.testing.aws;
+package dev.baton.aspects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * A function that registers its own OpenTelemetry globally after Baton's zero-code setup did
  * (as functions migrating to Baton do, often lazily in their handler) works as it did without
  * Baton: Baton's global instance switches to the function's, and Baton's spans go to the
- * function's SDK. This class is compiled by ajc with {@code baton-aspects} as an aspect library,
+ * function's SDK. This class is woven by {@code baton:weave} with the library aspects,
  * so the registration calls below are woven as in a function.
  */
 class GlobalRegistrationTest {

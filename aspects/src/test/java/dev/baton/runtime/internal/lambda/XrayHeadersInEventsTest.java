@@ -1,4 +1,4 @@
-package dev.baton.testing;
+package dev.baton.runtime.internal.lambda;
 
 import static dev.baton.testing.SpanAssertions.assertRemoteParent;
 import static dev.baton.testing.SpanAssertions.assertRoot;
@@ -9,7 +9,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.amazonaws.services.lambda.runtime.events.SNSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.baton.runtime.Baton;
-import dev.baton.runtime.internal.lambda.LambdaInvocation;
+import dev.baton.testing.LambdaEvents;
+import dev.baton.testing.TestLambdaContext;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;

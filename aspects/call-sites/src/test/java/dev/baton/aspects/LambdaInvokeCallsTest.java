@@ -1,4 +1,4 @@
-package dev.baton.testing.aws;
+package dev.baton.aspects;
 
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,7 +52,7 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
  * X-Amz-Executed-Version}, a request id) and records the {@code X-Amz-Client-Context} header each
  * call sent. The clients are the SDK's real {@code LambdaClient} and {@code LambdaAsyncClient}; the
  * receiving side is Baton's own {@code LambdaInvocation} given that client context, as the Lambda
- * runtime hands it to a handler. Compiled by ajc with {@code baton-aspects} as an aspect library.
+ * runtime hands it to a handler. Woven by {@code baton:weave} with the library aspects.
  */
 @SuppressWarnings("deprecation") // rpc.system and rpc.service: the attributes issue 4 asks for
 class LambdaInvokeCallsTest {
