@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.objectweb.asm.tree.ClassNode;
 
 /**
@@ -24,7 +25,9 @@ import org.objectweb.asm.tree.ClassNode;
  * every {@code @Traced} method was woven and that weaving introduced no reflection and no
  * reference to the AspectJ runtime, then writes the classes, the weave state and the report.
  * Nothing is written into the classes directory unless every check passed. When nothing changed
- * since the last weave, nothing is done.
+ * since the last weave, nothing is done; when some classes changed, only they and the classes
+ * whose weave may depend on them ({@link WeaveUnits}) are woven again, and the others' woven bytes
+ * are taken from the copy the last weave kept in {@code target/baton/woven}.
  */
 final class Weaver {
 
@@ -33,7 +36,7 @@ final class Weaver {
    * #pluginFingerprint()}), so any change of the plugin weaves again; bump this when what is hashed
    * changes in a way that fingerprint does not show.
    */
-  private static final String WEAVE_FORMAT = "baton-weave-3";
+  private static final String WEAVE_FORMAT = "baton-weave-4";
 
   private final WeaveLog log;
   private final ReflectionScanner scanner = new ReflectionScanner();
@@ -59,11 +62,198 @@ final class Weaver {
     if (inputs.equals(previous.inputs())
         && synced.stillInPlace(previous)
         && Files.isRegularFile(htmlReport)) {
-      return new WeaveResult(true, previous.summary(), elapsed(start), htmlReport);
+      return new WeaveResult(true, previous.summary(), elapsed(start), htmlReport, 0);
     }
 
+    int javaVersion = javaVersion(unwoven, originals.keySet());
+    Map<String, String> units =
+        WeaveUnits.keys(
+            unwoven, originals, aspects, globalHash(request, libraryAspects, javaVersion));
+    Path cache = request.workDirectory().resolve(WeaveState.CACHE_DIRECTORY);
+    Map<String, byte[]> wovenClasses = new TreeMap<>();
+    Map<String, byte[]> generatedClasses = new TreeMap<>();
+    Map<String, List<JoinPoint>> joinPoints = new TreeMap<>();
+    Set<String> reweave =
+        reuseUnchanged(
+            previous, units, aspects, cache, wovenClasses, generatedClasses, joinPoints);
+
+    List<GeneratedAspect> reweaveAspects =
+        aspects.stream()
+            .filter(aspect -> reweave.contains(ClassFiles.relativePath(aspect.type())))
+            .toList();
+    if (!reweave.isEmpty()) {
+      if (reweave.size() < originals.size()) {
+        log.debug("[baton] weaving again the classes that changed, " + reweave.size() + " of "
+            + originals.size() + ": " + reweave);
+      }
+      Ajc.Outcome outcome =
+          runAjc(request, unwoven, originals.keySet(), reweave, reweaveAspects, libraryAspects,
+              javaVersion);
+      Path output = request.workDirectory().resolve("ajc-output");
+      Set<String> aspectNames = new HashSet<>(libraryAspects);
+      aspects.forEach(aspect -> aspectNames.add(aspect.aspect()));
+      finish(output, originals, internalNames(new ArrayList<>(aspectNames)), wovenClasses,
+          generatedClasses);
+      ClassFiles.deleteRecursively(output);
+      for (JoinPoint joinPoint : outcome.joinPoints()) {
+        joinPoints
+            .computeIfAbsent(ClassFiles.relativePath(joinPoint.type()), path -> new ArrayList<>())
+            .add(joinPoint);
+      }
+    }
+    checkTracedMethodsWoven(originals.keySet(), traced, wovenClasses);
+    checkNoReflectionOrAspectJ(unwoven, originals.keySet(), wovenClasses, generatedClasses);
+
+    List<JoinPoint> allJoinPoints = new ArrayList<>();
+    joinPoints.values().forEach(allJoinPoints::addAll);
+    WeaveReport report = WeaveReport.of(aspects, allJoinPoints);
+    boolean attributed = originals.keySet().containsAll(joinPoints.keySet());
+    WeaveState state =
+        new WeaveState(
+            inputs,
+            report.summary(),
+            hashes(wovenClasses),
+            hashes(generatedClasses),
+            attributed ? units : Map.of(),
+            attributed ? joinPoints : Map.of());
+    install(classes, unwoven, originals.keySet(), previous, wovenClasses, generatedClasses);
+    updateCache(cache, wovenClasses, generatedClasses);
+    state.write(stateFile);
+    report.write(request.reportDirectory());
+    return new WeaveResult(
+        false, report.summary(), elapsed(start), htmlReport, originals.size() - reweave.size());
+  }
+
+  /**
+   * Takes from the last weave, through {@code cache}, what it wrote for every class whose {@link
+   * WeaveUnits} key is unchanged: its woven bytes (if it was woven), its aspect's compiled
+   * classes and its join points. Returns the classes to weave again: all of them when the last
+   * weave left nothing to take.
+   */
+  private Set<String> reuseUnchanged(
+      WeaveState previous,
+      Map<String, String> units,
+      List<GeneratedAspect> aspects,
+      Path cache,
+      Map<String, byte[]> wovenClasses,
+      Map<String, byte[]> generatedClasses,
+      Map<String, List<JoinPoint>> joinPoints)
+      throws IOException {
+    Set<String> reweave = new TreeSet<>(units.keySet());
+    if (previous.units().isEmpty()) {
+      return reweave;
+    }
+    Map<String, String> typeOfAspect = new HashMap<>();
+    aspects.forEach(
+        aspect ->
+            typeOfAspect.put(
+                aspect.aspect().replace('.', '/'), ClassFiles.relativePath(aspect.type())));
+    Map<String, List<String>> generatedOf = new HashMap<>();
+    for (String generated : previous.generated().keySet()) {
+      String owner = typeOfAspect.get(outermostClass(generated));
+      if (owner == null) {
+        return reweave; // a class the last weave added that no generated aspect accounts for
+      }
+      generatedOf.computeIfAbsent(owner, type -> new ArrayList<>()).add(generated);
+    }
+    Map<String, byte[]> reusedWoven = new TreeMap<>();
+    Map<String, byte[]> reusedGenerated = new TreeMap<>();
+    Map<String, List<JoinPoint>> reusedJoinPoints = new TreeMap<>();
+    for (Map.Entry<String, String> unit : units.entrySet()) {
+      String path = unit.getKey();
+      if (!unit.getValue().equals(previous.units().get(path))) {
+        continue;
+      }
+      Map<String, byte[]> woven = new TreeMap<>();
+      Map<String, byte[]> generated = new TreeMap<>();
+      boolean complete = readCached(cache, path, previous.woven().get(path), woven);
+      for (String owned : generatedOf.getOrDefault(path, List.of())) {
+        complete &= readCached(cache, owned, previous.generated().get(owned), generated);
+      }
+      if (complete) {
+        reweave.remove(path);
+        reusedWoven.putAll(woven);
+        reusedGenerated.putAll(generated);
+        reusedJoinPoints.put(path, previous.joinPoints().getOrDefault(path, List.of()));
+      }
+    }
+    wovenClasses.putAll(reusedWoven);
+    generatedClasses.putAll(reusedGenerated);
+    reusedJoinPoints.forEach(
+        (path, list) -> {
+          if (!list.isEmpty()) {
+            joinPoints.put(path, new ArrayList<>(list));
+          }
+        });
+    return reweave;
+  }
+
+  /**
+   * Puts the cached copy of {@code path} into {@code into} if it has the {@code hash} the last
+   * weave wrote; true also when {@code hash} is {@code null} (the last weave left the class as it
+   * was), false when the copy is missing or differs.
+   */
+  private static boolean readCached(Path cache, String path, String hash, Map<String, byte[]> into)
+      throws IOException {
+    if (hash == null) {
+      return true;
+    }
+    Path file = cache.resolve(path);
+    if (!Files.isRegularFile(file)) {
+      return false;
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    if (!hash.equals(ClassFiles.sha256(bytes))) {
+      return false;
+    }
+    into.put(path, bytes);
+    return true;
+  }
+
+  /**
+   * The internal name of the outermost class of a class file: {@code com/acme/Foo_BatonAspect}
+   * for {@code com/acme/Foo_BatonAspect.class} and {@code com/acme/Foo_BatonAspect$1.class}.
+   */
+  private static String outermostClass(String path) {
+    String internalName = path.substring(0, path.length() - ".class".length());
+    int nested = internalName.indexOf('$', internalName.lastIndexOf('/') + 1);
+    return nested < 0 ? internalName : internalName.substring(0, nested);
+  }
+
+  /**
+   * Runs ajc on the classes {@code reweave} with their aspects and the library aspects, into
+   * {@code ajc-output} in the work directory. When only some classes are woven again, they are
+   * copied to an input directory of their own and the other originals, to one that goes first on
+   * ajc's classpath, as the classes directory does on javac's.
+   */
+  private Ajc.Outcome runAjc(
+      WeaveRequest request,
+      Path unwoven,
+      Set<String> originals,
+      Set<String> reweave,
+      List<GeneratedAspect> aspects,
+      List<String> libraryAspects,
+      int javaVersion)
+      throws IOException, WeaveException {
     Path output = request.workDirectory().resolve("ajc-output");
     ClassFiles.deleteRecursively(output);
+    Path partial = request.workDirectory().resolve("partial");
+    ClassFiles.deleteRecursively(partial);
+    Path inpath = unwoven;
+    List<Path> classpath = request.classpath();
+    if (reweave.size() < originals.size()) {
+      inpath = partial.resolve("inpath");
+      Path others = partial.resolve("classpath");
+      for (String path : originals) {
+        Path copy = (reweave.contains(path) ? inpath : others).resolve(path);
+        Files.createDirectories(copy.getParent());
+        Files.copy(unwoven.resolve(path), copy);
+      }
+      Files.createDirectories(inpath);
+      classpath = new ArrayList<>();
+      classpath.add(others);
+      classpath.addAll(request.classpath());
+    }
     List<String> woven = new ArrayList<>();
     aspects.forEach(aspect -> woven.add(aspect.aspect()));
     woven.addAll(libraryAspects);
@@ -72,37 +262,40 @@ final class Weaver {
     long ajcStart = System.nanoTime();
     Ajc.Outcome outcome =
         Ajc.run(
-            unwoven,
+            inpath,
             aspects.stream().map(GeneratedAspect::source).toList(),
             request.aspectpath(),
-            request.classpath(),
+            classpath,
             aopXml,
-            javaVersion(unwoven, originals.keySet()),
+            javaVersion,
             output);
     log.debug("[baton] ajc took " + elapsed(ajcStart).toMillis() + " ms");
+    ClassFiles.deleteRecursively(partial);
     outcome.warnings().forEach(warning -> log.warn("[baton] " + warning));
     if (outcome.failure() != null && outcome.errors().isEmpty()) {
       throw new IOException("ajc failed: " + outcome.failure(), outcome.failure());
     }
     if (!outcome.errors().isEmpty()) {
       throw new WeaveException(
-          "[baton] ajc could not weave " + classes + ":", outcome.errors());
+          "[baton] ajc could not weave " + request.classesDirectory() + ":", outcome.errors());
     }
+    return outcome;
+  }
 
-    Map<String, byte[]> wovenClasses = new TreeMap<>();
-    Map<String, byte[]> generatedClasses = new TreeMap<>();
-    finish(output, originals, internalNames(woven), wovenClasses, generatedClasses);
-    checkTracedMethodsWoven(originals.keySet(), traced, wovenClasses);
-    checkNoReflectionOrAspectJ(unwoven, originals.keySet(), wovenClasses, generatedClasses);
-
-    WeaveReport report = WeaveReport.of(aspects, outcome.joinPoints());
-    WeaveState state =
-        new WeaveState(inputs, report.summary(), hashes(wovenClasses), hashes(generatedClasses));
-    install(classes, unwoven, originals.keySet(), previous, wovenClasses, generatedClasses);
-    state.write(stateFile);
-    report.write(request.reportDirectory());
-    ClassFiles.deleteRecursively(output);
-    return new WeaveResult(false, report.summary(), elapsed(start), htmlReport);
+  /** Makes {@code cache} hold exactly the classes this weave wrote. */
+  private static void updateCache(
+      Path cache, Map<String, byte[]> wovenClasses, Map<String, byte[]> generatedClasses)
+      throws IOException {
+    Map<String, byte[]> written = new TreeMap<>(wovenClasses);
+    written.putAll(generatedClasses);
+    for (String path : ClassFiles.list(cache)) {
+      if (!written.containsKey(path)) {
+        Files.delete(cache.resolve(path));
+      }
+    }
+    for (Map.Entry<String, byte[]> entry : written.entrySet()) {
+      writeIfDifferent(cache.resolve(entry.getKey()), entry.getValue());
+    }
   }
 
   /**
@@ -285,6 +478,26 @@ final class Weaver {
     if (!Files.isRegularFile(file) || !java.util.Arrays.equals(Files.readAllBytes(file), bytes)) {
       ClassFiles.write(file, bytes);
     }
+  }
+
+  /**
+   * A hash of what the weave of every class shares (see {@link WeaveUnits}): the plugin, the
+   * library aspects and their jars, the classpath and the Java version.
+   */
+  private static String globalHash(
+      WeaveRequest request, List<String> libraryAspects, int javaVersion) throws IOException {
+    StringBuilder inputs = new StringBuilder(WEAVE_FORMAT).append('\n');
+    inputs.append("plugin ").append(pluginFingerprint()).append('\n');
+    for (Path library : request.aspectpath()) {
+      inputs.append("aspectpath ").append(library).append(' ').append(fingerprint(library));
+      inputs.append('\n');
+    }
+    for (Path entry : request.classpath()) {
+      inputs.append("classpath ").append(entry).append('\n');
+    }
+    inputs.append("library aspects ").append(libraryAspects).append('\n');
+    inputs.append("java ").append(javaVersion).append('\n');
+    return ClassFiles.sha256(inputs.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** A hash of everything the weave reads; the same inputs weave to the same classes. */
