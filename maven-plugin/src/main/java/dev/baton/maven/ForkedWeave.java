@@ -44,15 +44,7 @@ final class ForkedWeave {
   static WeaveResult weave(WeaveRequest request, WeaveLog log) throws IOException, WeaveException {
     Path requestFile = request.workDirectory().resolve(REQUEST_FILE);
     writeRequest(request, requestFile);
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_OPTIONS);
-    command.add("-cp");
-    command.add(String.join(File.pathSeparator, classpath()));
-    command.add(ForkedWeave.class.getName());
-    command.add(requestFile.toString());
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    process.getOutputStream().close();
+    Process process = startJvm(ForkedWeave.class.getName(), requestFile);
 
     WeaveResult result = null;
     String headline = null;
@@ -62,12 +54,12 @@ final class ForkedWeave {
     try (BufferedReader lines =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-        if (!line.startsWith(TAG)) {
+        String[] fields = message(line);
+        if (fields == null) {
           output.add(line);
           continue;
         }
-        String[] fields = line.substring(TAG.length()).split(" ", 2);
-        String value = fields.length > 1 ? unescape(fields[1]) : "";
+        String value = fields[1];
         switch (fields[0]) {
           case "warn" -> log.warn(value);
           case "debug" -> log.debug(value);
@@ -79,14 +71,7 @@ final class ForkedWeave {
         }
       }
     }
-    int exit;
-    try {
-      exit = process.waitFor();
-    } catch (InterruptedException e) {
-      process.destroy();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while weaving", e);
-    }
+    int exit = waitFor(process);
     Files.deleteIfExists(requestFile);
     output.forEach(line -> log.warn("[baton] weave JVM: " + line));
     if (headline != null) {
@@ -100,6 +85,42 @@ final class ForkedWeave {
           "the weave JVM exited with " + exit + (output.isEmpty() ? "" : ": " + String.join("\n", output)));
     }
     return result;
+  }
+
+  /**
+   * Starts {@code mainClass} of this plugin in a JVM with {@link #JVM_OPTIONS}, its one argument
+   * {@code argumentFile}; its standard error goes to its standard output.
+   */
+  static Process startJvm(String mainClass, Path argumentFile) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JVM_OPTIONS);
+    command.add("-cp");
+    command.add(String.join(File.pathSeparator, classpath()));
+    command.add(mainClass);
+    command.add(argumentFile.toString());
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    return process;
+  }
+
+  static int waitFor(Process process) throws IOException {
+    try {
+      return process.waitFor();
+    } catch (InterruptedException e) {
+      process.destroy();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while weaving", e);
+    }
+  }
+
+  /** The kind and value of a line a child sent with {@link #send}, or {@code null}. */
+  static String[] message(String line) {
+    if (!line.startsWith(TAG)) {
+      return null;
+    }
+    String[] fields = line.substring(TAG.length()).split(" ", 2);
+    return new String[] {fields[0], fields.length > 1 ? unescape(fields[1]) : ""};
   }
 
   /** The child: weaves the request in the file named by {@code args[0]}. */
@@ -151,7 +172,7 @@ final class ForkedWeave {
     System.exit(exit);
   }
 
-  private static void send(PrintStream protocol, String kind, String value) {
+  static void send(PrintStream protocol, String kind, String value) {
     synchronized (protocol) {
       protocol.println(TAG + kind + " " + escape(value));
     }
@@ -225,11 +246,11 @@ final class ForkedWeave {
     return entries;
   }
 
-  private static String escape(String text) {
+  static String escape(String text) {
     return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
   }
 
-  private static String unescape(String text) {
+  static String unescape(String text) {
     StringBuilder plain = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

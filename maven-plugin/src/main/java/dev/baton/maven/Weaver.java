@@ -38,10 +38,23 @@ final class Weaver {
    */
   private static final String WEAVE_FORMAT = "baton-weave-4";
 
+  /**
+   * The fewest classes for which a second ajc runs alongside the first, in a JVM of its own, each
+   * weaving half of the classes: below that, the second JVM's start costs more than it saves.
+   */
+  static final int SPLIT_AT = 200;
+
   private final WeaveLog log;
   private final ReflectionScanner scanner = new ReflectionScanner();
+  private final int splitAt;
 
   Weaver(WeaveLog log) {
+    this(log, Runtime.getRuntime().availableProcessors() > 1 ? SPLIT_AT : Integer.MAX_VALUE);
+  }
+
+  /** A weaver that splits the classes between two ajc runs when there are {@code splitAt}. */
+  Weaver(WeaveLog log, int splitAt) {
+    this.splitAt = splitAt;
     this.log = log;
   }
 
@@ -86,14 +99,17 @@ final class Weaver {
         log.debug("[baton] weaving again the classes that changed, " + reweave.size() + " of "
             + originals.size() + ": " + reweave);
       }
+      Path output = request.workDirectory().resolve("ajc-output");
+      List<Path> outputs = new ArrayList<>();
       Ajc.Outcome outcome =
           runAjc(request, unwoven, originals.keySet(), reweave, reweaveAspects, libraryAspects,
-              javaVersion);
-      Path output = request.workDirectory().resolve("ajc-output");
+              javaVersion, output, outputs);
       Set<String> aspectNames = new HashSet<>(libraryAspects);
       aspects.forEach(aspect -> aspectNames.add(aspect.aspect()));
-      finish(output, originals, internalNames(new ArrayList<>(aspectNames)), wovenClasses,
-          generatedClasses);
+      for (Path written : outputs) {
+        finish(written, originals, internalNames(new ArrayList<>(aspectNames)), wovenClasses,
+            generatedClasses);
+      }
       ClassFiles.deleteRecursively(output);
       for (JoinPoint joinPoint : outcome.joinPoints()) {
         joinPoints
@@ -222,9 +238,12 @@ final class Weaver {
 
   /**
    * Runs ajc on the classes {@code reweave} with their aspects and the library aspects, into
-   * {@code ajc-output} in the work directory. When only some classes are woven again, they are
-   * copied to an input directory of their own and the other originals, to one that goes first on
-   * ajc's classpath, as the classes directory does on javac's.
+   * {@code output}. When only some classes are woven, they are copied to an input directory of
+   * their own and the other originals to one that goes first on ajc's classpath, as the classes
+   * directory does on javac's. From {@link #splitAt} classes on, two ajc runs each weave half of
+   * them at the same time, the second in a JVM of its own: each generated aspect weaves only its
+   * own class and the library aspects weave each class on its own, so the classes written are the
+   * same, and ajc's matching of every advice against every class costs a quarter in each half.
    */
   private Ajc.Outcome runAjc(
       WeaveRequest request,
@@ -233,43 +252,86 @@ final class Weaver {
       Set<String> reweave,
       List<GeneratedAspect> aspects,
       List<String> libraryAspects,
-      int javaVersion)
+      int javaVersion,
+      Path output,
+      List<Path> outputs)
       throws IOException, WeaveException {
-    Path output = request.workDirectory().resolve("ajc-output");
     ClassFiles.deleteRecursively(output);
     Path partial = request.workDirectory().resolve("partial");
     ClassFiles.deleteRecursively(partial);
-    Path inpath = unwoven;
-    List<Path> classpath = request.classpath();
-    if (reweave.size() < originals.size()) {
-      inpath = partial.resolve("inpath");
-      Path others = partial.resolve("classpath");
-      for (String path : originals) {
-        Path copy = (reweave.contains(path) ? inpath : others).resolve(path);
-        Files.createDirectories(copy.getParent());
-        Files.copy(unwoven.resolve(path), copy);
-      }
-      Files.createDirectories(inpath);
-      classpath = new ArrayList<>();
-      classpath.add(others);
-      classpath.addAll(request.classpath());
-    }
-    List<String> woven = new ArrayList<>();
-    aspects.forEach(aspect -> woven.add(aspect.aspect()));
-    woven.addAll(libraryAspects);
     log.debug("[baton] library aspects for this classpath: " + libraryAspects);
-    Path aopXml = LibraryAspects.writeAopXml(request.workDirectory(), woven);
+    List<List<String>> runs = new ArrayList<>();
+    if (reweave.size() == originals.size() && reweave.size() < splitAt) {
+      runs.add(
+          Ajc.arguments(
+              unwoven,
+              aspects.stream().map(GeneratedAspect::source).toList(),
+              request.aspectpath(),
+              request.classpath(),
+              aopXml(request.workDirectory(), aspects, libraryAspects),
+              javaVersion,
+              output));
+      outputs.add(output);
+    } else {
+      List<Set<String>> halves = split(reweave, aspects, reweave.size() >= splitAt ? 2 : 1);
+      for (int i = 0; i < halves.size(); i++) {
+        Set<String> half = halves.get(i);
+        Path directory = halves.size() == 1 ? partial : partial.resolve(String.valueOf(i));
+        Path inpath = directory.resolve("inpath");
+        Path others = directory.resolve("classpath");
+        for (String path : originals) {
+          Path copy = (half.contains(path) ? inpath : others).resolve(path);
+          Files.createDirectories(copy.getParent());
+          Files.copy(unwoven.resolve(path), copy);
+        }
+        Files.createDirectories(inpath);
+        List<Path> classpath = new ArrayList<>();
+        classpath.add(others);
+        classpath.addAll(request.classpath());
+        List<GeneratedAspect> ownAspects =
+            aspects.stream()
+                .filter(aspect -> half.contains(ClassFiles.relativePath(aspect.type())))
+                .toList();
+        Path written = halves.size() == 1 ? output : output.resolve(String.valueOf(i));
+        runs.add(
+            Ajc.arguments(
+                inpath,
+                ownAspects.stream().map(GeneratedAspect::source).toList(),
+                request.aspectpath(),
+                classpath,
+                aopXml(directory, ownAspects, libraryAspects),
+                javaVersion,
+                written));
+        outputs.add(written);
+      }
+    }
     long ajcStart = System.nanoTime();
-    Ajc.Outcome outcome =
-        Ajc.run(
-            inpath,
-            aspects.stream().map(GeneratedAspect::source).toList(),
-            request.aspectpath(),
-            classpath,
-            aopXml,
-            javaVersion,
-            output);
-    log.debug("[baton] ajc took " + elapsed(ajcStart).toMillis() + " ms");
+    Ajc.Outcome outcome;
+    if (runs.size() == 1) {
+      outcome = Ajc.run(runs.get(0));
+    } else {
+      Process second = Ajc.start(runs.get(1), partial.resolve("ajc-arguments.txt"));
+      // Read the second's output while the first runs, so that it never waits on a full pipe.
+      java.util.concurrent.FutureTask<Ajc.Outcome> secondOutcome =
+          new java.util.concurrent.FutureTask<>(() -> Ajc.outcomeOf(second));
+      Thread reader = new Thread(secondOutcome, "baton-ajc-output");
+      reader.setDaemon(true);
+      reader.start();
+      Ajc.Outcome first = Ajc.run(runs.get(0));
+      Ajc.Outcome other;
+      try {
+        other = secondOutcome.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IOException("the second ajc failed: " + e.getCause(), e.getCause());
+      } catch (InterruptedException e) {
+        second.destroy();
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while weaving", e);
+      }
+      outcome = merged(first, other);
+    }
+    log.debug("[baton] ajc took " + elapsed(ajcStart).toMillis() + " ms"
+        + (runs.size() > 1 ? " (two runs at once, each weaving half of the classes)" : ""));
     ClassFiles.deleteRecursively(partial);
     outcome.warnings().forEach(warning -> log.warn("[baton] " + warning));
     if (outcome.failure() != null && outcome.errors().isEmpty()) {
@@ -280,6 +342,49 @@ final class Weaver {
           "[baton] ajc could not weave " + request.classesDirectory() + ":", outcome.errors());
     }
     return outcome;
+  }
+
+  private static Path aopXml(
+      Path directory, List<GeneratedAspect> aspects, List<String> libraryAspects)
+      throws IOException {
+    List<String> woven = new ArrayList<>();
+    aspects.forEach(aspect -> woven.add(aspect.aspect()));
+    woven.addAll(libraryAspects);
+    return LibraryAspects.writeAopXml(directory, woven);
+  }
+
+  /**
+   * {@code classes} in {@code parts} sets of about the same size, classes with an aspect (the
+   * costly ones) dealt out in turn, then the others.
+   */
+  private static List<Set<String>> split(
+      Set<String> classes, List<GeneratedAspect> aspects, int parts) {
+    Set<String> traced = new HashSet<>();
+    aspects.forEach(aspect -> traced.add(ClassFiles.relativePath(aspect.type())));
+    List<Set<String>> split = new ArrayList<>();
+    for (int i = 0; i < parts; i++) {
+      split.add(new TreeSet<>());
+    }
+    int next = 0;
+    for (boolean withAspect : new boolean[] {true, false}) {
+      for (String path : classes) {
+        if (traced.contains(path) == withAspect) {
+          split.get(next++ % parts).add(path);
+        }
+      }
+    }
+    return split;
+  }
+
+  private static Ajc.Outcome merged(Ajc.Outcome first, Ajc.Outcome second) {
+    List<JoinPoint> joinPoints = new ArrayList<>(first.joinPoints());
+    joinPoints.addAll(second.joinPoints());
+    List<String> warnings = new ArrayList<>(first.warnings());
+    warnings.addAll(second.warnings());
+    List<String> errors = new ArrayList<>(first.errors());
+    errors.addAll(second.errors());
+    Throwable failure = first.failure() != null ? first.failure() : second.failure();
+    return new Ajc.Outcome(joinPoints, warnings, errors, failure);
   }
 
   /** Makes {@code cache} hold exactly the classes this weave wrote. */

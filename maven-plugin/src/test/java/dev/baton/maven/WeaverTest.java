@@ -344,6 +344,36 @@ class WeaverTest {
         .anySatisfy(problem -> assertThat(problem).contains("OrderService_BatonAspect.aj:", "noSuchMethod"));
   }
 
+  @Test
+  void twoAjcRunsEachWeavingHalfOfTheClassesWriteWhatOneWrites(@TempDir Path other) throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    Fixture single = Fixture.compiled(other);
+
+    WeaveResult split = new Weaver(log, 1).weave(fixture.request());
+    WeaveResult whole = new Weaver(new RecordingLog(), Integer.MAX_VALUE).weave(single.request());
+
+    assertThat(log.debugs).anySatisfy(line -> assertThat(line).startsWith("[baton] ajc took").endsWith("(two runs at once, each weaving half of the classes)"));
+    assertThat(split.summary()).isEqualTo(whole.summary());
+    assertThat(classFileHashes(fixture.classes)).isEqualTo(classFileHashes(single.classes));
+    assertThat(fixture.target.resolve("baton/weave-report.json"))
+        .hasSameTextualContentAs(single.target.resolve("baton/weave-report.json"));
+    assertThat(fixture.target.resolve("baton/partial")).doesNotExist();
+  }
+
+  @Test
+  void anAjcErrorInTheSecondRunFailsTheBuildWithFileAndLine() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    // Split, Shipping.Courier goes to the second run, in a JVM of its own.
+    Path aspect = fixture.generatedSources.resolve("com/acme/Shipping_Courier_BatonAspect.aj");
+    Files.writeString(aspect, Files.readString(aspect).replace("TracedMethods.makeCurrent(span)", "TracedMethods.noSuchMethod(span)"));
+
+    WeaveException failure =
+        catchThrowableOfType(WeaveException.class, () -> new Weaver(log, 1).weave(fixture.request()));
+
+    assertThat(failure.problems())
+        .anySatisfy(problem -> assertThat(problem).contains("Shipping_Courier_BatonAspect.aj:", "noSuchMethod"));
+  }
+
   /** Adds a field to a compiled class, as an edit of its source would change it. */
   private static void changeClass(Path classFile) throws IOException {
     ClassReader reader = new ClassReader(Files.readAllBytes(classFile));
