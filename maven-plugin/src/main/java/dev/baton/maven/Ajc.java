@@ -1,6 +1,12 @@
 package dev.baton.maven;
 
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +52,18 @@ final class Ajc {
       Path aopXml,
       int javaVersion,
       Path outputDirectory) {
+    return run(arguments(inpath, aspectSources, aspectpath, classpath, aopXml, javaVersion, outputDirectory));
+  }
+
+  /** ajc's arguments for {@link #run(Path, List, List, List, Path, int, Path)}. */
+  static List<String> arguments(
+      Path inpath,
+      List<Path> aspectSources,
+      List<Path> aspectpath,
+      List<Path> classpath,
+      Path aopXml,
+      int javaVersion,
+      Path outputDirectory) {
     List<String> arguments = new ArrayList<>();
     arguments.add("-source");
     arguments.add(String.valueOf(javaVersion));
@@ -77,7 +95,11 @@ final class Ajc {
     for (Path source : aspectSources) {
       arguments.add(source.toString());
     }
+    return arguments;
+  }
 
+  /** Runs ajc in this JVM. */
+  static Outcome run(List<String> arguments) {
     MessageHandler messages = new MessageHandler(true);
     messages.dontIgnore(IMessage.WEAVEINFO);
     Throwable failure = null;
@@ -106,6 +128,87 @@ final class Ajc {
       }
     }
     return new Outcome(joinPoints, warnings, errors, failure);
+  }
+
+  /**
+   * Starts ajc in a JVM of its own ({@link ForkedWeave#JVM_OPTIONS}), its arguments in {@code
+   * argumentFile}; {@link #outcomeOf} waits for it.
+   */
+  static Process start(List<String> arguments, Path argumentFile) throws IOException {
+    Files.write(
+        argumentFile,
+        arguments.stream().map(ForkedWeave::escape).toList(),
+        StandardCharsets.UTF_8);
+    return ForkedWeave.startJvm(Ajc.class.getName(), argumentFile);
+  }
+
+  /** What the ajc started by {@link #start} said, once it ended. */
+  static Outcome outcomeOf(Process process) throws IOException {
+    List<JoinPoint> joinPoints = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    List<String> output = new ArrayList<>();
+    String failure = null;
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        String[] message = ForkedWeave.message(line);
+        if (message == null) {
+          output.add(line);
+          continue;
+        }
+        switch (message[0]) {
+          case "joinpoint" -> {
+            String[] fields = message[1].split("\t", -1);
+            joinPoints.add(
+                new JoinPoint(
+                    fields[0], fields[1], fields[2], fields[3], Integer.parseInt(fields[4]), fields[5]));
+          }
+          case "warning" -> warnings.add(message[1]);
+          case "error" -> errors.add(message[1]);
+          case "failure" -> failure = message[1];
+          default -> output.add(line);
+        }
+      }
+    }
+    int exit = ForkedWeave.waitFor(process);
+    if (exit != 0 && failure == null) {
+      failure = "ajc's JVM exited with " + exit + ": " + String.join("\n", output);
+    }
+    return new Outcome(
+        joinPoints, warnings, errors, failure == null ? null : new IOException(failure));
+  }
+
+  /** The child started by {@link #start}: runs ajc with the arguments in {@code args[0]}. */
+  public static void main(String[] args) throws IOException {
+    PrintStream protocol = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    System.setOut(System.err);
+    List<String> arguments =
+        Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8).stream()
+            .map(ForkedWeave::unescape)
+            .toList();
+    Outcome outcome = run(arguments);
+    for (JoinPoint joinPoint : outcome.joinPoints()) {
+      ForkedWeave.send(
+          protocol,
+          "joinpoint",
+          String.join(
+              "\t",
+              joinPoint.kind(),
+              joinPoint.signature(),
+              joinPoint.type(),
+              joinPoint.sourceFile(),
+              String.valueOf(joinPoint.line()),
+              joinPoint.aspect()));
+    }
+    outcome.warnings().forEach(warning -> ForkedWeave.send(protocol, "warning", warning));
+    outcome.errors().forEach(error -> ForkedWeave.send(protocol, "error", error));
+    if (outcome.failure() != null) {
+      outcome.failure().printStackTrace();
+      ForkedWeave.send(protocol, "failure", String.valueOf(outcome.failure()));
+    }
+    protocol.flush();
+    System.exit(0);
   }
 
   /** {@code /path/Foo.aj:12: message}, or just the message when it has no location. */

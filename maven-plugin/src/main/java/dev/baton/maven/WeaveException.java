@@ -15,11 +15,17 @@ final class WeaveException extends Exception {
 
   private static final long serialVersionUID = 1L;
 
+  private final String headline;
   private final List<String> problems;
 
   WeaveException(String headline, List<String> problems) {
     super(headline + System.lineSeparator() + "  " + String.join(System.lineSeparator() + "  ", problems));
+    this.headline = headline;
     this.problems = List.copyOf(problems);
+  }
+
+  String headline() {
+    return headline;
   }
 
   List<String> problems() {

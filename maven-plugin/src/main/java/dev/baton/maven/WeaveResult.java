@@ -12,9 +12,14 @@ import java.time.Duration;
  * @param summary what is woven now
  * @param duration how long it took
  * @param htmlReport the report for people
+ * @param unchangedClasses classes whose woven bytes were taken from the last weave, not woven again
  */
 record WeaveResult(
-    boolean upToDate, WeaveState.Summary summary, Duration duration, Path htmlReport) {
+    boolean upToDate,
+    WeaveState.Summary summary,
+    Duration duration,
+    Path htmlReport,
+    int unchangedClasses) {
 
   /** The one line the goal prints. */
   String describe(Path baseDirectory) {
@@ -35,9 +40,12 @@ record WeaveResult(
     }
     return String.format(
         java.util.Locale.ROOT,
-        "[baton] wove %s in %.1f s%s",
+        "[baton] wove %s in %.1f s%s%s",
         woven,
         duration.toMillis() / 1000.0,
+        unchangedClasses == 0
+            ? ""
+            : " (" + plural(unchangedClasses, "unchanged class") + " taken from the last weave)",
         report);
   }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.objectweb.asm.tree.ClassNode;
 
 /**
@@ -24,7 +25,9 @@ import org.objectweb.asm.tree.ClassNode;
  * every {@code @Traced} method was woven and that weaving introduced no reflection and no
  * reference to the AspectJ runtime, then writes the classes, the weave state and the report.
  * Nothing is written into the classes directory unless every check passed. When nothing changed
- * since the last weave, nothing is done.
+ * since the last weave, nothing is done; when some classes changed, only they and the classes
+ * whose weave may depend on them ({@link WeaveUnits}) are woven again, and the others' woven bytes
+ * are taken from the copy the last weave kept in {@code target/baton/woven}.
  */
 final class Weaver {
 
@@ -33,12 +36,25 @@ final class Weaver {
    * #pluginFingerprint()}), so any change of the plugin weaves again; bump this when what is hashed
    * changes in a way that fingerprint does not show.
    */
-  private static final String WEAVE_FORMAT = "baton-weave-3";
+  private static final String WEAVE_FORMAT = "baton-weave-4";
+
+  /**
+   * The fewest classes for which a second ajc runs alongside the first, in a JVM of its own, each
+   * weaving half of the classes: below that, the second JVM's start costs more than it saves.
+   */
+  static final int SPLIT_AT = 200;
 
   private final WeaveLog log;
   private final ReflectionScanner scanner = new ReflectionScanner();
+  private final int splitAt;
 
   Weaver(WeaveLog log) {
+    this(log, Runtime.getRuntime().availableProcessors() > 1 ? SPLIT_AT : Integer.MAX_VALUE);
+  }
+
+  /** A weaver that splits the classes between two ajc runs when there are {@code splitAt}. */
+  Weaver(WeaveLog log, int splitAt) {
+    this.splitAt = splitAt;
     this.log = log;
   }
 
@@ -59,50 +75,332 @@ final class Weaver {
     if (inputs.equals(previous.inputs())
         && synced.stillInPlace(previous)
         && Files.isRegularFile(htmlReport)) {
-      return new WeaveResult(true, previous.summary(), elapsed(start), htmlReport);
+      return new WeaveResult(true, previous.summary(), elapsed(start), htmlReport, 0);
     }
 
-    Path output = request.workDirectory().resolve("ajc-output");
+    int javaVersion = javaVersion(unwoven, originals.keySet());
+    Map<String, String> units =
+        WeaveUnits.keys(
+            unwoven, originals, aspects, globalHash(request, libraryAspects, javaVersion));
+    Path cache = request.workDirectory().resolve(WeaveState.CACHE_DIRECTORY);
+    Map<String, byte[]> wovenClasses = new TreeMap<>();
+    Map<String, byte[]> generatedClasses = new TreeMap<>();
+    Map<String, List<JoinPoint>> joinPoints = new TreeMap<>();
+    Set<String> reweave =
+        reuseUnchanged(
+            previous, units, aspects, cache, wovenClasses, generatedClasses, joinPoints);
+
+    List<GeneratedAspect> reweaveAspects =
+        aspects.stream()
+            .filter(aspect -> reweave.contains(ClassFiles.relativePath(aspect.type())))
+            .toList();
+    if (!reweave.isEmpty()) {
+      if (reweave.size() < originals.size()) {
+        log.debug("[baton] weaving again the classes that changed, " + reweave.size() + " of "
+            + originals.size() + ": " + reweave);
+      }
+      Path output = request.workDirectory().resolve("ajc-output");
+      List<Path> outputs = new ArrayList<>();
+      Ajc.Outcome outcome =
+          runAjc(request, unwoven, originals.keySet(), reweave, reweaveAspects, libraryAspects,
+              javaVersion, output, outputs);
+      Set<String> aspectNames = new HashSet<>(libraryAspects);
+      aspects.forEach(aspect -> aspectNames.add(aspect.aspect()));
+      for (Path written : outputs) {
+        finish(written, originals, internalNames(new ArrayList<>(aspectNames)), wovenClasses,
+            generatedClasses);
+      }
+      ClassFiles.deleteRecursively(output);
+      for (JoinPoint joinPoint : outcome.joinPoints()) {
+        joinPoints
+            .computeIfAbsent(ClassFiles.relativePath(joinPoint.type()), path -> new ArrayList<>())
+            .add(joinPoint);
+      }
+    }
+    checkTracedMethodsWoven(originals.keySet(), traced, wovenClasses);
+    checkNoReflectionOrAspectJ(unwoven, originals.keySet(), wovenClasses, generatedClasses);
+
+    List<JoinPoint> allJoinPoints = new ArrayList<>();
+    joinPoints.values().forEach(allJoinPoints::addAll);
+    WeaveReport report = WeaveReport.of(aspects, allJoinPoints);
+    boolean attributed = originals.keySet().containsAll(joinPoints.keySet());
+    WeaveState state =
+        new WeaveState(
+            inputs,
+            report.summary(),
+            hashes(wovenClasses),
+            hashes(generatedClasses),
+            attributed ? units : Map.of(),
+            attributed ? joinPoints : Map.of());
+    install(classes, unwoven, originals.keySet(), previous, wovenClasses, generatedClasses);
+    updateCache(cache, wovenClasses, generatedClasses);
+    state.write(stateFile);
+    report.write(request.reportDirectory());
+    return new WeaveResult(
+        false, report.summary(), elapsed(start), htmlReport, originals.size() - reweave.size());
+  }
+
+  /**
+   * Takes from the last weave, through {@code cache}, what it wrote for every class whose {@link
+   * WeaveUnits} key is unchanged: its woven bytes (if it was woven), its aspect's compiled
+   * classes and its join points. Returns the classes to weave again: all of them when the last
+   * weave left nothing to take.
+   */
+  private Set<String> reuseUnchanged(
+      WeaveState previous,
+      Map<String, String> units,
+      List<GeneratedAspect> aspects,
+      Path cache,
+      Map<String, byte[]> wovenClasses,
+      Map<String, byte[]> generatedClasses,
+      Map<String, List<JoinPoint>> joinPoints)
+      throws IOException {
+    Set<String> reweave = new TreeSet<>(units.keySet());
+    if (previous.units().isEmpty()) {
+      return reweave;
+    }
+    Map<String, String> typeOfAspect = new HashMap<>();
+    aspects.forEach(
+        aspect ->
+            typeOfAspect.put(
+                aspect.aspect().replace('.', '/'), ClassFiles.relativePath(aspect.type())));
+    Map<String, List<String>> generatedOf = new HashMap<>();
+    for (String generated : previous.generated().keySet()) {
+      String owner = typeOfAspect.get(outermostClass(generated));
+      if (owner == null) {
+        return reweave; // a class the last weave added that no generated aspect accounts for
+      }
+      generatedOf.computeIfAbsent(owner, type -> new ArrayList<>()).add(generated);
+    }
+    Map<String, byte[]> reusedWoven = new TreeMap<>();
+    Map<String, byte[]> reusedGenerated = new TreeMap<>();
+    Map<String, List<JoinPoint>> reusedJoinPoints = new TreeMap<>();
+    for (Map.Entry<String, String> unit : units.entrySet()) {
+      String path = unit.getKey();
+      if (!unit.getValue().equals(previous.units().get(path))) {
+        continue;
+      }
+      Map<String, byte[]> woven = new TreeMap<>();
+      Map<String, byte[]> generated = new TreeMap<>();
+      boolean complete = readCached(cache, path, previous.woven().get(path), woven);
+      for (String owned : generatedOf.getOrDefault(path, List.of())) {
+        complete &= readCached(cache, owned, previous.generated().get(owned), generated);
+      }
+      if (complete) {
+        reweave.remove(path);
+        reusedWoven.putAll(woven);
+        reusedGenerated.putAll(generated);
+        reusedJoinPoints.put(path, previous.joinPoints().getOrDefault(path, List.of()));
+      }
+    }
+    wovenClasses.putAll(reusedWoven);
+    generatedClasses.putAll(reusedGenerated);
+    reusedJoinPoints.forEach(
+        (path, list) -> {
+          if (!list.isEmpty()) {
+            joinPoints.put(path, new ArrayList<>(list));
+          }
+        });
+    return reweave;
+  }
+
+  /**
+   * Puts the cached copy of {@code path} into {@code into} if it has the {@code hash} the last
+   * weave wrote; true also when {@code hash} is {@code null} (the last weave left the class as it
+   * was), false when the copy is missing or differs.
+   */
+  private static boolean readCached(Path cache, String path, String hash, Map<String, byte[]> into)
+      throws IOException {
+    if (hash == null) {
+      return true;
+    }
+    Path file = cache.resolve(path);
+    if (!Files.isRegularFile(file)) {
+      return false;
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    if (!hash.equals(ClassFiles.sha256(bytes))) {
+      return false;
+    }
+    into.put(path, bytes);
+    return true;
+  }
+
+  /**
+   * The internal name of the outermost class of a class file: {@code com/acme/Foo_BatonAspect}
+   * for {@code com/acme/Foo_BatonAspect.class} and {@code com/acme/Foo_BatonAspect$1.class}.
+   */
+  private static String outermostClass(String path) {
+    String internalName = path.substring(0, path.length() - ".class".length());
+    int nested = internalName.indexOf('$', internalName.lastIndexOf('/') + 1);
+    return nested < 0 ? internalName : internalName.substring(0, nested);
+  }
+
+  /**
+   * Runs ajc on the classes {@code reweave} with their aspects and the library aspects, into
+   * {@code output}. When only some classes are woven, they are copied to an input directory of
+   * their own and the other originals to one that goes first on ajc's classpath, as the classes
+   * directory does on javac's. From {@link #splitAt} classes on, two ajc runs each weave half of
+   * them at the same time, the second in a JVM of its own: each generated aspect weaves only its
+   * own class and the library aspects weave each class on its own, so the classes written are the
+   * same, and ajc's matching of every advice against every class costs a quarter in each half.
+   */
+  private Ajc.Outcome runAjc(
+      WeaveRequest request,
+      Path unwoven,
+      Set<String> originals,
+      Set<String> reweave,
+      List<GeneratedAspect> aspects,
+      List<String> libraryAspects,
+      int javaVersion,
+      Path output,
+      List<Path> outputs)
+      throws IOException, WeaveException {
     ClassFiles.deleteRecursively(output);
-    List<String> woven = new ArrayList<>();
-    aspects.forEach(aspect -> woven.add(aspect.aspect()));
-    woven.addAll(libraryAspects);
+    Path partial = request.workDirectory().resolve("partial");
+    ClassFiles.deleteRecursively(partial);
     log.debug("[baton] library aspects for this classpath: " + libraryAspects);
-    Path aopXml = LibraryAspects.writeAopXml(request.workDirectory(), woven);
+    List<List<String>> runs = new ArrayList<>();
+    if (reweave.size() == originals.size() && reweave.size() < splitAt) {
+      runs.add(
+          Ajc.arguments(
+              unwoven,
+              aspects.stream().map(GeneratedAspect::source).toList(),
+              request.aspectpath(),
+              request.classpath(),
+              aopXml(request.workDirectory(), aspects, libraryAspects),
+              javaVersion,
+              output));
+      outputs.add(output);
+    } else {
+      List<Set<String>> halves = split(reweave, aspects, reweave.size() >= splitAt ? 2 : 1);
+      for (int i = 0; i < halves.size(); i++) {
+        Set<String> half = halves.get(i);
+        Path directory = halves.size() == 1 ? partial : partial.resolve(String.valueOf(i));
+        Path inpath = directory.resolve("inpath");
+        Path others = directory.resolve("classpath");
+        for (String path : originals) {
+          Path copy = (half.contains(path) ? inpath : others).resolve(path);
+          Files.createDirectories(copy.getParent());
+          Files.copy(unwoven.resolve(path), copy);
+        }
+        Files.createDirectories(inpath);
+        List<Path> classpath = new ArrayList<>();
+        classpath.add(others);
+        classpath.addAll(request.classpath());
+        List<GeneratedAspect> ownAspects =
+            aspects.stream()
+                .filter(aspect -> half.contains(ClassFiles.relativePath(aspect.type())))
+                .toList();
+        Path written = halves.size() == 1 ? output : output.resolve(String.valueOf(i));
+        runs.add(
+            Ajc.arguments(
+                inpath,
+                ownAspects.stream().map(GeneratedAspect::source).toList(),
+                request.aspectpath(),
+                classpath,
+                aopXml(directory, ownAspects, libraryAspects),
+                javaVersion,
+                written));
+        outputs.add(written);
+      }
+    }
     long ajcStart = System.nanoTime();
-    Ajc.Outcome outcome =
-        Ajc.run(
-            unwoven,
-            aspects.stream().map(GeneratedAspect::source).toList(),
-            request.aspectpath(),
-            request.classpath(),
-            aopXml,
-            javaVersion(unwoven, originals.keySet()),
-            output);
-    log.debug("[baton] ajc took " + elapsed(ajcStart).toMillis() + " ms");
+    Ajc.Outcome outcome;
+    if (runs.size() == 1) {
+      outcome = Ajc.run(runs.get(0));
+    } else {
+      Process second = Ajc.start(runs.get(1), partial.resolve("ajc-arguments.txt"));
+      // Read the second's output while the first runs, so that it never waits on a full pipe.
+      java.util.concurrent.FutureTask<Ajc.Outcome> secondOutcome =
+          new java.util.concurrent.FutureTask<>(() -> Ajc.outcomeOf(second));
+      Thread reader = new Thread(secondOutcome, "baton-ajc-output");
+      reader.setDaemon(true);
+      reader.start();
+      Ajc.Outcome first = Ajc.run(runs.get(0));
+      Ajc.Outcome other;
+      try {
+        other = secondOutcome.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IOException("the second ajc failed: " + e.getCause(), e.getCause());
+      } catch (InterruptedException e) {
+        second.destroy();
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while weaving", e);
+      }
+      outcome = merged(first, other);
+    }
+    log.debug("[baton] ajc took " + elapsed(ajcStart).toMillis() + " ms"
+        + (runs.size() > 1 ? " (two runs at once, each weaving half of the classes)" : ""));
+    ClassFiles.deleteRecursively(partial);
     outcome.warnings().forEach(warning -> log.warn("[baton] " + warning));
     if (outcome.failure() != null && outcome.errors().isEmpty()) {
       throw new IOException("ajc failed: " + outcome.failure(), outcome.failure());
     }
     if (!outcome.errors().isEmpty()) {
       throw new WeaveException(
-          "[baton] ajc could not weave " + classes + ":", outcome.errors());
+          "[baton] ajc could not weave " + request.classesDirectory() + ":", outcome.errors());
     }
+    return outcome;
+  }
 
-    Map<String, byte[]> wovenClasses = new TreeMap<>();
-    Map<String, byte[]> generatedClasses = new TreeMap<>();
-    finish(output, originals, internalNames(woven), wovenClasses, generatedClasses);
-    checkTracedMethodsWoven(originals.keySet(), traced, wovenClasses);
-    checkNoReflectionOrAspectJ(unwoven, originals.keySet(), wovenClasses, generatedClasses);
+  private static Path aopXml(
+      Path directory, List<GeneratedAspect> aspects, List<String> libraryAspects)
+      throws IOException {
+    List<String> woven = new ArrayList<>();
+    aspects.forEach(aspect -> woven.add(aspect.aspect()));
+    woven.addAll(libraryAspects);
+    return LibraryAspects.writeAopXml(directory, woven);
+  }
 
-    WeaveReport report = WeaveReport.of(aspects, outcome.joinPoints());
-    WeaveState state =
-        new WeaveState(inputs, report.summary(), hashes(wovenClasses), hashes(generatedClasses));
-    install(classes, unwoven, originals.keySet(), previous, wovenClasses, generatedClasses);
-    state.write(stateFile);
-    report.write(request.reportDirectory());
-    ClassFiles.deleteRecursively(output);
-    return new WeaveResult(false, report.summary(), elapsed(start), htmlReport);
+  /**
+   * {@code classes} in {@code parts} sets of about the same size, classes with an aspect (the
+   * costly ones) dealt out in turn, then the others.
+   */
+  private static List<Set<String>> split(
+      Set<String> classes, List<GeneratedAspect> aspects, int parts) {
+    Set<String> traced = new HashSet<>();
+    aspects.forEach(aspect -> traced.add(ClassFiles.relativePath(aspect.type())));
+    List<Set<String>> split = new ArrayList<>();
+    for (int i = 0; i < parts; i++) {
+      split.add(new TreeSet<>());
+    }
+    int next = 0;
+    for (boolean withAspect : new boolean[] {true, false}) {
+      for (String path : classes) {
+        if (traced.contains(path) == withAspect) {
+          split.get(next++ % parts).add(path);
+        }
+      }
+    }
+    return split;
+  }
+
+  private static Ajc.Outcome merged(Ajc.Outcome first, Ajc.Outcome second) {
+    List<JoinPoint> joinPoints = new ArrayList<>(first.joinPoints());
+    joinPoints.addAll(second.joinPoints());
+    List<String> warnings = new ArrayList<>(first.warnings());
+    warnings.addAll(second.warnings());
+    List<String> errors = new ArrayList<>(first.errors());
+    errors.addAll(second.errors());
+    Throwable failure = first.failure() != null ? first.failure() : second.failure();
+    return new Ajc.Outcome(joinPoints, warnings, errors, failure);
+  }
+
+  /** Makes {@code cache} hold exactly the classes this weave wrote. */
+  private static void updateCache(
+      Path cache, Map<String, byte[]> wovenClasses, Map<String, byte[]> generatedClasses)
+      throws IOException {
+    Map<String, byte[]> written = new TreeMap<>(wovenClasses);
+    written.putAll(generatedClasses);
+    for (String path : ClassFiles.list(cache)) {
+      if (!written.containsKey(path)) {
+        Files.delete(cache.resolve(path));
+      }
+    }
+    for (Map.Entry<String, byte[]> entry : written.entrySet()) {
+      writeIfDifferent(cache.resolve(entry.getKey()), entry.getValue());
+    }
   }
 
   /**
@@ -285,6 +583,26 @@ final class Weaver {
     if (!Files.isRegularFile(file) || !java.util.Arrays.equals(Files.readAllBytes(file), bytes)) {
       ClassFiles.write(file, bytes);
     }
+  }
+
+  /**
+   * A hash of what the weave of every class shares (see {@link WeaveUnits}): the plugin, the
+   * library aspects and their jars, the classpath and the Java version.
+   */
+  private static String globalHash(
+      WeaveRequest request, List<String> libraryAspects, int javaVersion) throws IOException {
+    StringBuilder inputs = new StringBuilder(WEAVE_FORMAT).append('\n');
+    inputs.append("plugin ").append(pluginFingerprint()).append('\n');
+    for (Path library : request.aspectpath()) {
+      inputs.append("aspectpath ").append(library).append(' ').append(fingerprint(library));
+      inputs.append('\n');
+    }
+    for (Path entry : request.classpath()) {
+      inputs.append("classpath ").append(entry).append('\n');
+    }
+    inputs.append("library aspects ").append(libraryAspects).append('\n');
+    inputs.append("java ").append(javaVersion).append('\n');
+    return ClassFiles.sha256(inputs.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** A hash of everything the weave reads; the same inputs weave to the same classes. */

@@ -8,10 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.MethodNode;
 
@@ -245,6 +250,152 @@ class WeaverTest {
     assertThat(result.describe(project))
         .matches("\\[baton\\] wove 7 @Traced methods in 2 classes \\(0 call sites\\) in \\d+\\.\\d s;"
             + " report: target/baton/weave-report.html");
+  }
+
+  @Test
+  void aRebuildWeavesAgainOnlyTheClassThatChangedAndItsUsersAndWritesWhatACleanWeaveWrites(
+      @TempDir Path other)
+      throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    new Weaver(log).weave(fixture.request());
+    // As maven-compiler-plugin does when one source changed: every class compiled again.
+    fixture.compile();
+    changeClass(fixture.classes.resolve(Fixture.ORDER_SERVICE));
+
+    WeaveResult rebuilt = new Weaver(log).weave(fixture.request());
+
+    // Shipping.Courier calls OrderService: its call sites are matched against OrderService.
+    assertThat(log.debugs)
+        .contains("[baton] weaving again the classes that changed, 2 of "
+            + ClassFiles.list(fixture.target.resolve("baton/unwoven")).size() + ": ["
+            + Fixture.ORDER_SERVICE + ", com/acme/Shipping$Courier.class]");
+    assertThat(rebuilt.describe(project)).contains("unchanged classes taken from the last weave");
+    Fixture clean = Fixture.compiled(other);
+    changeClass(clean.classes.resolve(Fixture.ORDER_SERVICE));
+    WeaveResult cleanBuild = new Weaver(new RecordingLog()).weave(clean.request());
+    assertThat(cleanBuild.unchangedClasses()).isZero();
+    assertThat(rebuilt.summary()).isEqualTo(cleanBuild.summary());
+    assertThat(classFileHashes(fixture.classes)).isEqualTo(classFileHashes(clean.classes));
+    assertThat(fixture.target.resolve("baton/weave-report.json"))
+        .hasSameTextualContentAs(clean.target.resolve("baton/weave-report.json"));
+    assertThat(adviceMethods(fixture.read(Fixture.ORDER_SERVICE))).hasSize(5);
+  }
+
+  @Test
+  void aChangedClassWeavesAgainTheClassesThatNameIt() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    new Weaver(log).weave(fixture.request());
+    fixture.compile();
+    changeClass(fixture.classes.resolve("com/acme/Shipping.class"));
+
+    new Weaver(log).weave(fixture.request());
+
+    assertThat(log.debugs)
+        .anySatisfy(line -> assertThat(line)
+            .startsWith("[baton] weaving again the classes that changed")
+            .contains("com/acme/Shipping.class", "com/acme/Shipping$Courier.class")
+            .doesNotContain(Fixture.ORDER_SERVICE));
+  }
+
+  @Test
+  void aWovenClassMissingFromTheCacheIsWovenAgain() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    new Weaver(log).weave(fixture.request());
+    byte[] woven = fixture.read(Fixture.ORDER_SERVICE);
+    fixture.compile();
+    Files.delete(fixture.target.resolve("baton/woven/" + Fixture.ORDER_SERVICE));
+
+    new Weaver(log).weave(fixture.request());
+
+    assertThat(log.debugs)
+        .anySatisfy(line -> assertThat(line)
+            .startsWith("[baton] weaving again the classes that changed, 1 of")
+            .endsWith("[" + Fixture.ORDER_SERVICE + "]"));
+    assertThat(fixture.read(Fixture.ORDER_SERVICE)).isEqualTo(woven);
+  }
+
+  @Test
+  void aForkedWeaveWritesWhatAWeaveInMavensJvmWrites(@TempDir Path other) throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    Fixture inProcess = Fixture.compiled(other);
+
+    WeaveResult forked = ForkedWeave.weave(fixture.request(), log);
+    WeaveResult direct = new Weaver(new RecordingLog()).weave(inProcess.request());
+
+    assertThat(forked.summary()).isEqualTo(direct.summary());
+    assertThat(forked.htmlReport()).isEqualTo(fixture.target.resolve("baton/weave-report.html"));
+    assertThat(classFileHashes(fixture.classes)).isEqualTo(classFileHashes(inProcess.classes));
+    assertThat(log.warnings).isEmpty();
+    assertThat(log.debugs).anySatisfy(line -> assertThat(line).startsWith("[baton] ajc took"));
+    assertThat(fixture.target.resolve("baton/" + ForkedWeave.REQUEST_FILE)).doesNotExist();
+  }
+
+  @Test
+  void aForkedWeaveFailsTheBuildAsOneInMavensJvmDoes() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    Path aspect = fixture.generatedSources.resolve("com/acme/OrderService_BatonAspect.aj");
+    Files.writeString(aspect, Files.readString(aspect).replace("TracedMethods.makeCurrent(span)", "TracedMethods.noSuchMethod(span)"));
+
+    WeaveException failure =
+        catchThrowableOfType(WeaveException.class, () -> ForkedWeave.weave(fixture.request(), log));
+
+    assertThat(failure.headline()).startsWith("[baton] ajc could not weave");
+    assertThat(failure.problems())
+        .anySatisfy(problem -> assertThat(problem).contains("OrderService_BatonAspect.aj:", "noSuchMethod"));
+  }
+
+  @Test
+  void twoAjcRunsEachWeavingHalfOfTheClassesWriteWhatOneWrites(@TempDir Path other) throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    Fixture single = Fixture.compiled(other);
+
+    WeaveResult split = new Weaver(log, 1).weave(fixture.request());
+    WeaveResult whole = new Weaver(new RecordingLog(), Integer.MAX_VALUE).weave(single.request());
+
+    assertThat(log.debugs).anySatisfy(line -> assertThat(line).startsWith("[baton] ajc took").endsWith("(two runs at once, each weaving half of the classes)"));
+    assertThat(split.summary()).isEqualTo(whole.summary());
+    assertThat(classFileHashes(fixture.classes)).isEqualTo(classFileHashes(single.classes));
+    assertThat(fixture.target.resolve("baton/weave-report.json"))
+        .hasSameTextualContentAs(single.target.resolve("baton/weave-report.json"));
+    assertThat(fixture.target.resolve("baton/partial")).doesNotExist();
+  }
+
+  @Test
+  void anAjcErrorInTheSecondRunFailsTheBuildWithFileAndLine() throws Exception {
+    Fixture fixture = Fixture.compiled(project);
+    // Split, Shipping.Courier goes to the second run, in a JVM of its own.
+    Path aspect = fixture.generatedSources.resolve("com/acme/Shipping_Courier_BatonAspect.aj");
+    Files.writeString(aspect, Files.readString(aspect).replace("TracedMethods.makeCurrent(span)", "TracedMethods.noSuchMethod(span)"));
+
+    WeaveException failure =
+        catchThrowableOfType(WeaveException.class, () -> new Weaver(log, 1).weave(fixture.request()));
+
+    assertThat(failure.problems())
+        .anySatisfy(problem -> assertThat(problem).contains("Shipping_Courier_BatonAspect.aj:", "noSuchMethod"));
+  }
+
+  /** Adds a field to a compiled class, as an edit of its source would change it. */
+  private static void changeClass(Path classFile) throws IOException {
+    ClassReader reader = new ClassReader(Files.readAllBytes(classFile));
+    ClassWriter writer = new ClassWriter(reader, 0);
+    reader.accept(
+        new ClassVisitor(Opcodes.ASM9, writer) {
+          @Override
+          public void visitEnd() {
+            visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, "edited", "I", null, null).visitEnd();
+            super.visitEnd();
+          }
+        },
+        0);
+    Files.write(classFile, writer.toByteArray());
+  }
+
+  private static Map<String, String> classFileHashes(Path directory) throws IOException {
+    Map<String, String> hashes = new TreeMap<>();
+    for (String path : ClassFiles.list(directory)) {
+      hashes.put(path, ClassFiles.sha256(directory.resolve(path)));
+    }
+    return hashes;
   }
 
   private static List<String> adviceMethods(byte[] classFile) {
