@@ -23,7 +23,7 @@ import java.util.Map;
  * caller's path, without the noise of the peers; not part of {@code run.sh}.
  *
  * <pre>
- * java [-Dbaton.probe.env=NAME=value,...] [-Dbaton.probe.baseline.aspects=other-baton-aspects.jar] dev.baton.benchmarks.CpuProbe [otlp|xray|none] [--blocks 40] [--per-block 250] [jvm arguments of the probe JVM...]
+ * java [-Dbaton.probe.env=NAME=value,...] [-Dbaton.probe.baseline.aspects=other-baton-aspects.jar] dev.baton.benchmarks.CpuProbe [otlp|xray|none] [--blocks 40] [--per-block 250] [--cold MB] [jvm arguments of the probe JVM...]
  * </pre>
  */
 public final class CpuProbe {
@@ -78,10 +78,12 @@ public final class CpuProbe {
     public static void main(String[] args) throws Exception {
       int blocks = 40;
       int perBlock = 250;
+      int coldBytes = 0;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--blocks" -> blocks = Integer.parseInt(args[++i]);
           case "--per-block" -> perBlock = Integer.parseInt(args[++i]);
+          case "--cold" -> coldBytes = Integer.parseInt(args[++i]) * 1024 * 1024;
           default -> throw new IllegalArgumentException(args[i]);
         }
       }
@@ -107,11 +109,26 @@ public final class CpuProbe {
         for (Loaded loaded : block % 2 == 0 ? List.of(untraced, baton) : List.of(baton, untraced)) {
           long before = threads.getCurrentThreadCpuTime();
           long wallBefore = System.nanoTime();
-          for (int i = 0; i < perBlock; i++) {
-            loaded.invoke();
+          long spent = 0;
+          long wall = 0;
+          if (coldBytes == 0) {
+            for (int i = 0; i < perBlock; i++) {
+              loaded.invoke();
+            }
+            wall = System.nanoTime() - wallBefore;
+            spent = threads.getCurrentThreadCpuTime() - before;
+          } else {
+            // As between a function's invocations: a pause, and the caches filled with other work.
+            for (int i = 0; i < perBlock; i++) {
+              Thread.sleep(2);
+              sink += evict(coldBytes);
+              long cpu = threads.getCurrentThreadCpuTime();
+              long start = System.nanoTime();
+              loaded.invoke();
+              wall += System.nanoTime() - start;
+              spent += threads.getCurrentThreadCpuTime() - cpu;
+            }
           }
-          long wall = System.nanoTime() - wallBefore;
-          long spent = threads.getCurrentThreadCpuTime() - before;
           if (loaded == untraced) {
             u = spent;
             uWall = wall;
@@ -137,6 +154,22 @@ public final class CpuProbe {
           "[cpu probe] wall-clock per invocation in the handler's JVM (waiting on ElasticMQ included), baton minus untraced, median of %d blocks: %+.1f us (95%% CI %+.1f to %+.1f)%n",
           measured, Stats.of(wallDifferences).median(), wallInterval[0], wallInterval[1]);
     }
+  }
+
+  private static byte[] evictBuffer = new byte[0];
+  static long sink;
+
+  /** Writes {@code bytes} of memory, a cache line at a time: what the next invocation finds cold. */
+  private static long evict(int bytes) {
+    if (evictBuffer.length != bytes) {
+      evictBuffer = new byte[bytes];
+    }
+    long sum = 0;
+    for (int i = 0; i < bytes; i += 64) {
+      evictBuffer[i]++;
+      sum += evictBuffer[i];
+    }
+    return sum;
   }
 
   /** One function package in a class loader of its own, with its handler, event and context. */

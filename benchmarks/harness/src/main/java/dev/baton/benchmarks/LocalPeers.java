@@ -31,6 +31,14 @@ final class LocalPeers implements AutoCloseable {
     }
   }
 
+  /**
+   * System property with settings ({@code NAME=value,...}) added to every variant's environment
+   * but untraced's, for quick looks that take a part of Baton away (say {@code
+   * OTEL_PROPAGATORS=none}); {@code baton.benchmarks.env.<variant>} adds settings to that variant
+   * alone (after the others, so they win). {@code run.sh} never sets them.
+   */
+  static final String EXTRA_ENVIRONMENT_PROPERTY = "baton.benchmarks.env";
+
   /** The function's environment for SQS: endpoint, queue, region and (unchecked) credentials. */
   Map<String, String> sqsEnvironment() {
     return Map.of(
@@ -44,7 +52,18 @@ final class LocalPeers implements AutoCloseable {
 
   /** {@code variant}'s OTEL_* (and X-Ray daemon) settings, pointing at these peers. */
   Map<String, String> exportEnvironment(Variant variant) {
-    return variant.environment(receiver.endpoint(), daemon.address());
+    Map<String, String> environment = variant.environment(receiver.endpoint(), daemon.address());
+    if (variant != Variant.UNTRACED) {
+      String settings = System.getProperty(EXTRA_ENVIRONMENT_PROPERTY, "")
+          + "," + System.getProperty(EXTRA_ENVIRONMENT_PROPERTY + "." + variant.key, "");
+      for (String setting : settings.split(",")) {
+        int equals = setting.indexOf('=');
+        if (equals > 0) {
+          environment.put(setting.substring(0, equals), setting.substring(equals + 1));
+        }
+      }
+    }
+    return environment;
   }
 
   /** Every span received so far where {@code variant} exports: the daemon stand-in or the receiver. */

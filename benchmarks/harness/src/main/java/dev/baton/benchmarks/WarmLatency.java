@@ -72,7 +72,13 @@ final class WarmLatency {
     }
     return List.copyOf(chosen);
   }
+  /**
+   * The pause before each invocation, in ms: {@value #PAUSE_MILLIS}, or the system property
+   * {@code baton.benchmarks.warm.pause} for a quick look (0: back to back, caches warm).
+   */
   static final long PAUSE_MILLIS = 10;
+
+  private static final long PAUSE = Long.getLong("baton.benchmarks.warm.pause", PAUSE_MILLIS);
   static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
   /**
@@ -130,7 +136,7 @@ final class WarmLatency {
       for (int round = 0; round < warmUp + rounds; round++) {
         for (int i = 0; i < functions.size(); i++) {
           Function function = functions.get((round + i) % functions.size());
-          Thread.sleep(PAUSE_MILLIS);
+          Thread.sleep(PAUSE);
           double latency = function.invoke();
           if (round >= warmUp) {
             millis.get(function.variant).add(latency);
