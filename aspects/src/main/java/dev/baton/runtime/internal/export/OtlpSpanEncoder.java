@@ -35,9 +35,11 @@ import java.util.function.BiConsumer;
  * parent remote known" and "is it remote" bits). One difference: groups come in the order their
  * first span comes, where the marshaler's come in the order of an {@code IdentityHashMap}.
  *
- * <p>Two passes, no intermediate objects per field: the first computes the size of every nested
- * message (in the order they will be written) and so the size of the whole request; the second
- * writes everything into one array of exactly that size.
+ * <p>One pass over the spans, no intermediate objects per field: each nested message's body is
+ * written after a one-byte placeholder for its length, which is filled in when the body ends (and
+ * the body moved up by the bytes a longer length takes, a copy of bytes just written). A pass that
+ * sized everything first would read every span twice, and on Lambda, between invocations, what it
+ * reads has left the CPU's caches: the second read costs little, the first much.
  */
 public final class OtlpSpanEncoder {
 
@@ -117,49 +119,30 @@ public final class OtlpSpanEncoder {
 
   // Groups in the order of their first span: parallel lists, one entry per (resource, scope).
   private final List<Resource> resources = new ArrayList<>(2);
-
-  /** The encoded body of each of {@link #resources}, resolved by the sizing pass. */
-  private final List<byte[]> resourceBodies = new ArrayList<>(2);
   private final List<Resource> groupResources = new ArrayList<>(4);
   private final List<InstrumentationScopeInfo> groupScopes = new ArrayList<>(4);
   private final List<List<SpanData>> groupSpans = new ArrayList<>(4);
 
-  /**
-   * The body size of every nested message, in the order the messages are written: filled by the
-   * sizing pass (a message's slot is taken before its children's), consumed by the writing pass.
-   */
-  private int[] sizes = new int[64];
-
-  private int sizeCount;
-  private int nextSize;
-
-  /** The strings the sizing pass measured, in order, and their UTF-8 bytes ({@link #measure}). */
-  private String[] measured = new String[32];
-
-  private byte[][] measuredBytes = new byte[32][];
-  private int measuredCount;
-  private int nextMeasured;
-  private boolean writing;
   private byte[] out;
   private int position;
   private final AttributeFields attributeFields = new AttributeFields();
 
-  private OtlpSpanEncoder() {}
+  private OtlpSpanEncoder(int capacity) {
+    out = new byte[capacity];
+  }
 
   /** The protobuf bytes of an {@code ExportTraceServiceRequest} holding {@code spans}. */
   public static byte[] encode(Collection<SpanData> spans) {
-    OtlpSpanEncoder encoder = new OtlpSpanEncoder();
+    OtlpSpanEncoder encoder = new OtlpSpanEncoder(INITIAL_BYTES + SPAN_BYTES * spans.size());
     encoder.group(spans);
-    int size = encoder.sizeRequest();
-    encoder.out = new byte[size];
-    encoder.writing = true;
     encoder.writeRequest();
-    if (encoder.position != size || encoder.nextSize != encoder.sizeCount) {
-      throw new IllegalStateException(
-          "OTLP encoding wrote " + encoder.position + " bytes where it computed " + size);
-    }
-    return encoder.out;
+    return Arrays.copyOf(encoder.out, encoder.position);
   }
+
+  /** Room for a request's resource and scope, and for a span (most take less). */
+  private static final int INITIAL_BYTES = 512;
+
+  private static final int SPAN_BYTES = 512;
 
   /**
    * What {@code span} adds to a request besides its group: its {@code spans} field, exactly. With
@@ -167,7 +150,11 @@ public final class OtlpSpanEncoder {
    * adds up before it encodes.
    */
   public static int spanBytes(SpanData span) {
-    return messageField(SCOPE_SPANS_SPANS, new OtlpSpanEncoder().sizeSpan(span));
+    OtlpSpanEncoder encoder = new OtlpSpanEncoder(SPAN_BYTES);
+    int body = encoder.beginMessage(SCOPE_SPANS_SPANS);
+    encoder.writeSpan(span);
+    encoder.endMessage(body);
+    return encoder.position;
   }
 
   /**
@@ -176,17 +163,19 @@ public final class OtlpSpanEncoder {
    * lengths counted at their longest.
    */
   public static int groupBytes(SpanData span) {
-    OtlpSpanEncoder encoder = new OtlpSpanEncoder();
+    OtlpSpanEncoder encoder = new OtlpSpanEncoder(INITIAL_BYTES);
     Resource resource = span.getResource();
     InstrumentationScopeInfo scope = span.getInstrumentationScopeInfo();
+    int resourceBody = encoder.beginMessage(RESOURCE_SPANS_RESOURCE);
+    encoder.writeRaw(ResourceBody.of(resource).bytes);
+    encoder.endMessage(resourceBody);
+    encoder.writeString(RESOURCE_SPANS_SCHEMA_URL, resource.getSchemaUrl());
+    encoder.writeScope(scope);
+    encoder.writeString(SCOPE_SPANS_SCHEMA_URL, scope.getSchemaUrl());
     int longestLength = 5;
-    int size = varintSize(REQUEST_RESOURCE_SPANS) + longestLength;
-    size += messageField(RESOURCE_SPANS_RESOURCE, encoder.sizeResource(resource));
-    size += encoder.stringField(RESOURCE_SPANS_SCHEMA_URL, resource.getSchemaUrl());
-    size += varintSize(RESOURCE_SPANS_SCOPE_SPANS) + longestLength;
-    size += messageField(SCOPE_SPANS_SCOPE, encoder.sizeScope(scope));
-    size += encoder.stringField(SCOPE_SPANS_SCHEMA_URL, scope.getSchemaUrl());
-    return size;
+    return encoder.position
+        + varintSize(REQUEST_RESOURCE_SPANS) + longestLength
+        + varintSize(RESOURCE_SPANS_SCOPE_SPANS) + longestLength;
   }
 
   // ------------------------------------------------------------------------------ grouping
@@ -222,33 +211,7 @@ public final class OtlpSpanEncoder {
     return groupResources.size() - 1;
   }
 
-  // ------------------------------------------------------------------------------ sizing pass
-
-  private int sizeRequest() {
-    int size = 0;
-    for (int r = 0; r < resources.size(); r++) {
-      resourceBodies.add(ResourceBody.of(resources.get(r)).bytes);
-      size += messageField(REQUEST_RESOURCE_SPANS, sizeResourceSpans(r));
-    }
-    return size;
-  }
-
-  private int sizeResourceSpans(int r) {
-    Resource resource = resources.get(r);
-    int slot = reserve();
-    int size = messageField(RESOURCE_SPANS_RESOURCE, record(resourceBodies.get(r).length));
-    for (int group = 0; group < groupResources.size(); group++) {
-      if (groupResources.get(group) == resource) {
-        size += messageField(RESOURCE_SPANS_SCOPE_SPANS, sizeScopeSpans(group));
-      }
-    }
-    size += stringField(RESOURCE_SPANS_SCHEMA_URL, resource.getSchemaUrl());
-    return set(slot, size);
-  }
-
-  private int sizeResource(Resource resource) {
-    return record(ResourceBody.of(resource).bytes.length);
-  }
+  // ------------------------------------------------------------------------------ resources
 
   /**
    * The encoded body of a {@code Resource} message: the same for every export of a function (one
@@ -272,262 +235,53 @@ public final class OtlpSpanEncoder {
       if (known != null && known.resource == resource) {
         return known;
       }
-      OtlpSpanEncoder encoder = new OtlpSpanEncoder();
-      int size = encoder.sizeAttributes(RESOURCE_ATTRIBUTES, resource.getAttributes());
-      encoder.out = new byte[size];
-      encoder.writing = true;
+      OtlpSpanEncoder encoder = new OtlpSpanEncoder(INITIAL_BYTES);
       encoder.writeAttributes(RESOURCE_ATTRIBUTES, resource.getAttributes());
-      if (encoder.position != size || encoder.nextSize != encoder.sizeCount) {
-        throw new IllegalStateException(
-            "OTLP encoding wrote " + encoder.position + " resource bytes where it computed " + size);
-      }
-      ResourceBody encoded = new ResourceBody(resource, encoder.out);
+      ResourceBody encoded =
+          new ResourceBody(resource, Arrays.copyOf(encoder.out, encoder.position));
       last = encoded;
       return encoded;
     }
   }
 
-  private int sizeScopeSpans(int group) {
-    int slot = reserve();
-    InstrumentationScopeInfo scope = groupScopes.get(group);
-    int size = messageField(SCOPE_SPANS_SCOPE, sizeScope(scope));
-    for (SpanData span : groupSpans.get(group)) {
-      size += messageField(SCOPE_SPANS_SPANS, sizeSpan(span));
-    }
-    size += stringField(SCOPE_SPANS_SCHEMA_URL, scope.getSchemaUrl());
-    return set(slot, size);
-  }
-
-  private int sizeScope(InstrumentationScopeInfo scope) {
-    int slot = reserve();
-    int size = stringField(SCOPE_NAME, scope.getName());
-    size += stringField(SCOPE_VERSION, scope.getVersion());
-    size += sizeAttributes(SCOPE_ATTRIBUTES, scope.getAttributes());
-    return set(slot, size);
-  }
-
-  private int sizeSpan(SpanData span) {
-    int slot = reserve();
-    SpanContext context = span.getSpanContext();
-    SpanContext parent = span.getParentSpanContext();
-    int size = 2 + TRACE_ID_BYTES + 2 + SPAN_ID_BYTES;
-    size += sizeTraceState(SPAN_TRACE_STATE, context.getTraceState());
-    if (parent.isValid()) {
-      size += 2 + SPAN_ID_BYTES;
-    }
-    size += stringField(SPAN_NAME, span.getName());
-    size += varintField(SPAN_KIND, kindNumber(span.getKind()));
-    size += fixed64Field(SPAN_START_TIME, span.getStartEpochNanos());
-    size += fixed64Field(SPAN_END_TIME, span.getEndEpochNanos());
-    Attributes attributes = span.getAttributes();
-    size += sizeAttributes(SPAN_ATTRIBUTES, attributes);
-    size += varintField(SPAN_DROPPED_ATTRIBUTES, span.getTotalAttributeCount() - attributes.size());
-    List<EventData> events = span.getEvents();
-    for (int i = 0; i < events.size(); i++) {
-      size += messageField(SPAN_EVENTS, sizeEvent(events.get(i)));
-    }
-    size += varintField(SPAN_DROPPED_EVENTS, span.getTotalRecordedEvents() - events.size());
-    List<LinkData> links = span.getLinks();
-    for (int i = 0; i < links.size(); i++) {
-      size += messageField(SPAN_LINKS, sizeLink(links.get(i)));
-    }
-    size += varintField(SPAN_DROPPED_LINKS, span.getTotalRecordedLinks() - links.size());
-    size += messageField(SPAN_STATUS, sizeStatus(span.getStatus()));
-    size += fixed32Field(SPAN_FLAGS, flags(context, parent.isRemote()));
-    return set(slot, size);
-  }
-
-  private int sizeEvent(EventData event) {
-    int slot = reserve();
-    int size = fixed64Field(EVENT_TIME, event.getEpochNanos());
-    size += stringField(EVENT_NAME, event.getName());
-    Attributes attributes = event.getAttributes();
-    size += sizeAttributes(EVENT_ATTRIBUTES, attributes);
-    size +=
-        varintField(EVENT_DROPPED_ATTRIBUTES, event.getTotalAttributeCount() - attributes.size());
-    return set(slot, size);
-  }
-
-  private int sizeLink(LinkData link) {
-    int slot = reserve();
-    SpanContext context = link.getSpanContext();
-    int size = 2 + TRACE_ID_BYTES + 2 + SPAN_ID_BYTES;
-    size += sizeTraceState(LINK_TRACE_STATE, context.getTraceState());
-    Attributes attributes = link.getAttributes();
-    size += sizeAttributes(LINK_ATTRIBUTES, attributes);
-    size += varintField(LINK_DROPPED_ATTRIBUTES, link.getTotalAttributeCount() - attributes.size());
-    size += fixed32Field(LINK_FLAGS, flags(context, context.isRemote()));
-    return set(slot, size);
-  }
-
-  private int sizeStatus(StatusData status) {
-    int slot = reserve();
-    int size = stringField(STATUS_MESSAGE, status.getDescription());
-    size += varintField(STATUS_CODE, statusNumber(status.getStatusCode()));
-    return set(slot, size);
-  }
-
-  /** The trace state is written as a string whose length is kept like a message's. */
-  private int sizeTraceState(int tag, TraceState traceState) {
-    if (traceState.isEmpty()) {
-      return 0;
-    }
-    TraceStateField field = new TraceStateField();
-    traceState.forEach(field);
-    return messageField(tag, record(field.length));
-  }
-
-  private int sizeAttributes(int tag, Attributes attributes) {
-    if (attributes.isEmpty()) {
-      return 0;
-    }
-    AttributeFields fields = attributeFields;
-    fields.tag = tag;
-    fields.size = 0;
-    attributes.forEach(fields);
-    return fields.size;
-  }
-
-  /** The size of a KeyValue of an attribute; its slot is taken before its value's. */
-  private int sizeAttribute(AttributeKey<?> key, Object value) {
-    int slot = reserve();
-    int size = stringField(KEY_VALUE_KEY, key.getKey());
-    size += messageField(KEY_VALUE_VALUE, sizeAttributeValue(key.getType(), value));
-    return set(slot, size);
-  }
-
-  private int sizeAttributeValue(AttributeType type, Object value) {
-    // if-chains rather than switches on enums: a switch compiles to one more class.
-    if (type == AttributeType.STRING) {
-      return record(stringValueSize((String) value));
-    } else if (type == AttributeType.BOOLEAN) {
-      return record(2);
-    } else if (type == AttributeType.LONG) {
-      return record(1 + varintSize((Long) value));
-    } else if (type == AttributeType.DOUBLE) {
-      return record(9);
-    } else if (type == AttributeType.VALUE) {
-      return sizeValue((Value<?>) value);
-    }
-    int slot = reserve();
-    int arraySlot = reserve();
-    List<?> elements = (List<?>) value;
-    int arraySize = 0;
-    for (int i = 0; i < elements.size(); i++) {
-      arraySize += messageField(ARRAY_VALUES, record(elementSize(type, elements.get(i))));
-    }
-    set(arraySlot, arraySize);
-    return set(slot, messageField(ANY_ARRAY, arraySize));
-  }
-
-  /** The AnyValue body size of an element of an array attribute. */
-  private int elementSize(AttributeType arrayType, Object element) {
-    if (arrayType == AttributeType.STRING_ARRAY) {
-      return stringValueSize((String) element);
-    } else if (arrayType == AttributeType.LONG_ARRAY) {
-      return 1 + varintSize(element == null ? 0 : (Long) element);
-    } else if (arrayType == AttributeType.BOOLEAN_ARRAY) {
-      return 2;
-    } else if (arrayType == AttributeType.DOUBLE_ARRAY) {
-      return 9;
-    }
-    throw new IllegalArgumentException("unsupported attribute type " + arrayType);
-  }
-
-  /** The AnyValue body size of a {@link Value}; slots taken before the children's. */
-  private int sizeValue(Value<?> value) {
-    ValueType type = value.getType();
-    if (type == ValueType.STRING) {
-      return record(stringValueSize((String) value.getValue()));
-    } else if (type == ValueType.BOOLEAN) {
-      return record(2);
-    } else if (type == ValueType.LONG) {
-      return record(1 + varintSize((Long) value.getValue()));
-    } else if (type == ValueType.DOUBLE) {
-      return record(9);
-    } else if (type == ValueType.BYTES) {
-      return record(lengthDelimitedField(ANY_BYTES, ((ByteBuffer) value.getValue()).remaining()));
-    } else if (type == ValueType.EMPTY) {
-      return record(0);
-    }
-    int slot = reserve();
-    int listSlot = reserve();
-    int listSize = 0;
-    List<?> elements = (List<?>) value.getValue();
-    if (type == ValueType.ARRAY) {
-      for (int i = 0; i < elements.size(); i++) {
-        listSize += messageField(ARRAY_VALUES, sizeValue((Value<?>) elements.get(i)));
-      }
-      set(listSlot, listSize);
-      return set(slot, messageField(ANY_ARRAY, listSize));
-    } else if (type == ValueType.KEY_VALUE_LIST) {
-      for (int i = 0; i < elements.size(); i++) {
-        listSize += messageField(KEY_VALUE_LIST_VALUES, sizeKeyValue((KeyValue) elements.get(i)));
-      }
-      set(listSlot, listSize);
-      return set(slot, messageField(ANY_KEY_VALUE_LIST, listSize));
-    }
-    throw new IllegalArgumentException("unsupported value type " + type);
-  }
-
-  private int sizeKeyValue(KeyValue keyValue) {
-    int slot = reserve();
-    int size = stringField(KEY_VALUE_KEY, keyValue.getKey());
-    size += messageField(KEY_VALUE_VALUE, sizeValue(keyValue.getValue()));
-    return set(slot, size);
-  }
-
-  private int reserve() {
-    if (sizeCount == sizes.length) {
-      int[] larger = new int[sizes.length * 2];
-      System.arraycopy(sizes, 0, larger, 0, sizeCount);
-      sizes = larger;
-    }
-    return sizeCount++;
-  }
-
-  /** Records the size of a message without children and returns it. */
-  private int record(int size) {
-    return set(reserve(), size);
-  }
-
-  /**
-   * Keeps {@code size} in {@code slot} and returns it ({@link #reserve()} may replace the array).
-   */
-  private int set(int slot, int size) {
-    sizes[slot] = size;
-    return size;
-  }
-
-  // ------------------------------------------------------------------------------ writing pass
+  // ------------------------------------------------------------------------------ writing
 
   private void writeRequest() {
     for (int r = 0; r < resources.size(); r++) {
       Resource resource = resources.get(r);
-      startMessage(REQUEST_RESOURCE_SPANS);
-      startMessage(RESOURCE_SPANS_RESOURCE);
-      writeRaw(resourceBodies.get(r));
+      int resourceSpans = beginMessage(REQUEST_RESOURCE_SPANS);
+      int resourceBody = beginMessage(RESOURCE_SPANS_RESOURCE);
+      writeRaw(ResourceBody.of(resource).bytes);
+      endMessage(resourceBody);
       for (int group = 0; group < groupResources.size(); group++) {
         if (groupResources.get(group) == resource) {
-          startMessage(RESOURCE_SPANS_SCOPE_SPANS);
+          int scopeSpans = beginMessage(RESOURCE_SPANS_SCOPE_SPANS);
           writeScopeSpans(group);
+          endMessage(scopeSpans);
         }
       }
       writeString(RESOURCE_SPANS_SCHEMA_URL, resource.getSchemaUrl());
+      endMessage(resourceSpans);
     }
   }
 
   private void writeScopeSpans(int group) {
     InstrumentationScopeInfo scope = groupScopes.get(group);
-    startMessage(SCOPE_SPANS_SCOPE);
+    writeScope(scope);
+    for (SpanData span : groupSpans.get(group)) {
+      int body = beginMessage(SCOPE_SPANS_SPANS);
+      writeSpan(span);
+      endMessage(body);
+    }
+    writeString(SCOPE_SPANS_SCHEMA_URL, scope.getSchemaUrl());
+  }
+
+  private void writeScope(InstrumentationScopeInfo scope) {
+    int body = beginMessage(SCOPE_SPANS_SCOPE);
     writeString(SCOPE_NAME, scope.getName());
     writeString(SCOPE_VERSION, scope.getVersion());
     writeAttributes(SCOPE_ATTRIBUTES, scope.getAttributes());
-    for (SpanData span : groupSpans.get(group)) {
-      startMessage(SCOPE_SPANS_SPANS);
-      writeSpan(span);
-    }
-    writeString(SCOPE_SPANS_SCHEMA_URL, scope.getSchemaUrl());
+    endMessage(body);
   }
 
   private void writeSpan(SpanData span) {
@@ -548,20 +302,23 @@ public final class OtlpSpanEncoder {
     writeVarintField(SPAN_DROPPED_ATTRIBUTES, span.getTotalAttributeCount() - attributes.size());
     List<EventData> events = span.getEvents();
     for (int i = 0; i < events.size(); i++) {
-      startMessage(SPAN_EVENTS);
+      int body = beginMessage(SPAN_EVENTS);
       writeEvent(events.get(i));
+      endMessage(body);
     }
     writeVarintField(SPAN_DROPPED_EVENTS, span.getTotalRecordedEvents() - events.size());
     List<LinkData> links = span.getLinks();
     for (int i = 0; i < links.size(); i++) {
-      startMessage(SPAN_LINKS);
+      int body = beginMessage(SPAN_LINKS);
       writeLink(links.get(i));
+      endMessage(body);
     }
     writeVarintField(SPAN_DROPPED_LINKS, span.getTotalRecordedLinks() - links.size());
     StatusData status = span.getStatus();
-    startMessage(SPAN_STATUS);
+    int statusBody = beginMessage(SPAN_STATUS);
     writeString(STATUS_MESSAGE, status.getDescription());
     writeVarintField(STATUS_CODE, statusNumber(status.getStatusCode()));
+    endMessage(statusBody);
     writeFixed32Field(SPAN_FLAGS, flags(context, parent.isRemote()));
   }
 
@@ -586,8 +343,9 @@ public final class OtlpSpanEncoder {
 
   private void writeTraceState(int tag, TraceState traceState) {
     if (!traceState.isEmpty()) {
-      startMessage(tag);
+      int body = beginMessage(tag);
       traceState.forEach(new TraceStateField());
+      endMessage(body);
     }
   }
 
@@ -600,8 +358,13 @@ public final class OtlpSpanEncoder {
 
   private void writeAttribute(AttributeKey<?> key, Object value) {
     writeString(KEY_VALUE_KEY, key.getKey());
-    startMessage(KEY_VALUE_VALUE);
-    AttributeType type = key.getType();
+    int valueBody = beginMessage(KEY_VALUE_VALUE);
+    writeAttributeValue(key.getType(), value);
+    endMessage(valueBody);
+  }
+
+  private void writeAttributeValue(AttributeType type, Object value) {
+    ensure(12);
     if (type == AttributeType.STRING) {
       writeStringAlways(ANY_STRING, (String) value);
     } else if (type == AttributeType.BOOLEAN) {
@@ -616,16 +379,19 @@ public final class OtlpSpanEncoder {
     } else if (type == AttributeType.VALUE) {
       writeValueBody((Value<?>) value);
     } else {
-      startMessage(ANY_ARRAY);
+      int array = beginMessage(ANY_ARRAY);
       List<?> elements = (List<?>) value;
       for (int i = 0; i < elements.size(); i++) {
-        startMessage(ARRAY_VALUES);
+        int element = beginMessage(ARRAY_VALUES);
         writeElement(type, elements.get(i));
+        endMessage(element);
       }
+      endMessage(array);
     }
   }
 
   private void writeElement(AttributeType arrayType, Object element) {
+    ensure(12);
     if (arrayType == AttributeType.STRING_ARRAY) {
       writeStringAlways(ANY_STRING, (String) element);
     } else if (arrayType == AttributeType.LONG_ARRAY) {
@@ -640,9 +406,10 @@ public final class OtlpSpanEncoder {
     }
   }
 
-  /** Writes the body of the AnyValue of {@code value}, whose size was written already. */
+  /** Writes the body of the AnyValue of {@code value}. */
   private void writeValueBody(Value<?> value) {
     ValueType type = value.getType();
+    ensure(12);
     if (type == ValueType.STRING) {
       writeStringAlways(ANY_STRING, (String) value.getValue());
     } else if (type == ValueType.BOOLEAN) {
@@ -659,42 +426,82 @@ public final class OtlpSpanEncoder {
       int length = bytes.remaining();
       writeVarint(ANY_BYTES);
       writeVarint(length);
+      ensure(length);
       bytes.get(bytes.position(), out, position, length);
       position += length;
     } else if (type == ValueType.ARRAY) {
-      startMessage(ANY_ARRAY);
+      int array = beginMessage(ANY_ARRAY);
       List<?> elements = (List<?>) value.getValue();
       for (int i = 0; i < elements.size(); i++) {
-        startMessage(ARRAY_VALUES);
+        int element = beginMessage(ARRAY_VALUES);
         writeValueBody((Value<?>) elements.get(i));
+        endMessage(element);
       }
+      endMessage(array);
     } else if (type == ValueType.KEY_VALUE_LIST) {
-      startMessage(ANY_KEY_VALUE_LIST);
+      int list = beginMessage(ANY_KEY_VALUE_LIST);
       List<?> elements = (List<?>) value.getValue();
       for (int i = 0; i < elements.size(); i++) {
         KeyValue keyValue = (KeyValue) elements.get(i);
-        startMessage(KEY_VALUE_LIST_VALUES);
+        int entry = beginMessage(KEY_VALUE_LIST_VALUES);
         writeString(KEY_VALUE_KEY, keyValue.getKey());
-        startMessage(KEY_VALUE_VALUE);
+        int valueBody = beginMessage(KEY_VALUE_VALUE);
         writeValueBody(keyValue.getValue());
+        endMessage(valueBody);
+        endMessage(entry);
       }
+      endMessage(list);
     }
     // EMPTY: an empty AnyValue
   }
 
-  /** Copies bytes encoded before (a resource's body). */
+  /** Copies bytes encoded before (a resource's body, a string's UTF-8). */
   private void writeRaw(byte[] bytes) {
+    ensure(bytes.length);
     System.arraycopy(bytes, 0, out, position, bytes.length);
     position += bytes.length;
   }
 
-  /** Writes the tag of a nested message and its body size, the next one the sizing pass kept. */
-  private void startMessage(int tag) {
+  /**
+   * Writes the tag of a nested message and a byte for its length, and returns where its body
+   * starts, for {@link #endMessage}.
+   */
+  private int beginMessage(int tag) {
+    ensure(6);
     writeVarint(tag);
-    writeVarint(sizes[nextSize++]);
+    return ++position;
+  }
+
+  /**
+   * Writes the length of the message whose body started at {@code body} and has just ended: in
+   * the byte kept before it, or, for a body of 128 bytes or more, in as many as the length takes,
+   * the body moved up to make room.
+   */
+  private void endMessage(int body) {
+    int length = position - body;
+    int lengthBytes = varintSize(length);
+    if (lengthBytes > 1) {
+      ensure(lengthBytes - 1);
+      System.arraycopy(out, body, out, body + lengthBytes - 1, length);
+      position += lengthBytes - 1;
+    }
+    int at = body - 1;
+    while ((length & ~0x7F) != 0) {
+      out[at++] = (byte) ((length & 0x7F) | 0x80);
+      length >>>= 7;
+    }
+    out[at] = (byte) length;
+  }
+
+  /** Makes room for {@code bytes} more bytes. */
+  private void ensure(int bytes) {
+    if (position + bytes > out.length) {
+      out = Arrays.copyOf(out, Math.max(out.length * 2, position + bytes));
+    }
   }
 
   private void writeId(int tag, String hex, int bytes) {
+    ensure(2 + bytes);
     out[position++] = (byte) tag;
     out[position++] = (byte) bytes;
     for (int i = 0; i < bytes; i++) {
@@ -708,20 +515,26 @@ public final class OtlpSpanEncoder {
     }
   }
 
+  /**
+   * A string field, written even when empty. The JDK's own UTF-8 encoding ({@code
+   * String.getBytes}: an unpaired surrogate becomes '?'), much cheaper than a loop over the chars
+   * where the JIT stops at C1, as on Lambda.
+   */
   private void writeStringAlways(int tag, String value) {
+    ensure(11);
     writeVarint(tag);
     if (value == null) {
       out[position++] = 0;
       return;
     }
-    byte[] bytes = measuredBytes(value);
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
     writeVarint(bytes.length);
-    System.arraycopy(bytes, 0, out, position, bytes.length);
-    position += bytes.length;
+    writeRaw(bytes);
   }
 
   private void writeVarintField(int tag, int value) {
     if (value != 0) {
+      ensure(15);
       writeVarint(tag);
       writeVarint(value & 0xFFFFFFFFL);
     }
@@ -729,6 +542,7 @@ public final class OtlpSpanEncoder {
 
   private void writeFixed64Field(int tag, long value) {
     if (value != 0) {
+      ensure(13);
       writeVarint(tag);
       writeFixed64(value);
     }
@@ -736,6 +550,7 @@ public final class OtlpSpanEncoder {
 
   private void writeFixed32Field(int tag, int value) {
     if (value != 0) {
+      ensure(9);
       writeVarint(tag);
       for (int shift = 0; shift < 32; shift += 8) {
         out[position++] = (byte) (value >>> shift);
@@ -759,6 +574,7 @@ public final class OtlpSpanEncoder {
 
   /** Writes UTF-8 as {@code String.getBytes(UTF_8)} does: an unpaired surrogate becomes '?'. */
   private void writeUtf8(String value) {
+    ensure(3 * value.length());
     byte[] bytes = out;
     int at = position;
     for (int i = 0, n = value.length(); i < n; i++) {
@@ -789,94 +605,7 @@ public final class OtlpSpanEncoder {
     position = at;
   }
 
-  // ------------------------------------------------------------------------------ sizes
-
-  /** The UTF-8 length of {@code value} as {@code String.getBytes(UTF_8)} encodes it. */
-  static int utf8Length(String value) {
-    int n = value.length();
-    int length = n;
-    for (int i = 0; i < n; i++) {
-      char c = value.charAt(i);
-      if (c >= 0x80) {
-        if (c < 0x800) {
-          length += 1;
-        } else if (Character.isSurrogate(c)) {
-          if (Character.isHighSurrogate(c)
-              && i + 1 < n
-              && Character.isLowSurrogate(value.charAt(i + 1))) {
-            length += 2; // two chars, four bytes
-            i++;
-          } // else one char, one '?'
-        } else {
-          length += 2;
-        }
-      }
-    }
-    return length;
-  }
-
-  private int stringValueSize(String value) {
-    return lengthDelimitedField(ANY_STRING, value == null ? 0 : measure(value));
-  }
-
-  /** A string field, left out when empty (proto3 default). */
-  private int stringField(int tag, String value) {
-    if (value == null || value.isEmpty()) {
-      return 0;
-    }
-    return lengthDelimitedField(tag, measure(value));
-  }
-
-  /**
-   * The UTF-8 length of {@code value}, whose bytes ({@code String.getBytes(UTF_8)}: an unpaired
-   * surrogate becomes '?') the sizing pass keeps for the writing pass: one encoding per string,
-   * the JDK's, much cheaper than a loop over its chars where the JIT stops at C1, as on Lambda.
-   */
-  private int measure(String value) {
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    if (measuredCount == measured.length) {
-      measured = Arrays.copyOf(measured, measuredCount * 2);
-      measuredBytes = Arrays.copyOf(measuredBytes, measuredCount * 2);
-    }
-    measured[measuredCount] = value;
-    measuredBytes[measuredCount++] = bytes;
-    return bytes.length;
-  }
-
-  /**
-   * The bytes the sizing pass kept for {@code value}, the writing pass asking for the strings in
-   * the same order; encoded afresh should it ask for another (the same bytes either way).
-   */
-  private byte[] measuredBytes(String value) {
-    if (nextMeasured < measuredCount) {
-      String next = measured[nextMeasured];
-      if (next == value || next.equals(value)) {
-        return measuredBytes[nextMeasured++];
-      }
-    }
-    return value.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static int lengthDelimitedField(int tag, int length) {
-    return varintSize(tag) + varintSize(length) + length;
-  }
-
-  private static int messageField(int tag, int bodySize) {
-    return varintSize(tag) + varintSize(bodySize) + bodySize;
-  }
-
-  /** A uint32 or enum field, left out when 0; negative values take 5 bytes as in protobuf. */
-  private static int varintField(int tag, int value) {
-    return value == 0 ? 0 : varintSize(tag) + varintSize(value & 0xFFFFFFFFL);
-  }
-
-  private static int fixed64Field(int tag, long value) {
-    return value == 0 ? 0 : varintSize(tag) + 8;
-  }
-
-  private static int fixed32Field(int tag, int value) {
-    return value == 0 ? 0 : varintSize(tag) + 4;
-  }
+  // ------------------------------------------------------------------------------ helpers
 
   private static int varintSize(long value) {
     int size = 1;
@@ -921,39 +650,32 @@ public final class OtlpSpanEncoder {
     return 0;
   }
 
-  /** Sizes, or writes, each attribute as one KeyValue of a repeated field. */
+  /** Writes each attribute as one KeyValue of a repeated field. */
   private final class AttributeFields implements BiConsumer<AttributeKey<?>, Object> {
     int tag;
-    int size;
 
     @Override
     public void accept(AttributeKey<?> key, Object value) {
-      if (writing) {
-        startMessage(tag);
-        writeAttribute(key, value);
-      } else {
-        size += messageField(tag, sizeAttribute(key, value));
-      }
+      int body = beginMessage(tag);
+      writeAttribute(key, value);
+      endMessage(body);
     }
   }
 
-  /** Measures, or writes, a trace state as W3C {@code tracestate} text: {@code k=v,k2=v2}. */
+  /** Writes a trace state as W3C {@code tracestate} text: {@code k=v,k2=v2}. */
   private final class TraceStateField implements BiConsumer<String, String> {
     int entries;
-    int length;
 
     @Override
     public void accept(String key, String value) {
-      if (writing) {
-        if (entries > 0) {
-          out[position++] = ',';
-        }
-        writeUtf8(key);
-        out[position++] = '=';
-        writeUtf8(value);
-      } else {
-        length += (entries > 0 ? 1 : 0) + utf8Length(key) + 1 + utf8Length(value);
+      ensure(2);
+      if (entries > 0) {
+        out[position++] = ',';
       }
+      writeUtf8(key);
+      ensure(1);
+      out[position++] = '=';
+      writeUtf8(value);
       entries++;
     }
   }

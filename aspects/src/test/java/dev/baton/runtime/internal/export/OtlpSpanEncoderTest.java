@@ -101,6 +101,33 @@ class OtlpSpanEncoderTest {
   }
 
   @Test
+  void messagesOfEveryLengthAroundAVarintBoundary() throws IOException {
+    // A body's length is written after the body: 1 byte up to 127, 2 up to 16,383, 3 up to
+    // 2,097,151, 4 beyond; each nesting level crosses its boundaries at its own value length.
+    for (int length : new int[] {0, 1, 90, 126, 127, 128, 129, 16_300, 16_383, 16_384, 2_097_100, 2_097_152}) {
+      SpanData span =
+          TestSpanData.builder()
+              .setSpanContext(context(false, TraceState.getDefault(), TraceFlags.getDefault()))
+              .setResource(RESOURCE)
+              .setInstrumentationScopeInfo(SCOPE)
+              .setName("around-" + length)
+              .setKind(SpanKind.SERVER)
+              .setStartEpochNanos(1)
+              .setEndEpochNanos(2)
+              .setAttributes(
+                  Attributes.of(
+                      stringKey("text"), "x".repeat(length),
+                      stringArrayKey("texts"), List.of("y".repeat(length / 2), "")))
+              .setStatus(StatusData.unset())
+              .setHasEnded(true)
+              .setTotalAttributeCount(2)
+              .build();
+      assertSameBytes(List.of(span));
+      assertSameBytes(List.of(span, span));
+    }
+  }
+
+  @Test
   void everyFieldOfManySpansInOneGroup() throws IOException {
     List<SpanData> spans = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
@@ -283,20 +310,6 @@ class OtlpSpanEncoderTest {
     concatenated.writeBytes(OtlpSpanEncoder.encode(List.of(second)));
     assertBytes(encoded, concatenated.toByteArray());
     assertSameBytes(List.of(first, fourth));
-  }
-
-  @Test
-  void utf8LengthIsThatOfStringGetBytes() {
-    for (String text : List.of("", "ascii", UNICODE, BROKEN_SURROGATES, "\ud83d", "\udc00\ud800")) {
-      assertThat(OtlpSpanEncoder.utf8Length(text))
-          .as(text)
-          .isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
-    }
-    for (int i = 0; i < 2_000; i++) {
-      String text = randomText(random.nextInt(12));
-      assertThat(OtlpSpanEncoder.utf8Length(text))
-          .isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
-    }
   }
 
   @Test
