@@ -17,14 +17,23 @@ import java.util.Properties;
  * process-classes}, once with javac alone ({@code -proc:none}) and once with Baton's processor and
  * {@code baton:weave} (profile {@code baton}). Both builds have the same dependencies; the runs
  * alternate. Maven's own start is measured too ({@code validate}), so that it can be subtracted.
+ * After each build from scratch, one class ({@value #CHANGED_CLASS}) is changed (a constant in a
+ * method, so its bytecode differs) and the module built again without {@code clean}: javac
+ * compiles every class again either way, {@code baton:weave} weaves again only what changed.
  */
 final class BuildCost {
 
   static final int CLASSES = 500;
   static final int TRACED_METHODS = 2 * CLASSES;
 
-  /** Wall-clock seconds of each build kind. */
-  record Result(Stats javac, Stats baton, Stats mavenStart) {}
+  /** The class changed before each rebuild. */
+  static final String CHANGED_CLASS = "gen.module7.Service7";
+
+  /**
+   * Wall-clock seconds of each build kind: from scratch, and again after one class changed
+   * (rebuild).
+   */
+  record Result(Stats javac, Stats baton, Stats mavenStart, Stats javacRebuild, Stats batonRebuild) {}
 
   private BuildCost() {}
 
@@ -35,14 +44,38 @@ final class BuildCost {
     List<Double> javac = new ArrayList<>();
     List<Double> baton = new ArrayList<>();
     List<Double> start = new ArrayList<>();
-    for (int i = 0; i < runs; i++) {
-      javac.add(build(layout, jdk, project, "clean", "process-classes"));
-      baton.add(build(layout, jdk, project, "clean", "process-classes", "-Pbaton"));
-      start.add(build(layout, jdk, project, "validate"));
-      System.out.printf("[build cost] JDK %s run %d: javac %.1f s, javac + Baton %.1f s, Maven start %.1f s%n",
-          jdk.name(), i + 1, javac.get(i), baton.get(i), start.get(i));
+    List<Double> javacRebuild = new ArrayList<>();
+    List<Double> batonRebuild = new ArrayList<>();
+    int changes = 0;
+    try {
+      for (int i = 0; i < runs; i++) {
+        javac.add(build(layout, jdk, project, "clean", "process-classes"));
+        change(project, ++changes);
+        javacRebuild.add(build(layout, jdk, project, "process-classes"));
+        baton.add(build(layout, jdk, project, "clean", "process-classes", "-Pbaton"));
+        change(project, ++changes);
+        batonRebuild.add(build(layout, jdk, project, "process-classes", "-Pbaton"));
+        start.add(build(layout, jdk, project, "validate"));
+        System.out.printf(
+            "[build cost] JDK %s run %d: javac %.1f s, javac + Baton %.1f s, Maven start %.1f s; after one class changed: javac %.1f s, javac + Baton %.1f s%n",
+            jdk.name(), i + 1, javac.get(i), baton.get(i), start.get(i), javacRebuild.get(i), batonRebuild.get(i));
+      }
+    } finally {
+      change(project, 0);
     }
-    return new Result(Stats.of(javac), Stats.of(baton), Stats.of(start));
+    return new Result(Stats.of(javac), Stats.of(baton), Stats.of(start), Stats.of(javacRebuild), Stats.of(batonRebuild));
+  }
+
+  /**
+   * Rewrites {@link #CHANGED_CLASS} with its price's base {@code 100 + change} (0: as generated),
+   * so that its bytecode differs from the last build's.
+   */
+  private static void change(Path project, int change) throws IOException {
+    int i = 7;
+    String pkg = "gen.module" + (i % 10);
+    Files.writeString(
+        project.resolve("src/main/java/" + pkg.replace('.', '/')).resolve("Service" + i + ".java"),
+        source(pkg, i, 100 + change));
   }
 
   private static double build(Layout layout, JdkUnderTest jdk, Path project, String... arguments)
@@ -80,11 +113,11 @@ final class BuildCost {
       String pkg = "gen.module" + (i % 10);
       Path dir = project.resolve("src/main/java/" + pkg.replace('.', '/'));
       Files.createDirectories(dir);
-      Files.writeString(dir.resolve("Service" + i + ".java"), source(pkg, i));
+      Files.writeString(dir.resolve("Service" + i + ".java"), source(pkg, i, 100));
     }
   }
 
-  private static String source(String pkg, int i) {
+  private static String source(String pkg, int i, int base) {
     return """
         package %1$s;
 
@@ -100,7 +133,7 @@ final class BuildCost {
 
           @Traced
           public long price(@SpanAttribute("item.sku") String sku, @SpanAttribute("item.quantity") int quantity) {
-            long unit = 100 + Math.floorMod(sku.hashCode(), 900);
+            long unit = %3$d + Math.floorMod(sku.hashCode(), 900);
             log.add(sku);
             return discount(unit * quantity, quantity);
           }
@@ -122,7 +155,7 @@ final class BuildCost {
             return prefix + "-" + n + "-" + log.size();
           }
         }
-        """.formatted(pkg, i);
+        """.formatted(pkg, i, base);
   }
 
   private static final String POM = """
