@@ -34,6 +34,9 @@ final class ForkedWeave {
   static final List<String> JVM_OPTIONS =
       List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xss4m");
 
+  /** System property with more options for the weave JVM, space-separated. */
+  static final String MORE_JVM_OPTIONS = "baton.fork.jvmOptions";
+
   static final String REQUEST_FILE = "weave-request.txt";
 
   private static final String TAG = "@baton ";
@@ -92,16 +95,27 @@ final class ForkedWeave {
    * {@code argumentFile}; its standard error goes to its standard output.
    */
   static Process startJvm(String mainClass, Path argumentFile) throws IOException {
+    Process process = new ProcessBuilder(command(mainClass, argumentFile)).redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    return process;
+  }
+
+  /** The command line of {@link #startJvm}. */
+  static List<String> command(String mainClass, Path argumentFile) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_OPTIONS);
+    // -Dbaton.fork.jvmOptions="..." on Maven's command line: more options for the weave JVM (a
+    // larger heap for a very large module, a profiler), after Baton's own.
+    String more = System.getProperty(MORE_JVM_OPTIONS, "").trim();
+    if (!more.isEmpty()) {
+      command.addAll(List.of(more.split("\\s+")));
+    }
     command.add("-cp");
     command.add(String.join(File.pathSeparator, classpath()));
     command.add(mainClass);
     command.add(argumentFile.toString());
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    process.getOutputStream().close();
-    return process;
+    return command;
   }
 
   static int waitFor(Process process) throws IOException {
