@@ -66,9 +66,25 @@ enum Variant {
     return this != UNTRACED;
   }
 
-  /** The deployment package's classpath, then the runtime client Lambda's Java runtime provides. */
+  /**
+   * The deployment package's classpath, then the runtime client Lambda's Java runtime provides.
+   * For a quick look, the system property {@code baton.benchmarks.aspects.<variant>} names a
+   * {@code baton-aspects} jar (say, built from another commit) that this variant gets instead of
+   * the one built: an A/B of a runtime change, paired in the same rounds; {@code run.sh} never
+   * sets it.
+   */
   String classpath(Layout layout) {
-    return layout.classes(module) + File.pathSeparator + layout.functionClasspath(module)
+    String jars = layout.functionClasspath(module);
+    String aspects = System.getProperty("baton.benchmarks.aspects." + key);
+    if (aspects != null) {
+      List<String> replaced = new ArrayList<>();
+      for (String jar : jars.split(File.pathSeparator)) {
+        boolean isAspects = java.nio.file.Path.of(jar).getFileName().toString().startsWith("baton-aspects-");
+        replaced.add(isAspects ? aspects : jar);
+      }
+      jars = String.join(File.pathSeparator, replaced);
+    }
+    return layout.classes(module) + File.pathSeparator + jars
         + File.pathSeparator + layout.runtimeClientClasspath();
   }
 
