@@ -133,7 +133,8 @@ public final class OtlpSpanEncoder {
 
   /** The protobuf bytes of an {@code ExportTraceServiceRequest} holding {@code spans}. */
   public static byte[] encode(Collection<SpanData> spans) {
-    OtlpSpanEncoder encoder = new OtlpSpanEncoder(INITIAL_BYTES + SPAN_BYTES * spans.size());
+    OtlpSpanEncoder encoder =
+        new OtlpSpanEncoder((int) Math.min(MOST_BYTES_AHEAD, INITIAL_BYTES + (long) SPAN_BYTES * spans.size()));
     encoder.group(spans);
     encoder.writeRequest();
     return Arrays.copyOf(encoder.out, encoder.position);
@@ -143,6 +144,9 @@ public final class OtlpSpanEncoder {
   private static final int INITIAL_BYTES = 512;
 
   private static final int SPAN_BYTES = 512;
+
+  /** The most room taken ahead; a larger request grows the array as it goes. */
+  private static final int MOST_BYTES_AHEAD = 1 << 20;
 
   /**
    * What {@code span} adds to a request besides its group: its {@code spans} field, exactly. With
@@ -572,39 +576,6 @@ public final class OtlpSpanEncoder {
     out[position++] = (byte) value;
   }
 
-  /** Writes UTF-8 as {@code String.getBytes(UTF_8)} does: an unpaired surrogate becomes '?'. */
-  private void writeUtf8(String value) {
-    ensure(3 * value.length());
-    byte[] bytes = out;
-    int at = position;
-    for (int i = 0, n = value.length(); i < n; i++) {
-      char c = value.charAt(i);
-      if (c < 0x80) {
-        bytes[at++] = (byte) c;
-      } else if (c < 0x800) {
-        bytes[at++] = (byte) (0xC0 | c >> 6);
-        bytes[at++] = (byte) (0x80 | c & 0x3F);
-      } else if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c)
-            && i + 1 < n
-            && Character.isLowSurrogate(value.charAt(i + 1))) {
-          int codePoint = Character.toCodePoint(c, value.charAt(++i));
-          bytes[at++] = (byte) (0xF0 | codePoint >> 18);
-          bytes[at++] = (byte) (0x80 | codePoint >> 12 & 0x3F);
-          bytes[at++] = (byte) (0x80 | codePoint >> 6 & 0x3F);
-          bytes[at++] = (byte) (0x80 | codePoint & 0x3F);
-        } else {
-          bytes[at++] = '?';
-        }
-      } else {
-        bytes[at++] = (byte) (0xE0 | c >> 12);
-        bytes[at++] = (byte) (0x80 | c >> 6 & 0x3F);
-        bytes[at++] = (byte) (0x80 | c & 0x3F);
-      }
-    }
-    position = at;
-  }
-
   // ------------------------------------------------------------------------------ helpers
 
   private static int varintSize(long value) {
@@ -668,14 +639,15 @@ public final class OtlpSpanEncoder {
 
     @Override
     public void accept(String key, String value) {
-      ensure(2);
+      // String.getBytes(UTF_8), as for every string: an unpaired surrogate becomes '?'.
+      ensure(1);
       if (entries > 0) {
         out[position++] = ',';
       }
-      writeUtf8(key);
+      writeRaw(key.getBytes(StandardCharsets.UTF_8));
       ensure(1);
       out[position++] = '=';
-      writeUtf8(value);
+      writeRaw(value.getBytes(StandardCharsets.UTF_8));
       entries++;
     }
   }

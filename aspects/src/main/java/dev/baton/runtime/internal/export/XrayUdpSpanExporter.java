@@ -22,10 +22,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Internal: not part of Baton's public API.
@@ -145,17 +143,17 @@ public final class XrayUdpSpanExporter implements SpanExporter {
 
   /**
    * Spans in batches that each fit, by the encoder's own sizes: a span's field exactly, its group
-   * (resource and scope) counted at most once per batch at its longest.
+   * (resource and scope, by instance, as the encoder groups) counted at most once per batch at its
+   * longest.
    */
   static List<List<SpanData>> pack(Collection<SpanData> spans) {
     List<List<SpanData>> batches = new ArrayList<>();
     List<SpanData> batch = new ArrayList<>();
-    Set<Object> groups = new HashSet<>();
+    List<SpanData> groups = new ArrayList<>(); // one span of each group in the batch
     long size = 0;
     for (SpanData span : spans) {
       long added = OtlpSpanEncoder.spanBytes(span);
-      List<Object> group = List.of(span.getResource(), span.getInstrumentationScopeInfo());
-      boolean newGroup = !groups.contains(group);
+      boolean newGroup = !sameGroupIn(groups, span);
       if (newGroup) {
         added += OtlpSpanEncoder.groupBytes(span);
       }
@@ -167,8 +165,11 @@ public final class XrayUdpSpanExporter implements SpanExporter {
         if (!newGroup) {
           added += OtlpSpanEncoder.groupBytes(span);
         }
+        newGroup = true;
       }
-      groups.add(group);
+      if (newGroup) {
+        groups.add(span);
+      }
       batch.add(span);
       size += added;
     }
@@ -176,6 +177,17 @@ public final class XrayUdpSpanExporter implements SpanExporter {
       batches.add(batch);
     }
     return batches;
+  }
+
+  /** Whether a span of {@code groups} has the same resource and scope instances as {@code span}. */
+  private static boolean sameGroupIn(List<SpanData> groups, SpanData span) {
+    for (SpanData member : groups) {
+      if (member.getResource() == span.getResource()
+          && member.getInstrumentationScopeInfo() == span.getInstrumentationScopeInfo()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** One datagram for {@code batch}, or more if it does not fit after all. */

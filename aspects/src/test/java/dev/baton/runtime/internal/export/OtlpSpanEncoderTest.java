@@ -43,6 +43,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -104,7 +105,8 @@ class OtlpSpanEncoderTest {
   void messagesOfEveryLengthAroundAVarintBoundary() throws IOException {
     // A body's length is written after the body: 1 byte up to 127, 2 up to 16,383, 3 up to
     // 2,097,151, 4 beyond; each nesting level crosses its boundaries at its own value length.
-    for (int length : new int[] {0, 1, 90, 126, 127, 128, 129, 16_300, 16_383, 16_384, 2_097_100, 2_097_152}) {
+    int[] lengths = {0, 1, 90, 126, 127, 128, 129, 16_300, 16_383, 16_384, 2_097_100, 2_097_152};
+    for (int length : lengths) {
       SpanData span =
           TestSpanData.builder()
               .setSpanContext(context(false, TraceState.getDefault(), TraceFlags.getDefault()))
@@ -310,6 +312,62 @@ class OtlpSpanEncoderTest {
     concatenated.writeBytes(OtlpSpanEncoder.encode(List.of(second)));
     assertBytes(encoded, concatenated.toByteArray());
     assertSameBytes(List.of(first, fourth));
+  }
+
+  @Test
+  void aTraceStateOfAnyTextEncodesLikeTheMarshaler() throws IOException {
+    // OpenTelemetry's own TraceState takes ASCII only; another implementation may hold anything.
+    for (String text : List.of("ascii", UNICODE, BROKEN_SURROGATES, "\ud83d", "\udc00\ud800", "x".repeat(200))) {
+      TraceState traceState = new TextTraceState(Map.of("k", text));
+      SpanData span =
+          TestSpanData.builder()
+              .setSpanContext(context(false, traceState, TraceFlags.getSampled()))
+              .setResource(RESOURCE)
+              .setInstrumentationScopeInfo(SCOPE)
+              .setName("traced")
+              .setKind(SpanKind.INTERNAL)
+              .setStartEpochNanos(1)
+              .setEndEpochNanos(2)
+              .setLinks(List.of(LinkData.create(context(true, traceState, TraceFlags.getDefault()))))
+              .setTotalRecordedLinks(1)
+              .setStatus(StatusData.unset())
+              .setHasEnded(true)
+              .build();
+      assertSameBytes(List.of(span));
+    }
+  }
+
+  /** A TraceState that holds any text, as an implementation other than OpenTelemetry's may. */
+  private record TextTraceState(Map<String, String> entries) implements TraceState {
+    @Override
+    public String get(String key) {
+      return entries.get(key);
+    }
+
+    @Override
+    public int size() {
+      return entries.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return entries.isEmpty();
+    }
+
+    @Override
+    public void forEach(java.util.function.BiConsumer<String, String> consumer) {
+      entries.forEach(consumer);
+    }
+
+    @Override
+    public Map<String, String> asMap() {
+      return entries;
+    }
+
+    @Override
+    public io.opentelemetry.api.trace.TraceStateBuilder toBuilder() {
+      throw new UnsupportedOperationException();
+    }
   }
 
   @Test

@@ -101,6 +101,40 @@ class XrayUdpSpanExporterTest {
   }
 
   @Test
+  void equalResourcesThatAreDifferentInstancesCountAsTheDifferentGroupsTheyEncodeAs() {
+    // The encoder groups by instance: two equal resources are two groups in a request, each with
+    // its own copy of the resource. Packing must count both, or a batch overflows the datagram.
+    Attributes large = Attributes.of(AttributeKey.stringKey("deployment"), "d".repeat(6_000));
+    io.opentelemetry.sdk.resources.Resource one = io.opentelemetry.sdk.resources.Resource.create(large);
+    io.opentelemetry.sdk.resources.Resource equalCopy = io.opentelemetry.sdk.resources.Resource.create(large);
+    List<SpanData> spans = new ArrayList<>();
+    int i = 0;
+    for (SpanData span : spans(40, Attributes.of(AttributeKey.stringKey("order.id"), "o".repeat(2_000)))) {
+      spans.add(TestSpanData.builder()
+          .setSpanContext(span.getSpanContext())
+          .setResource(i++ % 2 == 0 ? one : equalCopy)
+          .setInstrumentationScopeInfo(span.getInstrumentationScopeInfo())
+          .setName(span.getName())
+          .setKind(span.getKind())
+          .setStartEpochNanos(span.getStartEpochNanos())
+          .setEndEpochNanos(span.getEndEpochNanos())
+          .setStatus(span.getStatus())
+          .setHasEnded(true)
+          .setAttributes(span.getAttributes())
+          .setTotalAttributeCount(span.getAttributes().size())
+          .build());
+    }
+
+    List<List<SpanData>> batches = XrayUdpSpanExporter.pack(spans);
+
+    assertThat(batches).hasSizeGreaterThan(1);
+    assertThat(batches)
+        .allSatisfy(batch -> assertThat(OtlpSpanEncoder.encode(batch).length)
+            .isLessThanOrEqualTo(XrayUdpSpanExporter.MAX_PROTOBUF));
+    assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(40);
+  }
+
+  @Test
   void aSpanTooLargeAloneLosesItsLargestAttributesNotItself() {
     Attributes attributes = Attributes.builder()
         .put("order.note", "x".repeat(100_000))
