@@ -9,6 +9,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.trace.TestSpanData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
@@ -33,22 +34,27 @@ class XrayUdpSpanExporterTest {
   private static List<SpanData> spans(int count, Attributes attributes) {
     List<SpanData> spans = new ArrayList<>();
     for (SpanData span : OtlpHttpSpanExporterTest.spans(count)) {
-      spans.add(TestSpanData.builder()
-          .setSpanContext(span.getSpanContext())
-          .setParentSpanContext(span.getParentSpanContext())
-          .setResource(span.getResource())
-          .setInstrumentationScopeInfo(span.getInstrumentationScopeInfo())
-          .setName(span.getName())
-          .setKind(span.getKind())
-          .setStartEpochNanos(span.getStartEpochNanos())
-          .setEndEpochNanos(span.getEndEpochNanos())
-          .setStatus(span.getStatus())
-          .setHasEnded(true)
-          .setAttributes(attributes)
-          .setTotalAttributeCount(attributes.size())
-          .build());
+      spans.add(copy(span, span.getResource(), attributes));
     }
     return spans;
+  }
+
+  /** {@code span} with another resource and attributes. */
+  private static SpanData copy(SpanData span, Resource resource, Attributes attributes) {
+    return TestSpanData.builder()
+        .setSpanContext(span.getSpanContext())
+        .setParentSpanContext(span.getParentSpanContext())
+        .setResource(resource)
+        .setInstrumentationScopeInfo(span.getInstrumentationScopeInfo())
+        .setName(span.getName())
+        .setKind(span.getKind())
+        .setStartEpochNanos(span.getStartEpochNanos())
+        .setEndEpochNanos(span.getEndEpochNanos())
+        .setStatus(span.getStatus())
+        .setHasEnded(true)
+        .setAttributes(attributes)
+        .setTotalAttributeCount(attributes.size())
+        .build();
   }
 
   /** The spans in a datagram, after checking its header and prefix. */
@@ -105,24 +111,11 @@ class XrayUdpSpanExporterTest {
     // The encoder groups by instance: two equal resources are two groups in a request, each with
     // its own copy of the resource. Packing must count both, or a batch overflows the datagram.
     Attributes large = Attributes.of(AttributeKey.stringKey("deployment"), "d".repeat(6_000));
-    io.opentelemetry.sdk.resources.Resource one = io.opentelemetry.sdk.resources.Resource.create(large);
-    io.opentelemetry.sdk.resources.Resource equalCopy = io.opentelemetry.sdk.resources.Resource.create(large);
+    Resource one = Resource.create(large);
+    Resource equalCopy = Resource.create(large);
     List<SpanData> spans = new ArrayList<>();
-    int i = 0;
     for (SpanData span : spans(40, Attributes.of(AttributeKey.stringKey("order.id"), "o".repeat(2_000)))) {
-      spans.add(TestSpanData.builder()
-          .setSpanContext(span.getSpanContext())
-          .setResource(i++ % 2 == 0 ? one : equalCopy)
-          .setInstrumentationScopeInfo(span.getInstrumentationScopeInfo())
-          .setName(span.getName())
-          .setKind(span.getKind())
-          .setStartEpochNanos(span.getStartEpochNanos())
-          .setEndEpochNanos(span.getEndEpochNanos())
-          .setStatus(span.getStatus())
-          .setHasEnded(true)
-          .setAttributes(span.getAttributes())
-          .setTotalAttributeCount(span.getAttributes().size())
-          .build());
+      spans.add(copy(span, spans.size() % 2 == 0 ? one : equalCopy, span.getAttributes()));
     }
 
     List<List<SpanData>> batches = XrayUdpSpanExporter.pack(spans);
