@@ -70,7 +70,7 @@ public final class ZipkinServer implements AutoCloseable {
   }
 
   private static ZipkinServer launch(Path jar) throws IOException {
-    int port = ElasticMqServer.freePort();
+    int port = portAwayFromEphemeral();
     Path output = Files.createTempFile("zipkin-server-", ".log");
     Process process =
         new ProcessBuilder(
@@ -89,6 +89,42 @@ public final class ZipkinServer implements AutoCloseable {
             .redirectOutput(output.toFile())
             .start();
     return new ZipkinServer(process, URI.create("http://127.0.0.1:" + port), output);
+  }
+
+  /**
+   * A free port on 127.0.0.1 below the system's ephemeral range. Zipkin binds its port seconds
+   * after it is chosen, while the test starts other servers; a port from the ephemeral range (what
+   * binding port 0 gives) could meanwhile go to one of them, or to any outgoing connection, and
+   * Zipkin would fail with "Address already in use". The kernel never hands out a port below the
+   * range by itself. Falls back to any free port when the range cannot be read (not Linux).
+   */
+  static int portAwayFromEphemeral() {
+    int low = ephemeralRangeStart();
+    int first = 10_000;
+    if (low - first < 1_000) {
+      return ElasticMqServer.freePort();
+    }
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int port = random.nextInt(first, low);
+      try (java.net.ServerSocket socket =
+          new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+    return ElasticMqServer.freePort();
+  }
+
+  /** The first port of Linux's ephemeral range, or 0 when it cannot be read. */
+  private static int ephemeralRangeStart() {
+    try {
+      String range = Files.readString(Paths.get("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      return Integer.parseInt(range.split("\\s+")[0]);
+    } catch (IOException | RuntimeException notLinux) {
+      return 0;
+    }
   }
 
   /** Waits until Zipkin answers {@code /health} with UP (at most 90 s), or fails with its output. */
