@@ -60,11 +60,7 @@ public final class CpuProbe {
       builder.environment().putAll(peers.exportEnvironment(variant));
       builder.environment().put("AWS_LAMBDA_FUNCTION_NAME", "place-order");
       builder.environment().remove("AWS_LAMBDA_RUNTIME_API");
-      for (String setting : System.getProperty("baton.probe.env", "").split(",")) {
-        if (setting.contains("=")) {
-          builder.environment().put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
-        }
-      }
+      LocalPeers.putSettings(builder.environment(), System.getProperty("baton.probe.env", ""));
       if (args.length > 0 && args[0].equals("none")) {
         builder.environment().put("OTEL_TRACES_EXPORTER", "none");
       }
@@ -185,10 +181,9 @@ public final class CpuProbe {
     Loaded(Layout layout, String module, String aspectsJar) throws Exception {
       List<URL> urls = new ArrayList<>();
       urls.add(layout.classes(module).toUri().toURL());
-      for (String jar : (layout.functionClasspath(module) + File.pathSeparator + layout.runtimeClientClasspath())
-          .split(File.pathSeparator)) {
-        boolean aspects = Path.of(jar).getFileName().toString().startsWith("baton-aspects-");
-        urls.add(Path.of(aspects && aspectsJar != null ? aspectsJar : jar).toUri().toURL());
+      String jars = Layout.withAspects(layout.functionClasspath(module), aspectsJar);
+      for (String jar : (jars + File.pathSeparator + layout.runtimeClientClasspath()).split(File.pathSeparator)) {
+        urls.add(Path.of(jar).toUri().toURL());
       }
       URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
       Class<?> eventType = loader.loadClass("com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent");

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Where the benchmarks' Maven build left what the harness runs: all under {@code benchmarks/}. */
 record Layout(Path benchmarks) {
@@ -36,6 +38,21 @@ record Layout(Path benchmarks) {
   /** A module's compiled (and, for Baton's, woven) classes. */
   Path classes(String module) {
     return module(module).resolve("target/classes");
+  }
+
+  /**
+   * {@code classpath} with {@code aspectsJar} in place of its {@code baton-aspects} jar (Baton's
+   * runtime from another build, for an A/B); unchanged when {@code aspectsJar} is null.
+   */
+  static String withAspects(String classpath, String aspectsJar) {
+    if (aspectsJar == null) {
+      return classpath;
+    }
+    List<String> jars = new ArrayList<>();
+    for (String jar : classpath.split(java.io.File.pathSeparator)) {
+      jars.add(Path.of(jar).getFileName().toString().startsWith("baton-aspects-") ? aspectsJar : jar);
+    }
+    return String.join(java.io.File.pathSeparator, jars);
   }
 
   /** The jars of a function module's deployment package, from {@code target/function.classpath}. */

@@ -54,16 +54,20 @@ final class LocalPeers implements AutoCloseable {
   Map<String, String> exportEnvironment(Variant variant) {
     Map<String, String> environment = variant.environment(receiver.endpoint(), daemon.address());
     if (variant != Variant.UNTRACED) {
-      String settings = System.getProperty(EXTRA_ENVIRONMENT_PROPERTY, "")
-          + "," + System.getProperty(EXTRA_ENVIRONMENT_PROPERTY + "." + variant.key, "");
-      for (String setting : settings.split(",")) {
-        int equals = setting.indexOf('=');
-        if (equals > 0) {
-          environment.put(setting.substring(0, equals), setting.substring(equals + 1));
-        }
-      }
+      putSettings(environment, System.getProperty(EXTRA_ENVIRONMENT_PROPERTY, ""));
+      putSettings(environment, System.getProperty(EXTRA_ENVIRONMENT_PROPERTY + "." + variant.key, ""));
     }
     return environment;
+  }
+
+  /** Puts each {@code NAME=value} of the comma-separated {@code settings} into {@code environment}. */
+  static void putSettings(Map<String, String> environment, String settings) {
+    for (String setting : settings.split(",")) {
+      int equals = setting.indexOf('=');
+      if (equals > 0) {
+        environment.put(setting.substring(0, equals), setting.substring(equals + 1));
+      }
+    }
   }
 
   /** Every span received so far where {@code variant} exports: the daemon stand-in or the receiver. */

@@ -74,16 +74,8 @@ enum Variant {
    * sets it.
    */
   String classpath(Layout layout) {
-    String jars = layout.functionClasspath(module);
-    String aspects = System.getProperty("baton.benchmarks.aspects." + key);
-    if (aspects != null) {
-      List<String> replaced = new ArrayList<>();
-      for (String jar : jars.split(File.pathSeparator)) {
-        boolean isAspects = java.nio.file.Path.of(jar).getFileName().toString().startsWith("baton-aspects-");
-        replaced.add(isAspects ? aspects : jar);
-      }
-      jars = String.join(File.pathSeparator, replaced);
-    }
+    String jars = Layout.withAspects(
+        layout.functionClasspath(module), System.getProperty("baton.benchmarks.aspects." + key));
     return layout.classes(module) + File.pathSeparator + jars
         + File.pathSeparator + layout.runtimeClientClasspath();
   }
