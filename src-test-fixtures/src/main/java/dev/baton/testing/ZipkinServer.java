@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Zipkin for tests: the {@code io.zipkin:zipkin-server} exec jar (in-memory storage) in a
- * JVM of its own, listening on 127.0.0.1 only, on a free port below the ephemeral range (see
- * {@link #portAwayFromEphemeral()}). The build fetches the jar with
+ * JVM of its own, listening on 127.0.0.1 only, on a free port below the system's ephemeral range
+ * (so that no port-0 bind takes it while Zipkin starts). The build fetches the jar with
  * {@code maven-dependency-plugin:copy}; system property {@code baton.zipkin.jar} names it. Starts
  * in 4-10 seconds, waited for through {@code /health}.
  *
